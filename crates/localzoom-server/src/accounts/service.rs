@@ -1,0 +1,198 @@
+//! Account rules: first-start bootstrap of the default account and control-plane account creation.
+
+use serde::Serialize;
+
+use super::store::{self as account_store, AccountRow};
+use crate::auth::store::{self as auth_store, AppRow};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::state::AppState;
+use crate::store::{StoreError, WriteTx};
+use crate::users::service as users;
+use crate::validate::is_email;
+
+pub const PLANS: &[&str] = &["free", "pro", "business"];
+
+/// What a new account hands its user: ids and the Server-to-Server app's credentials.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountCredentials {
+    pub account_id: String,
+    pub account_number: i64,
+    pub plan: String,
+    pub owner_id: String,
+    pub owner_email: String,
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_account_id: Option<String>,
+}
+
+pub struct NewAccount {
+    pub id: Option<String>,
+    pub plan: String,
+    pub owner_email: String,
+    pub master_account_id: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub is_default: bool,
+}
+
+async fn insert_account(
+    tx: &mut WriteTx,
+    now: i64,
+    new: NewAccount,
+) -> Result<AccountCredentials, StoreError> {
+    let account_id = new.id.unwrap_or_else(ids::zoom_id);
+    let mut owner = users::new_row(
+        &account_id,
+        &new.owner_email,
+        2,
+        users::ROLE_OWNER,
+        "active",
+        "autoCreate",
+        now,
+    );
+    owner.profile.first_name = "Account".into();
+    owner.profile.last_name = "Owner".into();
+    owner.profile.display_name = "Account Owner".into();
+    users::insert_with_fresh_pmi(tx, owner.clone()).await?;
+    let account = AccountRow {
+        id: account_id.clone(),
+        account_number: ids::digits(8),
+        plan: new.plan,
+        master_account_id: new.master_account_id,
+        owner_id: owner.id.clone(),
+        is_default: new.is_default,
+        created_at: now,
+    };
+    account_store::insert(tx.conn(), &account).await?;
+    let app = AppRow {
+        client_id: new.client_id.unwrap_or_else(|| ids::alnum(22)),
+        client_secret: new.client_secret.unwrap_or_else(|| ids::alnum(32)),
+        account_id: account_id.clone(),
+        name: "localzoom Server-to-Server app".into(),
+        kind: "s2s".into(),
+        scopes: crate::auth::admin_scopes().join(" "),
+        owner_id: owner.id.clone(),
+        is_default: new.is_default,
+        created_at: now,
+    };
+    auth_store::insert_app(tx.conn(), &app).await?;
+    Ok(AccountCredentials {
+        account_id,
+        account_number: account.account_number,
+        plan: account.plan,
+        owner_id: owner.id,
+        owner_email: owner.email,
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        master_account_id: account.master_account_id,
+    })
+}
+
+/// Creates the default account on first start; afterwards applies ids fixed by the environment
+/// (they win over stored ones) and refreshes the default app's scopes.
+pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreError> {
+    let config = &state.config;
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let existing = account_store::default_account(tx.conn()).await?;
+    let creds = match existing {
+        None => {
+            let new = NewAccount {
+                id: config.account_id.clone(),
+                plan: "business".into(),
+                owner_email: config.owner_email.clone(),
+                master_account_id: None,
+                client_id: config.client_id.clone(),
+                client_secret: config.client_secret.clone(),
+                is_default: true,
+            };
+            insert_account(&mut tx, now, new).await?
+        }
+        Some(mut account) => {
+            if let Some(wanted) = config.account_id.as_ref().filter(|w| **w != account.id) {
+                account_store::rename(tx.conn(), &account.id, wanted).await?;
+                account.id = wanted.clone();
+            }
+            let app = auth_store::default_app(tx.conn()).await?.ok_or_else(|| {
+                StoreError::Corrupt("the default account has no default app".into())
+            })?;
+            let client_id = config
+                .client_id
+                .clone()
+                .unwrap_or_else(|| app.client_id.clone());
+            let secret = config
+                .client_secret
+                .clone()
+                .unwrap_or_else(|| app.client_secret.clone());
+            let scopes = crate::auth::admin_scopes().join(" ");
+            auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes)
+                .await?;
+            let owner = crate::users::store::find(
+                tx.conn(),
+                &state.store,
+                &account.id,
+                crate::users::store::Lookup::Id(&account.owner_id),
+                false,
+            )
+            .await?;
+            AccountCredentials {
+                account_id: account.id,
+                account_number: account.account_number,
+                plan: account.plan,
+                owner_id: account.owner_id,
+                owner_email: owner.map(|o| o.email).unwrap_or_default(),
+                client_id,
+                client_secret: secret,
+                master_account_id: account.master_account_id,
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(creds)
+}
+
+/// Control plane: a new account with its owner and a Server-to-Server app holding every admin scope.
+pub async fn create_account(
+    state: &AppState,
+    plan: Option<String>,
+    owner_email: Option<String>,
+    master_account_id: Option<String>,
+) -> ApiResult<AccountCredentials> {
+    let plan = plan.unwrap_or_else(|| "business".into());
+    if !PLANS.contains(&plan.as_str()) {
+        return Err(ApiError::invalid_field("plan"));
+    }
+    let account_hint = ids::alnum(8).to_lowercase();
+    let owner_email =
+        owner_email.unwrap_or_else(|| format!("owner+{account_hint}@localzoom.local"));
+    if !is_email(&owner_email) {
+        return Err(ApiError::invalid_field("owner_email"));
+    }
+    let mut tx = state.store.begin_write().await?;
+    if let Some(master) = &master_account_id {
+        if account_store::by_id(tx.conn(), master).await?.is_none() {
+            return Err(ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                2001,
+                format!("Account does not exist: {master}."),
+            ));
+        }
+    }
+    let new = NewAccount {
+        id: None,
+        plan,
+        owner_email: owner_email.clone(),
+        master_account_id,
+        client_id: None,
+        client_secret: None,
+        is_default: false,
+    };
+    let creds = match insert_account(&mut tx, state.clock.now(), new).await {
+        Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&owner_email)),
+        other => other?,
+    };
+    tx.commit().await?;
+    Ok(creds)
+}

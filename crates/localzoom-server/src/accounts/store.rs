@@ -1,0 +1,88 @@
+//! SQL for accounts.
+
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+use crate::store::StoreError;
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub id: String,
+    pub account_number: i64,
+    pub plan: String,
+    pub master_account_id: Option<String>,
+    pub owner_id: String,
+    pub is_default: bool,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, account_number, plan, master_account_id, owner_id, is_default, created_at";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<AccountRow, sqlx::Error> {
+    Ok(AccountRow {
+        id: r.try_get(0)?,
+        account_number: r.try_get(1)?,
+        plan: r.try_get(2)?,
+        master_account_id: r.try_get(3)?,
+        owner_id: r.try_get(4)?,
+        is_default: r.try_get::<i64, _>(5)? != 0,
+        created_at: r.try_get(6)?,
+    })
+}
+
+pub async fn insert(conn: &mut AnyConnection, a: &AccountRow) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    ))
+    .bind(&a.id)
+    .bind(a.account_number)
+    .bind(&a.plan)
+    .bind(&a.master_account_id)
+    .bind(&a.owner_id)
+    .bind(a.is_default as i64)
+    .bind(a.created_at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    id: &str,
+) -> Result<Option<AccountRow>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(exec)
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+pub async fn default_account(conn: &mut AnyConnection) -> Result<Option<AccountRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accounts WHERE is_default = 1"
+    ))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// Gives an account a new id everywhere it is referenced (an id fixed by `LOCALZOOM_ACCOUNT_ID`).
+pub async fn rename(conn: &mut AnyConnection, old: &str, new: &str) -> Result<(), StoreError> {
+    for sql in [
+        "UPDATE accounts SET id = $1 WHERE id = $2",
+        "UPDATE accounts SET master_account_id = $1 WHERE master_account_id = $2",
+        "UPDATE users SET account_id = $1 WHERE account_id = $2",
+        "UPDATE apps SET account_id = $1 WHERE account_id = $2",
+        "UPDATE access_tokens SET account_id = $1 WHERE account_id = $2",
+        "UPDATE page_tokens SET account_id = $1 WHERE account_id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(new)
+            .bind(old)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::classify)?;
+    }
+    Ok(())
+}

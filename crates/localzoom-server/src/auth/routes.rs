@@ -1,0 +1,151 @@
+//! `/oauth/token` and `/oauth/revoke`. Parameters come in the query string or a form body (Zoom's
+//! SDKs do both); client credentials in HTTP Basic auth.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use zoom_types::oauth::RevokeResponse;
+use zoom_types::{OAuthError, TokenResponse};
+
+use super::service::{self, OAuthFailure, TOKEN_TTL_SECONDS};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/token", post(token))
+        .route("/oauth/revoke", post(revoke))
+}
+
+impl IntoResponse for OAuthFailure {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(OAuthError {
+                reason: self.reason,
+                error: self.error.to_string(),
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// Query parameters, overridden by form-body parameters of the same name.
+fn params(query: Option<&str>, headers: &HeaderMap, body: &Bytes) -> HashMap<String, String> {
+    let mut out: HashMap<String, String> =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+    let is_form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if is_form || (!body.is_empty() && !body.starts_with(b"{")) {
+        if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) {
+            out.extend(pairs);
+        }
+    }
+    out
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Result<(String, String), OAuthFailure> {
+    let missing = || OAuthFailure::new("Client ID or client secret is missing.", "invalid_client");
+    let value = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(missing)?;
+    let (scheme, encoded) = value.split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(missing());
+    }
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| OAuthFailure::invalid_client())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| OAuthFailure::invalid_client())?;
+    let (id, secret) = decoded
+        .split_once(':')
+        .ok_or_else(OAuthFailure::invalid_client)?;
+    if id.is_empty() || secret.is_empty() {
+        return Err(missing());
+    }
+    Ok((id.to_string(), secret.to_string()))
+}
+
+async fn token(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = params(query.as_deref(), &headers, &body);
+    let result = async {
+        let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
+        if grant.is_empty() {
+            return Err(OAuthFailure::new("Missing grant type.", "invalid_request"));
+        }
+        let (client_id, secret) = basic_credentials(&headers)?;
+        let app = service::authenticate_client(&state, &client_id, &secret).await?;
+        match grant {
+            "account_credentials" => {
+                service::grant_account_credentials(
+                    &state,
+                    &app,
+                    params.get("account_id").map(String::as_str),
+                )
+                .await
+            }
+            _ => Err(OAuthFailure::new(
+                "Grant type is not supported from token endpoint.",
+                "unsupported_grant_type",
+            )),
+        }
+    }
+    .await;
+    match result {
+        Ok(issued) => (
+            [(CACHE_CONTROL, "no-store")],
+            Json(TokenResponse {
+                access_token: issued.token,
+                token_type: "bearer".into(),
+                expires_in: TOKEN_TTL_SECONDS,
+                scope: issued.scopes,
+                api_url: state.public_origin(&headers),
+            }),
+        )
+            .into_response(),
+        Err(f) => f.into_response(),
+    }
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = params(query.as_deref(), &headers, &body);
+    let result = async {
+        let (client_id, secret) = basic_credentials(&headers)?;
+        let app = service::authenticate_client(&state, &client_id, &secret).await?;
+        service::revoke(&state, &app, params.get("token").map(String::as_str)).await
+    }
+    .await;
+    match result {
+        Ok(()) => Json(RevokeResponse {
+            status: "success".into(),
+        })
+        .into_response(),
+        Err(f) => f.into_response(),
+    }
+}

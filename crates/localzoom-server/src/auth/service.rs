@@ -1,0 +1,178 @@
+//! OAuth rules: the account_credentials grant, revocation, and token checks on every `/v2` call.
+
+use axum::http::StatusCode;
+
+use super::store::{self as auth_store, AppRow, TokenRow};
+use super::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::state::AppState;
+
+/// Zoom's S2S tokens live one hour.
+pub const TOKEN_TTL_SECONDS: i64 = 3600;
+/// Expired tokens are kept this long (so they answer "expired", not "invalid"), then purged.
+const EXPIRED_TOKEN_RETENTION: i64 = 7 * 24 * 3600;
+
+/// An OAuth failure, answered as `{"reason","error"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFailure {
+    pub status: StatusCode,
+    pub reason: String,
+    pub error: &'static str,
+}
+
+impl OAuthFailure {
+    pub fn new(reason: impl Into<String>, error: &'static str) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            reason: reason.into(),
+            error,
+        }
+    }
+
+    pub fn invalid_client() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            ..Self::new("Invalid client_id or client_secret", "invalid_client")
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "internal error in OAuth");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            ..Self::new("Internal error", "server_error")
+        }
+    }
+}
+
+pub struct Issued {
+    pub token: String,
+    pub scopes: String,
+}
+
+fn same_secret(a: &str, b: &str) -> bool {
+    // Constant-time over the longer input, so timing does not leak the secret's prefix.
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        diff |= (a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0)) as usize;
+    }
+    diff == 0
+}
+
+/// Checks client credentials against the app store.
+pub async fn authenticate_client(
+    state: &AppState,
+    client_id: &str,
+    secret: &str,
+) -> Result<AppRow, OAuthFailure> {
+    let app = auth_store::app_by_client_id(&state.store, client_id)
+        .await
+        .map_err(OAuthFailure::internal)?;
+    match app {
+        Some(app) if same_secret(&app.client_secret, secret) => Ok(app),
+        _ => Err(OAuthFailure::invalid_client()),
+    }
+}
+
+/// The `account_credentials` grant (Server-to-Server OAuth). A new token leaves older ones valid.
+pub async fn grant_account_credentials(
+    state: &AppState,
+    app: &AppRow,
+    account_id: Option<&str>,
+) -> Result<Issued, OAuthFailure> {
+    let account_id = match account_id.map(str::trim) {
+        None | Some("") => return Err(OAuthFailure::new("Missing account_id.", "invalid_request")),
+        Some(a) => a,
+    };
+    if app.kind != "s2s" {
+        return Err(OAuthFailure::new(
+            "Grant type is not supported for this app.",
+            "unsupported_grant_type",
+        ));
+    }
+    if account_id != app.account_id {
+        return Err(OAuthFailure::new("Invalid account_id.", "invalid_request"));
+    }
+    let now = state.clock.now();
+    let row = TokenRow {
+        token: ids::secret(48),
+        kind: "access".into(),
+        client_id: Some(app.client_id.clone()),
+        account_id: app.account_id.clone(),
+        user_id: Some(app.owner_id.clone()),
+        scopes: app.scopes.clone(),
+        issued_at: now,
+        expires_at: now + TOKEN_TTL_SECONDS,
+        revoked_at: None,
+    };
+    auth_store::insert_token(&state.store, &row)
+        .await
+        .map_err(OAuthFailure::internal)?;
+    if let Err(e) = auth_store::purge_expired(&state.store, now - EXPIRED_TOKEN_RETENTION).await {
+        tracing::warn!(error = %e, "could not purge expired tokens");
+    }
+    Ok(Issued {
+        token: row.token,
+        scopes: row.scopes,
+    })
+}
+
+/// Revokes an access token issued to `app`. Unknown tokens are a no-op, as RFC 7009 asks.
+pub async fn revoke(
+    state: &AppState,
+    app: &AppRow,
+    token: Option<&str>,
+) -> Result<(), OAuthFailure> {
+    let token = match token.map(str::trim) {
+        None | Some("") => return Err(OAuthFailure::new("Missing token.", "invalid_request")),
+        Some(t) => t,
+    };
+    let row = auth_store::token(&state.store, token)
+        .await
+        .map_err(OAuthFailure::internal)?;
+    match row {
+        None => Ok(()),
+        Some(row) if row.client_id.as_deref() == Some(app.client_id.as_str()) => {
+            auth_store::revoke_token(&state.store, token, state.clock.now())
+                .await
+                .map_err(OAuthFailure::internal)?;
+            Ok(())
+        }
+        Some(_) => Err(OAuthFailure::new(
+            "The token was not issued to this client.",
+            "invalid_request",
+        )),
+    }
+}
+
+/// Resolves a bearer token into its caller, or Zoom's 401/124.
+pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
+    let row = auth_store::token(&state.store, token)
+        .await?
+        .ok_or_else(ApiError::invalid_token)?;
+    if row.kind != "access" || row.revoked_at.is_some() {
+        return Err(ApiError::invalid_token());
+    }
+    if state.clock.now() >= row.expires_at {
+        return Err(ApiError::expired_token());
+    }
+    Ok(Caller {
+        account_id: row.account_id,
+        me: row.user_id,
+        client_id: row.client_id,
+        scopes: row.scopes.split_whitespace().map(str::to_string).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(super::same_secret("abc", "abc"));
+        assert!(!super::same_secret("abc", "abd"));
+        assert!(!super::same_secret("abc", "abcd"));
+        assert!(!super::same_secret("", "a"));
+    }
+}

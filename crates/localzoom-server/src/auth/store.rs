@@ -1,0 +1,189 @@
+//! SQL for apps and access tokens.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct AppRow {
+    pub client_id: String,
+    pub client_secret: String,
+    pub account_id: String,
+    pub name: String,
+    pub kind: String,
+    pub scopes: String,
+    pub owner_id: String,
+    pub is_default: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub token: String,
+    pub kind: String,
+    pub client_id: Option<String>,
+    pub account_id: String,
+    pub user_id: Option<String>,
+    pub scopes: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+const APP_COLUMNS: &str =
+    "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at";
+
+fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
+    Ok(AppRow {
+        client_id: r.try_get(0)?,
+        client_secret: r.try_get(1)?,
+        account_id: r.try_get(2)?,
+        name: r.try_get(3)?,
+        kind: r.try_get(4)?,
+        scopes: r.try_get(5)?,
+        owner_id: r.try_get(6)?,
+        is_default: r.try_get::<i64, _>(7)? != 0,
+        created_at: r.try_get(8)?,
+    })
+}
+
+pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(&app.client_id)
+    .bind(&app.client_secret)
+    .bind(&app.account_id)
+    .bind(&app.name)
+    .bind(&app.kind)
+    .bind(&app.scopes)
+    .bind(&app.owner_id)
+    .bind(app.is_default as i64)
+    .bind(app.created_at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+pub async fn app_by_client_id(
+    store: &Store,
+    client_id: &str,
+) -> Result<Option<AppRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1"
+    ))
+    .bind(client_id)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.as_ref().map(app_from_row).transpose()?)
+}
+
+pub async fn default_app(conn: &mut AnyConnection) -> Result<Option<AppRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {APP_COLUMNS} FROM apps WHERE is_default = 1"
+    ))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.as_ref().map(app_from_row).transpose()?)
+}
+
+pub async fn apps_of_account(store: &Store, account_id: &str) -> Result<Vec<AppRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {APP_COLUMNS} FROM apps WHERE account_id = $1 ORDER BY created_at, client_id"
+    ))
+    .bind(account_id)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.iter().map(app_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Rewrites the default app's credentials and scopes (fixed by env vars, or a newer scope table).
+pub async fn update_default_app(
+    conn: &mut AnyConnection,
+    old_client_id: &str,
+    client_id: &str,
+    secret: &str,
+    scopes: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE apps SET client_id = $1, client_secret = $2, scopes = $3 WHERE client_id = $4",
+    )
+    .bind(client_id)
+    .bind(secret)
+    .bind(scopes)
+    .bind(old_client_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::classify)?;
+    if old_client_id != client_id {
+        // Tokens of the old client id belonged to credentials that no longer exist.
+        sqlx::query("DELETE FROM access_tokens WHERE client_id = $1")
+            .bind(old_client_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO access_tokens (token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&t.token)
+    .bind(&t.kind)
+    .bind(&t.client_id)
+    .bind(&t.account_id)
+    .bind(&t.user_id)
+    .bind(&t.scopes)
+    .bind(t.issued_at)
+    .bind(t.expires_at)
+    .bind(t.revoked_at)
+    .execute(store.pool())
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at \
+         FROM access_tokens WHERE token = $1",
+    )
+    .bind(token)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(TokenRow {
+        token: r.try_get(0)?,
+        kind: r.try_get(1)?,
+        client_id: r.try_get(2)?,
+        account_id: r.try_get(3)?,
+        user_id: r.try_get(4)?,
+        scopes: r.try_get(5)?,
+        issued_at: r.try_get(6)?,
+        expires_at: r.try_get(7)?,
+        revoked_at: r.try_get(8)?,
+    }))
+}
+
+pub async fn revoke_token(store: &Store, token: &str, at: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE token = $2 AND revoked_at IS NULL",
+    )
+    .bind(at)
+    .bind(token)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Drops tokens that expired long ago, so the table stays bounded however long the server runs.
+pub async fn purge_expired(store: &Store, before: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM access_tokens WHERE expires_at < $1")
+        .bind(before)
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,98 @@
+//! One `Config` for the server: every CLI flag of `localzoom serve` and its `LOCALZOOM_*` variable.
+//! The defaults run with no flags at all.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "LOCALZOOM_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one; the real port is printed).
+    #[arg(long, env = "LOCALZOOM_PORT", default_value_t = 9666)]
+    pub port: u16,
+
+    /// Directory holding the SQLite store [default: $XDG_DATA_HOME/localzoom, i.e. ~/.local/share/localzoom].
+    #[arg(long, env = "LOCALZOOM_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Keep all state in memory; nothing is written to disk.
+    #[arg(long, env = "LOCALZOOM_EPHEMERAL", default_value_t = false)]
+    pub ephemeral: bool,
+
+    /// Database URL: `sqlite://PATH` (default: a file under the data directory) or `postgres://…`.
+    #[arg(long, env = "LOCALZOOM_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Origin used in URLs the server hands out (`api_url`, …) [default: the request's Host].
+    #[arg(long, env = "LOCALZOOM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Email of the default account's owner, used when the account is first created.
+    #[arg(
+        long,
+        env = "LOCALZOOM_OWNER_EMAIL",
+        default_value = "owner@localzoom.local"
+    )]
+    pub owner_email: String,
+
+    /// Fix the default account's id (wins over the stored one).
+    #[arg(long, env = "LOCALZOOM_ACCOUNT_ID")]
+    pub account_id: Option<String>,
+
+    /// Fix the default Server-to-Server app's client id (wins over the stored one).
+    #[arg(long, env = "LOCALZOOM_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// Fix the default Server-to-Server app's client secret (wins over the stored one).
+    #[arg(long, env = "LOCALZOOM_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "LOCALZOOM_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 9666,
+            data_dir: None,
+            ephemeral: false,
+            database_url: None,
+            public_url: None,
+            owner_email: "owner@localzoom.local".into(),
+            account_id: None,
+            client_id: None,
+            client_secret: None,
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// A config for tests and embedding: in-memory store, port 0.
+    pub fn ephemeral() -> Self {
+        Self {
+            ephemeral: true,
+            port: 0,
+            ..Self::default()
+        }
+    }
+
+    /// The data directory: the flag, else `$XDG_DATA_HOME/localzoom`, else `~/.local/share/localzoom`.
+    pub fn resolved_data_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.data_dir {
+            return dir.clone();
+        }
+        if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            return PathBuf::from(xdg).join("localzoom");
+        }
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
+        home.join(".local").join("share").join("localzoom")
+    }
+}

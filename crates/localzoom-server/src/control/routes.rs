@@ -1,0 +1,218 @@
+//! `/_localzoom/*` handlers.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::accounts::{service as accounts, store as account_store};
+use crate::auth::store::{self as auth_store, AppRow};
+use crate::clock::{parse_rfc3339_ms, rfc3339};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, QueryMap};
+use crate::ids;
+use crate::state::AppState;
+use crate::validate::{Check, Obj};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/_localzoom/health", get(health))
+        .route("/_localzoom/clock", get(clock).post(set_clock))
+        .route("/_localzoom/accounts", post(create_account))
+        .route("/_localzoom/accounts/{account_id}", get(get_account))
+        .route("/_localzoom/apps", get(list_apps).post(create_app))
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(json!({"status": "ok"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ClockView {
+    now: String,
+    frozen: bool,
+}
+
+fn clock_view(state: &AppState) -> ClockView {
+    ClockView {
+        now: rfc3339(state.clock.now()),
+        frozen: state.clock.is_frozen(),
+    }
+}
+
+async fn clock(State(state): State<AppState>) -> Json<ClockView> {
+    Json(clock_view(&state))
+}
+
+/// `{"advance_seconds": N}`, `{"now": "RFC 3339"}` and/or `{"frozen": bool}`; validated before any is applied.
+async fn set_clock(State(state): State<AppState>, body: Body) -> ApiResult<Json<ClockView>> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let advance = check.int(&root, "advance_seconds");
+    let now = check.string(&root, "now", None).and_then(|s| {
+        let parsed = parse_rfc3339_ms(&s);
+        if parsed.is_none() {
+            check.fail("now");
+        }
+        parsed
+    });
+    let frozen = check.boolean(&root, "frozen");
+    if advance.is_none() && now.is_none() && frozen.is_none() && check.is_ok() {
+        check.fail_with("advance_seconds", "Give advance_seconds, now or frozen.");
+    }
+    check.finish()?;
+    if let Some(f) = frozen {
+        state.clock.set_frozen(f);
+    }
+    if let Some(at) = now {
+        state.clock.set_ms(at);
+    }
+    if let Some(secs) = advance {
+        state.clock.advance_ms(secs.saturating_mul(1000));
+    }
+    Ok(Json(clock_view(&state)))
+}
+
+async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
+    let empty = serde_json::Map::new();
+    let root = Obj::root(if body.present { &body.fields } else { &empty });
+    let mut check = Check::default();
+    let plan = check.string(&root, "plan", None);
+    let owner_email = check.string(&root, "owner_email", Some(128));
+    let master = check.string(&root, "master_account_id", None);
+    check.finish()?;
+    let creds = accounts::create_account(&state, plan, owner_email, master).await?;
+    Ok((StatusCode::CREATED, Json(creds)).into_response())
+}
+
+async fn get_account(
+    State(state): State<AppState>,
+    Path(account_id): Path<String>,
+) -> ApiResult<Response> {
+    let account = account_store::by_id(state.store.pool(), &account_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                2001,
+                format!("Account does not exist: {account_id}."),
+            )
+        })?;
+    Ok(Json(json!({
+        "id": account.id,
+        "account_number": account.account_number,
+        "plan": account.plan,
+        "owner_id": account.owner_id,
+        "master_account_id": account.master_account_id,
+        "created_at": rfc3339(account.created_at),
+    }))
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct AppView {
+    client_id: String,
+    client_secret: String,
+    account_id: String,
+    name: String,
+    scopes: Vec<String>,
+}
+
+impl From<AppRow> for AppView {
+    fn from(a: AppRow) -> Self {
+        AppView {
+            client_id: a.client_id,
+            client_secret: a.client_secret,
+            account_id: a.account_id,
+            name: a.name,
+            scopes: a.scopes.split_whitespace().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// A Server-to-Server app with the scopes given (any the operation table knows), for testing scope errors.
+async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let account_id = check.string(&root, "account_id", None);
+    let name = check
+        .string(&root, "name", Some(128))
+        .unwrap_or_else(|| "Server-to-Server app".into());
+    let known = crate::auth::known_scopes();
+    let scopes: Vec<String> = match root.map.get("scopes") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s.as_str() {
+                Some(s) if known.contains(&s) => Some(s.to_string()),
+                _ => {
+                    check.fail(format!("scopes[{i}]"));
+                    None
+                }
+            })
+            .collect(),
+        Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(_) => {
+            check.fail("scopes");
+            Vec::new()
+        }
+    };
+    check.finish()?;
+    let mut tx = state.store.begin_write().await?;
+    let account = match &account_id {
+        Some(id) => account_store::by_id(tx.conn(), id).await?,
+        None => account_store::default_account(tx.conn()).await?,
+    }
+    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 2001, "Account does not exist."))?;
+    let app = AppRow {
+        client_id: ids::alnum(22),
+        client_secret: ids::alnum(32),
+        account_id: account.id,
+        name,
+        kind: "s2s".into(),
+        scopes: scopes.join(" "),
+        owner_id: account.owner_id,
+        is_default: false,
+        created_at: state.clock.now(),
+    };
+    auth_store::insert_app(tx.conn(), &app).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(AppView::from(app))).into_response())
+}
+
+async fn list_apps(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {
+    let account_id = match q.get("account_id") {
+        Some(id) => id.to_string(),
+        None => {
+            let mut conn = state
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(ApiError::internal)?;
+            account_store::default_account(&mut conn)
+                .await?
+                .map(|a| a.id)
+                .unwrap_or_default()
+        }
+    };
+    let apps = auth_store::apps_of_account(&state.store, &account_id).await?;
+    Ok(
+        Json(json!({"apps": apps.into_iter().map(AppView::from).collect::<Vec<_>>()}))
+            .into_response(),
+    )
+}

@@ -1,0 +1,132 @@
+//! `ApiError`: an HTTP status, Zoom's numeric code and message. Every failure on `/v2` and the control
+//! plane goes through it; internal errors are logged and answered with a 500 that echoes nothing.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use zoom_types::{ErrorBody, FieldError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: i64,
+    pub message: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(code: i64, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 400/300 "Validation Failed." naming each bad field.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self {
+            errors,
+            ..Self::bad_request(300, "Validation Failed.")
+        }
+    }
+
+    pub fn invalid_field(field: &str) -> Self {
+        Self::validation(vec![FieldError {
+            field: field.into(),
+            message: "Invalid field.".into(),
+        }])
+    }
+
+    pub fn invalid_json() -> Self {
+        Self::bad_request(300, "Request Body should be a valid JSON object.")
+    }
+
+    pub fn body_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            300,
+            format!("Request body is too large: the limit is {limit} bytes."),
+        )
+    }
+
+    pub fn invalid_token() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, 124, "Invalid access token.")
+    }
+
+    pub fn expired_token() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, 124, "Access token is expired.")
+    }
+
+    pub fn missing_scopes(scopes: &[&str]) -> Self {
+        Self::bad_request(
+            4711,
+            format!(
+                "Invalid access token, does not contain scopes:[{}].",
+                scopes.join(",")
+            ),
+        )
+    }
+
+    pub fn user_not_found(user_id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            1001,
+            format!("User does not exist: {user_id}."),
+        )
+    }
+
+    pub fn email_taken(email: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            1005,
+            format!("Email {email} has already been used."),
+        )
+    }
+
+    pub fn page_token_invalid() -> Self {
+        Self::bad_request(300, "The next page token is invalid or expired.")
+    }
+
+    pub fn route_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, 404, "Not Found.")
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, 405, "Method Not Allowed.")
+    }
+
+    /// An internal failure: logged with its cause, answered without it.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            500,
+            "Internal server error.",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            code: self.code,
+            message: self.message,
+            errors: self.errors,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

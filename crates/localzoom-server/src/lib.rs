@@ -1,0 +1,96 @@
+//! localzoom-server: a stateful emulator of Zoom's REST API v2, as a library.
+//! `Server::new(config)` opens the store and bootstraps the default account; `serve` runs it.
+
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod error;
+pub mod extract;
+pub mod ids;
+pub mod logging;
+pub mod pagination;
+pub mod state;
+pub mod store;
+pub mod users;
+pub mod validate;
+
+use std::net::SocketAddr;
+
+use axum::extract::DefaultBodyLimit;
+use axum::extract::Request;
+use axum::{middleware, Router, ServiceExt};
+use tokio::net::TcpListener;
+use tower::Layer;
+use tower_http::normalize_path::NormalizePathLayer;
+
+pub use accounts::service::AccountCredentials;
+pub use config::Config;
+use error::ApiError;
+pub use state::AppState;
+use store::{Store, StoreError};
+
+/// A ready server: store open, migrations applied, default account in place.
+pub struct Server {
+    state: AppState,
+    credentials: AccountCredentials,
+}
+
+impl Server {
+    pub async fn new(config: Config) -> Result<Self, StoreError> {
+        let store = Store::open(&config).await?;
+        let state = AppState::new(store, config);
+        let credentials = accounts::service::bootstrap(&state).await?;
+        Ok(Server { state, credentials })
+    }
+
+    /// The default account's ids and its Server-to-Server app's credentials.
+    pub fn credentials(&self) -> &AccountCredentials {
+        &self.credentials
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Every route, from each resource's `routes()`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .merge(auth::routes::routes())
+            .merge(users::routes::routes())
+            .merge(control::routes::routes())
+            .fallback(|| async { ApiError::route_not_found() })
+            .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+            .layer(DefaultBodyLimit::max(self.state.config.max_body_bytes))
+            .layer(middleware::from_fn(logging::log_requests))
+            .with_state(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` resolves.
+    pub async fn serve_with_shutdown(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        // Trailing slashes are trimmed before routing, so `/v2/users/` is `/v2/users`.
+        let app = NormalizePathLayer::trim_trailing_slash().layer(self.router());
+        axum::serve(listener, ServiceExt::<Request>::into_make_service(app))
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
+    /// The address the server will listen on.
+    pub fn bind_address(&self) -> String {
+        format!("{}:{}", self.state.config.host, self.state.config.port)
+    }
+}
+
+/// Binds the configured address; the returned address carries the real port (for `--port 0`).
+pub async fn bind(server: &Server) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(server.bind_address()).await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}

@@ -1,0 +1,41 @@
+//! One log line per request (method, path, status, latency, account) and Zoom's tracking header.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Filled by the `Caller` extractor so the log line can name the account.
+#[derive(Clone, Default)]
+pub struct AccountSlot(Arc<OnceLock<String>>);
+
+impl AccountSlot {
+    pub fn set(&self, account: &str) {
+        let _ = self.0.set(account.to_string());
+    }
+}
+
+pub async fn log_requests(mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let slot = AccountSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let mut response = next.run(req).await;
+    let rid = crate::ids::alnum(16);
+    if let Ok(v) = HeaderValue::from_str(&format!("v=2.0;clid=localzoom;rid=WEB_{rid}")) {
+        response.headers_mut().insert("x-zm-trackingid", v);
+    }
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        account = slot.0.get().map(String::as_str).unwrap_or("-"),
+        "request"
+    );
+    response
+}

@@ -1,0 +1,206 @@
+//! The store: one pool over SQLite (embedded default) or PostgreSQL, embedded migrations per backend,
+//! and write transactions. SQL stays portable (`$N` placeholders work on both) and lives in each
+//! resource's `store.rs`.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::config::Config;
+
+mod migrations;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("unique constraint violated: {0}")]
+    Unique(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("cannot open the store: {0}")]
+    Open(String),
+}
+
+impl StoreError {
+    /// Sorts a driver error: unique violations become `Unique` so services can answer Zoom's 409s.
+    pub fn classify(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            if db.is_unique_violation() {
+                return StoreError::Unique(db.message().to_string());
+            }
+        }
+        StoreError::Db(e)
+    }
+
+    /// Whether this is a unique violation on a constraint or column whose name contains `what`.
+    pub fn is_unique_on(&self, what: &str) -> bool {
+        matches!(self, StoreError::Unique(m) if m.contains(what))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer; serialising writers here avoids `SQLITE_BUSY` on lock upgrades.
+    write_lock: Option<Arc<Mutex<()>>>,
+    location: String,
+}
+
+/// A write transaction. Dropped without `commit`, it rolls back.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(StoreError::classify)
+    }
+}
+
+impl Store {
+    pub async fn open(config: &Config) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, location, memory) = match (&config.database_url, config.ephemeral) {
+            (Some(url), _) => (url.clone(), redact(url), url.contains(":memory:")),
+            (None, true) => (
+                "sqlite::memory:".to_string(),
+                "memory (ephemeral)".to_string(),
+                true,
+            ),
+            (None, false) => {
+                let dir = config.resolved_data_dir();
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    StoreError::Open(format!("cannot create {}: {e}", dir.display()))
+                })?;
+                let path = dir.join("localzoom.db");
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    path.display().to_string(),
+                    false,
+                )
+            }
+        };
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::Open(format!(
+                "unsupported database URL {}: use sqlite:// or postgres://",
+                redact(&url)
+            )));
+        };
+        let options =
+            AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Open(e.to_string()))?;
+        let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        pool = match (backend, memory) {
+            // One connection: every connection to `:memory:` would otherwise be its own database.
+            (Backend::Sqlite, true) => pool
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None),
+            (Backend::Sqlite, false) => pool.max_connections(8),
+            (Backend::Postgres, _) => pool.max_connections(16),
+        };
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL + NORMAL: a committed write survives a crash of the process (kill -9).
+                    conn.execute("PRAGMA journal_mode=WAL").await?;
+                    conn.execute("PRAGMA synchronous=NORMAL").await?;
+                    conn.execute("PRAGMA busy_timeout=10000").await?;
+                    conn.execute("PRAGMA foreign_keys=ON").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Open(e.to_string()))?;
+        let store = Store {
+            pool,
+            backend,
+            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            location,
+        };
+        migrations::run(&store).await?;
+        Ok(store)
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Where the data lives, for the start-up banner (passwords redacted).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// `FOR UPDATE` where the backend has row locks; SQLite's single writer makes it unnecessary.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await.map_err(StoreError::classify)?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        conn.ping().await?;
+        Ok(())
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Builds `$N` placeholders in order, so dynamic WHERE clauses stay portable.
+#[derive(Default)]
+pub struct Params {
+    n: usize,
+}
+
+impl Params {
+    pub fn placeholder(&mut self) -> String {
+        self.n += 1;
+        format!("${}", self.n)
+    }
+}

@@ -1,0 +1,14 @@
+//! The Users resource: `/v2/users…` list, create, get, update, status, delete, email check, summary.
+//!
+//! Differences from Zoom:
+//! - No invitation emails: `create` users stay `pending` (no id in lists) until activated through
+//!   the control plane (a later issue); `autoCreate`, `custCreate` and `ssoCreate` users are active.
+//! - `clock_in`/`clock_out` status actions are accepted and change nothing localzoom models.
+//! - `disassociate` and `delete` both remove the user from the account (no free account is created).
+//! - `search_by_unique_id`, `encrypted_email`, `login_type` and `license` are validated but do not
+//!   change the lookup; groups are not modelled, so `group_id` is only checked for shape.
+//! - Emails are unique across the whole localzoom instance, not only per account.
+
+pub mod routes;
+pub mod service;
+pub mod store;

@@ -1,0 +1,99 @@
+//! HTTP for `/v2/users…`: extract, authorise, call the service, shape the response.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+
+use super::service;
+use crate::auth::{ops, Caller};
+use crate::error::ApiResult;
+use crate::extract::{Body, QueryMap};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v2/users", get(list).post(create))
+        .route("/v2/users/email", get(email_exists))
+        .route("/v2/users/summary", get(summary))
+        .route(
+            "/v2/users/{user_id}",
+            get(get_user).patch(update).delete(delete),
+        )
+        .route("/v2/users/{user_id}/status", put(set_status))
+}
+
+async fn list(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::Users>()?;
+    Ok(Json(service::list(&state, &grant, &q).await?).into_response())
+}
+
+async fn create(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::UserCreate>()?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::create(&state, &grant, &body).await?),
+    )
+        .into_response())
+}
+
+async fn email_exists(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: QueryMap,
+) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::UserEmail>()?;
+    Ok(Json(service::email_exists(&state, &grant, &q).await?).into_response())
+}
+
+async fn summary(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::UserSummary>()?;
+    Ok(Json(service::summary(&state, &grant).await?).into_response())
+}
+
+async fn get_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    q: QueryMap,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::User>()?;
+    let origin = state.public_origin(&headers);
+    Ok(Json(service::get(&state, &grant, &user_id, &q, &origin).await?).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    q: QueryMap,
+    body: Body,
+) -> ApiResult<StatusCode> {
+    let grant = caller.authorize::<ops::UserUpdate>()?;
+    service::update(&state, &grant, &user_id, &q, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    q: QueryMap,
+) -> ApiResult<StatusCode> {
+    let grant = caller.authorize::<ops::UserDelete>()?;
+    service::delete(&state, &grant, &user_id, &q).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    body: Body,
+) -> ApiResult<StatusCode> {
+    let grant = caller.authorize::<ops::UserStatus>()?;
+    service::set_status(&state, &grant, &user_id, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,262 @@
+//! SQL for users. Columns hold what is searched or unique; the rest of the profile is one JSON document.
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Executor, Row};
+use zoom_types::users::{CustomAttribute, PhoneNumber};
+
+use crate::store::{Params, Store, StoreError};
+
+/// The profile fields that need no index.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub use_pmi: bool,
+    pub host_key: String,
+    pub vanity_name: Option<String>,
+    pub timezone: String,
+    pub language: String,
+    pub dept: String,
+    pub company: String,
+    pub job_title: String,
+    pub location: String,
+    pub manager: String,
+    pub cms_user_id: String,
+    pub cost_center: String,
+    pub pronouns: String,
+    pub pronouns_option: Option<i64>,
+    pub phone_country: String,
+    pub phone_number: String,
+    pub phone_numbers: Vec<PhoneNumber>,
+    pub custom_attributes: Vec<CustomAttribute>,
+    pub group_ids: Vec<String>,
+    pub zoom_one_type: Option<i64>,
+    pub plan_united_type: Option<String>,
+    pub zoom_phone: bool,
+    pub about_me: String,
+    pub linkedin_url: String,
+    pub verified: i64,
+    pub login_types: Vec<i64>,
+    pub employee_unique_id: String,
+    pub last_login_time: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub seq: i64,
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub user_type: i64,
+    pub role_id: String,
+    pub status: String,
+    pub create_action: String,
+    pub pmi: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub profile: Profile,
+}
+
+const COLUMNS: &str =
+    "seq, id, account_id, email, type, role_id, status, create_action, pmi, created_at, updated_at, profile";
+
+fn from_row(r: &AnyRow) -> Result<UserRow, StoreError> {
+    let profile: String = r.try_get(11)?;
+    Ok(UserRow {
+        seq: r.try_get(0)?,
+        id: r.try_get(1)?,
+        account_id: r.try_get(2)?,
+        email: r.try_get(3)?,
+        user_type: r.try_get(4)?,
+        role_id: r.try_get(5)?,
+        status: r.try_get(6)?,
+        create_action: r.try_get(7)?,
+        pmi: r.try_get(8)?,
+        created_at: r.try_get(9)?,
+        updated_at: r.try_get(10)?,
+        profile: serde_json::from_str(&profile)
+            .map_err(|e| StoreError::Corrupt(format!("user profile: {e}")))?,
+    })
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn vanity_key(p: &Profile) -> Option<String> {
+    p.vanity_name.as_ref().map(|v| v.to_lowercase())
+}
+
+fn profile_json(p: &Profile) -> Result<String, StoreError> {
+    serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Inserts a user; a taken email, PMI or vanity name comes back as `StoreError::Unique`.
+pub async fn insert(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, account_id, email, email_key, type, role_id, status, create_action, pmi, vanity_key, \
+         created_at, updated_at, profile) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&u.id)
+    .bind(&u.account_id)
+    .bind(&u.email)
+    .bind(email_key(&u.email))
+    .bind(u.user_type)
+    .bind(&u.role_id)
+    .bind(&u.status)
+    .bind(&u.create_action)
+    .bind(u.pmi)
+    .bind(vanity_key(&u.profile))
+    .bind(u.created_at)
+    .bind(u.updated_at)
+    .bind(profile_json(&u.profile)?)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+/// Writes every mutable column of a user read earlier in the same transaction.
+pub async fn update(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE users SET account_id = $1, email = $2, email_key = $3, type = $4, role_id = $5, status = $6, pmi = $7, \
+         vanity_key = $8, updated_at = $9, profile = $10 WHERE seq = $11",
+    )
+    .bind(&u.account_id)
+    .bind(&u.email)
+    .bind(email_key(&u.email))
+    .bind(u.user_type)
+    .bind(&u.role_id)
+    .bind(&u.status)
+    .bind(u.pmi)
+    .bind(vanity_key(&u.profile))
+    .bind(u.updated_at)
+    .bind(profile_json(&u.profile)?)
+    .bind(u.seq)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut AnyConnection, seq: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM users WHERE seq = $1")
+        .bind(seq)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How a path's `userId` names a user.
+pub enum Lookup<'a> {
+    Id(&'a str),
+    Email(&'a str),
+}
+
+/// Finds a user of `account_id`; `lock` takes a row lock where the backend has them.
+pub async fn find<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    store: &Store,
+    account_id: &str,
+    lookup: Lookup<'_>,
+    lock: bool,
+) -> Result<Option<UserRow>, StoreError> {
+    let (column, value) = match lookup {
+        Lookup::Id(id) => ("id", id.to_string()),
+        Lookup::Email(email) => ("email_key", email_key(email)),
+    };
+    let lock = if lock { store.for_update() } else { "" };
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE {column} = $1 AND account_id = $2{lock}");
+    let row = sqlx::query(&sql)
+        .bind(value)
+        .bind(account_id)
+        .fetch_optional(exec)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Whether any user anywhere holds this email (emails are unique across localzoom).
+pub async fn email_in_use(store: &Store, email: &str) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) FROM users WHERE email_key = $1")
+        .bind(email_key(email))
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+#[derive(Debug, Clone)]
+pub struct ListFilter {
+    pub account_id: String,
+    pub status: String,
+    pub role_id: Option<String>,
+}
+
+fn where_clause(f: &ListFilter, p: &mut Params) -> String {
+    let mut sql = format!(
+        " WHERE account_id = {} AND status = {}",
+        p.placeholder(),
+        p.placeholder()
+    );
+    if f.role_id.is_some() {
+        sql.push_str(&format!(" AND role_id = {}", p.placeholder()));
+    }
+    sql
+}
+
+/// One page in creation order: rows after `after_seq` (keyset), skipping `offset` more.
+pub async fn list(
+    store: &Store,
+    f: &ListFilter,
+    after_seq: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<UserRow>, StoreError> {
+    let mut p = Params::default();
+    let mut sql = format!("SELECT {COLUMNS} FROM users{}", where_clause(f, &mut p));
+    sql.push_str(&format!(
+        " AND seq > {} ORDER BY seq LIMIT {} OFFSET {}",
+        p.placeholder(),
+        p.placeholder(),
+        p.placeholder()
+    ));
+    let mut q = sqlx::query(&sql).bind(&f.account_id).bind(&f.status);
+    if let Some(role) = &f.role_id {
+        q = q.bind(role);
+    }
+    let rows = q
+        .bind(after_seq)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count(store: &Store, f: &ListFilter) -> Result<i64, StoreError> {
+    let mut p = Params::default();
+    let sql = format!("SELECT COUNT(*) FROM users{}", where_clause(f, &mut p));
+    let mut q = sqlx::query(&sql).bind(&f.account_id).bind(&f.status);
+    if let Some(role) = &f.role_id {
+        q = q.bind(role);
+    }
+    Ok(q.fetch_one(store.pool()).await?.try_get::<i64, _>(0)?)
+}
+
+/// Counts of an account's users by (type, status).
+pub async fn counts_by_type_and_status(
+    store: &Store,
+    account_id: &str,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT type, status, COUNT(*) FROM users WHERE account_id = $1 GROUP BY type, status",
+    )
+    .bind(account_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}

@@ -1,0 +1,249 @@
+//! Field-by-field validation that collects every bad field, so a request is rejected whole with
+//! Zoom's 300 "Validation Failed." and an `errors` list. Values are read leniently, as Zoom's own
+//! JSON binding does: numeric strings for integers, "true"/"false" for booleans, and JSON text for
+//! nested objects (how form and multipart bodies carry them). `null` means "not given".
+
+use serde_json::{Map, Value};
+use zoom_types::FieldError;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Default)]
+pub struct Check {
+    errors: Vec<FieldError>,
+}
+
+/// An object being read, with the path prefix its fields are reported under.
+#[derive(Debug, Clone)]
+pub struct Obj<'a> {
+    pub map: std::borrow::Cow<'a, Map<String, Value>>,
+    pub prefix: String,
+}
+
+impl<'a> Obj<'a> {
+    pub fn root(map: &'a Map<String, Value>) -> Self {
+        Obj {
+            map: std::borrow::Cow::Borrowed(map),
+            prefix: String::new(),
+        }
+    }
+
+    pub fn path(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+impl Check {
+    pub fn fail(&mut self, field: impl Into<String>) {
+        self.fail_with(field, "Invalid field.");
+    }
+
+    pub fn fail_with(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        let field = field.into();
+        if !self.errors.iter().any(|e| e.field == field) {
+            self.errors.push(FieldError {
+                field,
+                message: message.into(),
+            });
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+
+    pub fn required(&mut self, obj: &Obj, key: &str) -> bool {
+        if obj.has(key) {
+            true
+        } else {
+            self.fail_with(obj.path(key), "This field is required.");
+            false
+        }
+    }
+
+    /// A string of at most `max` characters.
+    pub fn string(&mut self, obj: &Obj, key: &str, max: Option<usize>) -> Option<String> {
+        let s = match obj.get(key)? {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => {
+                self.fail(obj.path(key));
+                return None;
+            }
+        };
+        if max.is_some_and(|m| s.chars().count() > m) {
+            self.fail(obj.path(key));
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn int(&mut self, obj: &Obj, key: &str) -> Option<i64> {
+        let v = match obj.get(key)? {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        if v.is_none() {
+            self.fail(obj.path(key));
+        }
+        v
+    }
+
+    pub fn int_in(&mut self, obj: &Obj, key: &str, allowed: &[i64]) -> Option<i64> {
+        let v = self.int(obj, key)?;
+        if allowed.contains(&v) {
+            Some(v)
+        } else {
+            self.fail(obj.path(key));
+            None
+        }
+    }
+
+    pub fn boolean(&mut self, obj: &Obj, key: &str) -> Option<bool> {
+        let v = match obj.get(key)? {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match s.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        if v.is_none() {
+            self.fail(obj.path(key));
+        }
+        v
+    }
+
+    /// A nested JSON value (object or array), also accepted as JSON text.
+    fn nested(&mut self, obj: &Obj, key: &str) -> Option<Value> {
+        match obj.get(key)? {
+            Value::String(text) => match serde_json::from_str::<Value>(text) {
+                Ok(v @ (Value::Object(_) | Value::Array(_))) => Some(v),
+                _ => {
+                    self.fail(obj.path(key));
+                    None
+                }
+            },
+            v => Some(v.clone()),
+        }
+    }
+
+    pub fn object<'b>(&mut self, obj: &Obj, key: &str) -> Option<Obj<'b>> {
+        match self.nested(obj, key)? {
+            Value::Object(map) => Some(Obj {
+                map: std::borrow::Cow::Owned(map),
+                prefix: format!("{}.", obj.path(key)),
+            }),
+            _ => {
+                self.fail(obj.path(key));
+                None
+            }
+        }
+    }
+
+    /// An array of objects of at most `max` items.
+    pub fn objects<'b>(&mut self, obj: &Obj, key: &str, max: usize) -> Option<Vec<Obj<'b>>> {
+        let items = match self.nested(obj, key)? {
+            Value::Array(items) if items.len() <= max => items,
+            _ => {
+                self.fail(obj.path(key));
+                return None;
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match item {
+                Value::Object(map) => out.push(Obj {
+                    map: std::borrow::Cow::Owned(map),
+                    prefix: format!("{}[{i}].", obj.path(key)),
+                }),
+                _ => self.fail(format!("{}[{i}]", obj.path(key))),
+            }
+        }
+        Some(out)
+    }
+}
+
+/// A plausible email address: one `@`, a dotted domain, no spaces or quotes.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && s.len() <= 128
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn collects_every_bad_field() {
+        let v = json!({"pmi": "12x", "use_pmi": "maybe", "first_name": "Ann", "nested": "{\"a\":1}", "arr": "not json"});
+        let map = v.as_object().cloned().unwrap_or_default();
+        let root = Obj::root(&map);
+        let mut c = Check::default();
+        assert_eq!(c.int(&root, "pmi"), None);
+        assert_eq!(c.boolean(&root, "use_pmi"), None);
+        assert_eq!(
+            c.string(&root, "first_name", Some(64)).as_deref(),
+            Some("Ann")
+        );
+        assert!(c.object(&root, "nested").is_some());
+        assert!(c.objects(&root, "arr", 3).is_none());
+        let e = c.finish().unwrap_err();
+        let fields: Vec<_> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["pmi", "use_pmi", "arr"]);
+    }
+
+    #[test]
+    fn lenient_scalars_and_null_is_absent() {
+        let v = json!({"n": "42", "b": "true", "z": null});
+        let map = v.as_object().cloned().unwrap_or_default();
+        let root = Obj::root(&map);
+        let mut c = Check::default();
+        assert_eq!(c.int(&root, "n"), Some(42));
+        assert_eq!(c.boolean(&root, "b"), Some(true));
+        assert_eq!(c.string(&root, "z", None), None);
+        assert!(c.is_ok());
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("a.b+c@example.com"));
+        assert!(!is_email("a b@example.com"));
+        assert!(!is_email("x}H-BwfF@h.qxj\"}"));
+        assert!(!is_email("nobody@localhost"));
+    }
+}

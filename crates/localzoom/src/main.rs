@@ -1,0 +1,116 @@
+//! The `localzoom` binary: `localzoom serve` runs the Zoom API emulator.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use localzoom_server::{Config, Server};
+
+#[derive(Parser)]
+#[command(
+    name = "localzoom",
+    version,
+    about = "A stateful, self-hostable emulator of the Zoom REST API v2"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the emulator: the Zoom API under /v2, OAuth under /oauth, the control plane under /_localzoom.
+    Serve(Config),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LOCALZOOM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("localzoom: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        Command::Serve(config) => runtime.block_on(serve(config)),
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let server = match Server::new(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("localzoom: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (listener, addr) = match localzoom_server::bind(&server).await {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("localzoom: cannot listen on {}: {e}", server.bind_address());
+            return ExitCode::FAILURE;
+        }
+    };
+    let c = server.credentials();
+    let origin = format!("http://{addr}");
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "localzoom {} — Zoom API emulator",
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(out, "  store:         {}", server.state().store.location());
+    let _ = writeln!(out, "  account id:    {}", c.account_id);
+    let _ = writeln!(out, "  owner:         {} ({})", c.owner_email, c.owner_id);
+    let _ = writeln!(out, "  client id:     {}", c.client_id);
+    let _ = writeln!(out, "  client secret: {}", c.client_secret);
+    let _ = writeln!(
+        out,
+        "  get a token:   curl -s -X POST -u '{}:{}' '{origin}/oauth/token?grant_type=account_credentials&account_id={}'",
+        c.client_id, c.client_secret, c.account_id
+    );
+    let _ = writeln!(out, "listening on {origin}");
+    let _ = out.flush();
+    drop(out);
+    match server
+        .serve_with_shutdown(listener, shutdown_signal())
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("localzoom: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,9 @@
+//! Zoom REST API v2 wire types: the JSON bodies localzoom serves and the client reads.
+//! No I/O lives here, so the server and the client cannot drift apart.
+
+pub mod error;
+pub mod oauth;
+pub mod users;
+
+pub use error::{ErrorBody, FieldError, OAuthError};
+pub use oauth::TokenResponse;
