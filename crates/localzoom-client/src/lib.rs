@@ -1,1 +1,329 @@
+//! A typed async client for Zoom's REST API v2 that works against Zoom and against localzoom.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), localzoom_client::Error> {
+//! let client = localzoom_client::Client::builder()
+//!     .base_url("http://127.0.0.1:9666")
+//!     .server_to_server("ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET")
+//!     .build()?;
+//! let page = client.users().list(&Default::default()).await?;
+//! println!("{} users", page.total_records);
+//! # Ok(()) }
+//! ```
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use tokio::sync::Mutex;
+pub use zoom_types;
+use zoom_types::{ErrorBody, FieldError, OAuthError, TokenResponse};
+
+mod users;
+pub use users::{DeleteUser, ListUsers, Users};
+
+/// Zoom's API origin; `/v2` is appended.
+pub const ZOOM_API_BASE: &str = "https://api.zoom.us";
+/// Zoom's OAuth origin.
+pub const ZOOM_OAUTH_BASE: &str = "https://zoom.us";
+
+/// What went wrong with a call.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Zoom answered with an error body: HTTP status, Zoom's code and message.
+    #[error("[{status}/{code}] {message}")]
+    Api {
+        status: u16,
+        code: i64,
+        message: String,
+        errors: Vec<FieldError>,
+    },
+    /// The OAuth token endpoint refused.
+    #[error("OAuth error {status}: {error}: {reason}")]
+    OAuth {
+        status: u16,
+        error: String,
+        reason: String,
+    },
+    /// The request did not complete.
+    #[error("HTTP error: {0}")]
+    Http(#[from] reqwest::Error),
+    /// The answer was not what Zoom's API documents.
+    #[error("unexpected response: {0}")]
+    Decode(String),
+    /// The client was built without what a call needs.
+    #[error("client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Zoom's numeric error code, for API errors.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for API and OAuth errors.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::OAuth { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Debug, Clone)]
+enum Auth {
+    ServerToServer {
+        account_id: String,
+        client_id: String,
+        client_secret: String,
+    },
+    Bearer(String),
+}
+
+struct CachedToken {
+    token: String,
+    renew_at: Instant,
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    api_base: Option<String>,
+    oauth_base: Option<String>,
+    auth: Option<Auth>,
+    timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// One origin for both the API (`{origin}/v2`) and OAuth (`{origin}/oauth`), as localzoom serves them.
+    pub fn base_url(mut self, origin: &str) -> Self {
+        let origin = origin.trim_end_matches('/').to_string();
+        self.api_base = Some(origin.clone());
+        self.oauth_base = Some(origin);
+        self
+    }
+
+    /// The API origin alone (default `https://api.zoom.us`).
+    pub fn api_base(mut self, origin: &str) -> Self {
+        self.api_base = Some(origin.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// The OAuth origin alone (default `https://zoom.us`).
+    pub fn oauth_base(mut self, origin: &str) -> Self {
+        self.oauth_base = Some(origin.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// Server-to-Server OAuth: tokens are fetched, cached and renewed before they expire.
+    pub fn server_to_server(
+        mut self,
+        account_id: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Self {
+        self.auth = Some(Auth::ServerToServer {
+            account_id: account_id.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        });
+        self
+    }
+
+    /// A fixed bearer token, used as is.
+    pub fn bearer_token(mut self, token: &str) -> Self {
+        self.auth = Some(Auth::Bearer(token.into()));
+        self
+    }
+
+    /// Timeout for each HTTP request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn build(self) -> Result<Client> {
+        let auth = self.auth.ok_or_else(|| {
+            Error::Config("no credentials: call server_to_server or bearer_token".into())
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+            .build()?;
+        Ok(Client {
+            http,
+            api_base: format!("{}/v2", self.api_base.as_deref().unwrap_or(ZOOM_API_BASE)),
+            oauth_base: self.oauth_base.unwrap_or_else(|| ZOOM_OAUTH_BASE.into()),
+            auth,
+            token: Mutex::new(None),
+        })
+    }
+}
+
+/// A Zoom API client. Cheap to share behind an `Arc`; calls may run concurrently.
+pub struct Client {
+    http: reqwest::Client,
+    api_base: String,
+    oauth_base: String,
+    auth: Auth,
+    token: Mutex<Option<CachedToken>>,
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The Users API.
+    pub fn users(&self) -> Users<'_> {
+        Users::new(self)
+    }
+
+    /// Fetches a new Server-to-Server token (`POST /oauth/token`, grant `account_credentials`).
+    pub async fn fetch_token(&self) -> Result<TokenResponse> {
+        let Auth::ServerToServer {
+            account_id,
+            client_id,
+            client_secret,
+        } = &self.auth
+        else {
+            return Err(Error::Config(
+                "a fixed bearer token cannot be renewed".into(),
+            ));
+        };
+        let resp = self
+            .http
+            .post(format!("{}/oauth/token", self.oauth_base))
+            .basic_auth(client_id, Some(client_secret))
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", account_id.as_str()),
+            ])
+            .send()
+            .await?;
+        let status = resp.status();
+        let bytes = resp.bytes().await?;
+        if !status.is_success() {
+            return Err(match serde_json::from_slice::<OAuthError>(&bytes) {
+                Ok(e) => Error::OAuth {
+                    status: status.as_u16(),
+                    error: e.error,
+                    reason: e.reason,
+                },
+                Err(_) => Error::Decode(format!("token endpoint answered {status}")),
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("token response: {e}")))
+    }
+
+    async fn access_token(&self, force_renew: bool) -> Result<String> {
+        if let Auth::Bearer(token) = &self.auth {
+            return Ok(token.clone());
+        }
+        let mut cached = self.token.lock().await;
+        if let Some(t) = cached
+            .as_ref()
+            .filter(|t| !force_renew && Instant::now() < t.renew_at)
+        {
+            return Ok(t.token.clone());
+        }
+        let fresh = self.fetch_token().await?;
+        // Renew a minute early so a token never expires mid-request.
+        let lifetime = Duration::from_secs(fresh.expires_in.max(0) as u64);
+        let renew_at = Instant::now() + lifetime.saturating_sub(Duration::from_secs(60));
+        *cached = Some(CachedToken {
+            token: fresh.access_token.clone(),
+            renew_at,
+        });
+        Ok(fresh.access_token)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.api_base, path)
+    }
+
+    /// Sends a request built by `build`, renewing the token once on Zoom's 401/124.
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<reqwest::Response> {
+        let mut renewed = false;
+        loop {
+            let token = self.access_token(renewed).await?;
+            let req = build(
+                self.http
+                    .request(method.clone(), self.url(path))
+                    .bearer_auth(&token),
+            );
+            let resp = req.send().await?;
+            if resp.status().is_success() {
+                return Ok(resp);
+            }
+            let err = api_error(resp).await;
+            match err {
+                Error::Api {
+                    status: 401,
+                    code: 124,
+                    ..
+                } if !renewed && matches!(self.auth, Auth::ServerToServer { .. }) => {
+                    renewed = true;
+                }
+                other => return Err(other),
+            }
+        }
+    }
+
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<T> {
+        let resp = self.send(method, path, build).await?;
+        let bytes = resp.bytes().await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("{path}: {e}")))
+    }
+}
+
+async fn api_error(resp: reqwest::Response) -> Error {
+    let status = resp.status();
+    match resp.bytes().await {
+        Ok(bytes) => match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(b) => Error::Api {
+                status: status.as_u16(),
+                code: b.code,
+                message: b.message,
+                errors: b.errors,
+            },
+            Err(_) => Error::Api {
+                status: status.as_u16(),
+                code: i64::from(status.as_u16()),
+                message: status.canonical_reason().unwrap_or("error").to_string(),
+                errors: Vec::new(),
+            },
+        },
+        Err(e) => Error::Http(e),
+    }
+}
+
+/// Percent-encodes one path segment (user ids may be emails).
+pub(crate) fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

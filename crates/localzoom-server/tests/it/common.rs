@@ -1,0 +1,340 @@
+//! `spawn_app()`, raw HTTP helpers and strict validation against the reference OpenAPI schemas.
+
+use std::sync::OnceLock;
+
+use localzoom_client::Client;
+use localzoom_server::{AccountCredentials, Config, Server};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+pub struct TestApp {
+    pub origin: String,
+    pub creds: AccountCredentials,
+    pub client: Client,
+    pub http: reqwest::Client,
+    pub token: String,
+    /// Kept so the data directory lives as long as the server.
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        port: 0,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    start(config, dir).await
+}
+
+pub async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
+    let server = Server::new(config).await.expect("server starts");
+    let creds = server.credentials().clone();
+    let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
+    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+    let origin = format!("http://{addr}");
+    let client = Client::builder()
+        .base_url(&origin)
+        .server_to_server(&creds.account_id, &creds.client_id, &creds.client_secret)
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let token = token_for(
+        &http,
+        &origin,
+        &creds.account_id,
+        &creds.client_id,
+        &creds.client_secret,
+    )
+    .await;
+    TestApp {
+        origin,
+        creds,
+        client,
+        http,
+        token,
+        _dir: dir,
+    }
+}
+
+pub async fn token_for(
+    http: &reqwest::Client,
+    origin: &str,
+    account: &str,
+    id: &str,
+    secret: &str,
+) -> String {
+    let resp = http
+        .post(format!(
+            "{origin}/oauth/token?grant_type=account_credentials&account_id={account}"
+        ))
+        .basic_auth(id, Some(secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Status and JSON body (Null when empty).
+pub async fn read(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.unwrap();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    };
+    (status, body)
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+
+    pub fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut r = self.req(method, path);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        read(r.send().await.unwrap()).await
+    }
+
+    pub async fn create_user(&self, email: &str, action: &str, user_type: i64) -> String {
+        let (s, b) = self
+            .call(
+                Method::POST,
+                "/v2/users",
+                Some(json!({"action": action, "user_info": {"email": email, "type": user_type, "first_name": "Test", "last_name": "User"}})),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        b["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn advance_clock(&self, seconds: i64) {
+        let (s, _) = read(
+            self.http
+                .post(self.url("/_localzoom/clock"))
+                .json(&json!({"advance_seconds": seconds}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200);
+    }
+
+    /// A second, independent account with its own token.
+    pub async fn other_account(&self) -> (Value, String) {
+        let (s, acct) = read(
+            self.http
+                .post(self.url("/_localzoom/accounts"))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 201, "{acct}");
+        let token = token_for(
+            &self.http,
+            &self.origin,
+            acct["account_id"].as_str().unwrap(),
+            acct["client_id"].as_str().unwrap(),
+            acct["client_secret"].as_str().unwrap(),
+        )
+        .await;
+        (acct, token)
+    }
+
+    /// An app of the default account holding only `scopes`, and a token of it.
+    pub async fn token_with_scopes(&self, scopes: &[&str]) -> String {
+        let (s, app) = read(
+            self.http
+                .post(self.url("/_localzoom/apps"))
+                .json(&json!({"scopes": scopes}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 201, "{app}");
+        token_for(
+            &self.http,
+            &self.origin,
+            &self.creds.account_id,
+            app["client_id"].as_str().unwrap(),
+            app["client_secret"].as_str().unwrap(),
+        )
+        .await
+    }
+}
+
+// ---- schema validation ----
+
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ZoomUserAPISpec.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    })
+}
+
+fn lookup<'a>(root: &'a Value, reference: &str) -> &'a Value {
+    let mut v = root;
+    for part in reference.trim_start_matches("#/").split('/') {
+        v = &v[part.replace("~1", "/").replace("~0", "~")];
+    }
+    v
+}
+
+/// Resolves `$ref`s, merges `allOf` and flattens `oneOf`/`anyOf` of objects into their union.
+fn resolve(v: &Value, root: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                return resolve(lookup(root, r), root);
+            }
+            if let Some(Value::Array(parts)) = map.get("allOf") {
+                let mut merged = Map::new();
+                let mut props = Map::new();
+                let mut required: Vec<Value> = Vec::new();
+                for p in parts.iter().map(|p| resolve(p, root)) {
+                    if let Some(Value::Object(pp)) = p.get("properties") {
+                        props.extend(pp.clone());
+                    }
+                    if let Some(Value::Array(r)) = p.get("required") {
+                        required.extend(r.clone());
+                    }
+                    for (k, val) in p.as_object().cloned().unwrap_or_default() {
+                        if k != "properties" && k != "required" {
+                            merged.insert(k, val);
+                        }
+                    }
+                }
+                merged.insert("type".into(), json!("object"));
+                merged.insert("properties".into(), Value::Object(props));
+                if !required.is_empty() {
+                    merged.insert("required".into(), Value::Array(required));
+                }
+                return Value::Object(merged);
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), resolve(v, root)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| resolve(i, root)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Forbids undeclared properties everywhere and puts back the enums the reference only describes.
+fn strict(v: &mut Value, enums: &[(&str, Value)]) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get_mut("properties") {
+                for (name, allowed) in enums {
+                    let want = if allowed[0].is_string() {
+                        "string"
+                    } else {
+                        "integer"
+                    };
+                    if let Some(Value::Object(p)) = props.get_mut(*name) {
+                        let items_type = p.get("items").and_then(|i| i.get("type")).cloned();
+                        if p.get("type") == Some(&json!("array")) && items_type == Some(json!(want))
+                        {
+                            if let Some(Value::Object(items)) = p.get_mut("items") {
+                                items.insert("enum".into(), allowed.clone());
+                            }
+                        } else if p.get("type") == Some(&json!(want)) {
+                            p.insert("enum".into(), allowed.clone());
+                        }
+                    }
+                }
+                for p in props.values_mut() {
+                    strict(p, enums);
+                }
+                map.entry("additionalProperties").or_insert(json!(false));
+            }
+            for (k, child) in map.iter_mut() {
+                if k != "properties" {
+                    strict(child, enums);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| strict(i, enums)),
+        _ => {}
+    }
+}
+
+/// The enums of the Users reference (checklist Appendix A).
+pub fn user_enums() -> Vec<(&'static str, Value)> {
+    vec![
+        ("type", json!([1, 2, 4, 99])),
+        ("status", json!(["active", "inactive", "pending"])),
+        ("verified", json!([0, 1])),
+        ("pronouns_option", json!([1, 2, 3])),
+        (
+            "login_types",
+            json!([0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23]),
+        ),
+    ]
+}
+
+/// Validates `body` against the reference response schema of `method path` at `status`
+/// (`"default"` for error bodies), strictly.
+pub fn assert_schema(path: &str, method: &str, status: &str, body: &Value) {
+    let root = spec();
+    let op = &root["paths"][path][method];
+    assert!(
+        op.is_object(),
+        "no operation {method} {path} in the reference"
+    );
+    let schema = &op["responses"][status]["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "no {status} schema for {method} {path}");
+    let mut schema = resolve(schema, root);
+    strict(&mut schema, &user_enums());
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status} does not match the reference: {errors:#?}\nbody: {body:#}"
+    );
+}
+
+#[test]
+fn the_validator_rejects_undeclared_fields_and_bad_enums() {
+    let ok = json!({"email": "a@b.co", "first_name": "A", "id": "x", "last_name": "B", "type": 1});
+    assert_schema("/users", "post", "201", &ok);
+    let extra = json!({"email": "a@b.co", "id": "x", "type": 1, "surprise": true});
+    assert!(std::panic::catch_unwind(|| assert_schema("/users", "post", "201", &extra)).is_err());
+    let bad_enum = json!({"email": "a@b.co", "id": "x", "type": 3});
+    assert!(
+        std::panic::catch_unwind(|| assert_schema("/users", "post", "201", &bad_enum)).is_err()
+    );
+}

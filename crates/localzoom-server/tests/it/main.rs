@@ -1,0 +1,10 @@
+//! Integration tests: each starts a real localzoom on port 0 with a fresh store and talks HTTP to it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bodies;
+mod common;
+mod control;
+mod oauth;
+mod seeds;
+mod users;
