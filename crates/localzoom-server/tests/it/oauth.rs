@@ -369,3 +369,15 @@ async fn fixed_credentials_win_and_generated_ones_survive_restarts() {
     let me = app.client.users().get("me").await.unwrap();
     assert_eq!(me.account_id.as_deref(), Some("fixedAccountId0000000a"));
 }
+
+#[tokio::test]
+async fn urls_handed_out_follow_public_url() {
+    let app = spawn_with(|c| c.public_url = Some("https://zoom.example.test/".into())).await;
+    let token = app.client.fetch_token().await.unwrap();
+    assert_eq!(token.api_url, "https://zoom.example.test");
+    let me = app.client.users().get("me").await.unwrap();
+    assert_eq!(
+        me.personal_meeting_url,
+        Some(format!("https://zoom.example.test/j/{}", me.pmi.unwrap()))
+    );
+}
