@@ -43,8 +43,8 @@ impl Clock {
     pub fn advance_ms(&self, ms: i64) {
         let mut s = self.state.write().unwrap_or_else(|p| p.into_inner());
         match s.frozen_at.as_mut() {
-            Some(at) => *at += ms,
-            None => s.offset_ms += ms,
+            Some(at) => *at = at.saturating_add(ms),
+            None => s.offset_ms = s.offset_ms.saturating_add(ms),
         }
     }
 

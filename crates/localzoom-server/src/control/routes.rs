@@ -57,6 +57,8 @@ async fn clock(State(state): State<AppState>) -> Json<ClockView> {
     Json(clock_view(&state))
 }
 
+const MAX_CLOCK_JUMP_SECONDS: u64 = 100 * 365 * 24 * 3600;
+
 /// `{"advance_seconds": N}`, `{"now": "RFC 3339"}` and/or `{"frozen": bool}`; validated before any is applied.
 async fn set_clock(State(state): State<AppState>, body: Body) -> ApiResult<Json<ClockView>> {
     let root = Obj::root(body.require()?);
@@ -69,6 +71,12 @@ async fn set_clock(State(state): State<AppState>, body: Body) -> ApiResult<Json<
         }
         parsed
     });
+    if advance.is_some_and(|a| a.unsigned_abs() > MAX_CLOCK_JUMP_SECONDS) {
+        check.fail_with("advance_seconds", "The clock moves at most 100 years at a time.");
+    }
+    if now.is_some_and(|at| !(0..=4_102_444_800_000).contains(&at)) {
+        check.fail_with("now", "The clock stays between 1970 and 2100.");
+    }
     let frozen = check.boolean(&root, "frozen");
     if advance.is_none() && now.is_none() && frozen.is_none() && check.is_ok() {
         check.fail_with("advance_seconds", "Give advance_seconds, now or frozen.");

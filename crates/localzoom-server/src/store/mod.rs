@@ -172,7 +172,13 @@ impl Store {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        let tx = self.pool.begin().await.map_err(StoreError::classify)?;
+        // IMMEDIATE takes SQLite's write lock up front, so writers in other processes sharing the
+        // file wait (busy_timeout) instead of failing when a read lock would need upgrading.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+        .map_err(StoreError::classify)?;
         Ok(WriteTx { tx, _guard: guard })
     }
 

@@ -67,6 +67,8 @@ async fn health_and_clock() {
         json!({"now": "yesterday"}),
         json!({"advance_seconds": "soon"}),
         json!({"frozen": "maybe"}),
+        json!({"advance_seconds": i64::MAX}),
+        json!({"now": "9999-01-01T00:00:00Z"}),
     ] {
         let (s, body) = read(set(bad.clone()).await.unwrap()).await;
         assert_eq!(s, 400, "{bad}");
