@@ -42,11 +42,7 @@ pub enum Error {
     },
     /// The OAuth token endpoint refused.
     #[error("OAuth error {status}: {error}: {reason}")]
-    OAuth {
-        status: u16,
-        error: String,
-        reason: String,
-    },
+    OAuth { status: u16, error: String, reason: String },
     /// The request did not complete.
     #[error("HTTP error: {0}")]
     Http(#[from] reqwest::Error),
@@ -124,12 +120,7 @@ impl ClientBuilder {
     }
 
     /// Server-to-Server OAuth: tokens are fetched, cached and renewed before they expire.
-    pub fn server_to_server(
-        mut self,
-        account_id: &str,
-        client_id: &str,
-        client_secret: &str,
-    ) -> Self {
+    pub fn server_to_server(mut self, account_id: &str, client_id: &str, client_secret: &str) -> Self {
         self.auth = Some(Auth::ServerToServer {
             account_id: account_id.into(),
             client_id: client_id.into(),
@@ -151,9 +142,9 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client> {
-        let auth = self.auth.ok_or_else(|| {
-            Error::Config("no credentials: call server_to_server or bearer_token".into())
-        })?;
+        let auth = self
+            .auth
+            .ok_or_else(|| Error::Config("no credentials: call server_to_server or bearer_token".into()))?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
             .build()?;
@@ -194,9 +185,7 @@ impl Client {
             client_secret,
         } = &self.auth
         else {
-            return Err(Error::Config(
-                "a fixed bearer token cannot be renewed".into(),
-            ));
+            return Err(Error::Config("a fixed bearer token cannot be renewed".into()));
         };
         let resp = self
             .http
@@ -228,10 +217,7 @@ impl Client {
             return Ok(token.clone());
         }
         let mut cached = self.token.lock().await;
-        if let Some(t) = cached
-            .as_ref()
-            .filter(|t| !force_renew && Instant::now() < t.renew_at)
-        {
+        if let Some(t) = cached.as_ref().filter(|t| !force_renew && Instant::now() < t.renew_at) {
             return Ok(t.token.clone());
         }
         let fresh = self.fetch_token().await?;
@@ -259,11 +245,7 @@ impl Client {
         let mut renewed = false;
         loop {
             let token = self.access_token(renewed).await?;
-            let req = build(
-                self.http
-                    .request(method.clone(), self.url(path))
-                    .bearer_auth(&token),
-            );
+            let req = build(self.http.request(method.clone(), self.url(path)).bearer_auth(&token));
             let resp = req.send().await?;
             if resp.status().is_success() {
                 return Ok(resp);
@@ -271,9 +253,7 @@ impl Client {
             let err = api_error(resp).await;
             match err {
                 Error::Api {
-                    status: 401,
-                    code: 124,
-                    ..
+                    status: 401, code: 124, ..
                 } if !renewed && matches!(self.auth, Auth::ServerToServer { .. }) => {
                     renewed = true;
                 }

@@ -2,8 +2,7 @@
 
 use reqwest::Method;
 use zoom_types::users::{
-    CreateUserRequest, CreatedUser, EmailCheck, UpdateUserRequest, User, UserList,
-    UserStatusRequest, UserSummary,
+    CreateUserRequest, CreatedUser, EmailCheck, UpdateUserRequest, User, UserList, UserStatusRequest, UserSummary,
 };
 
 use crate::{segment, Client, Result};
@@ -68,9 +67,7 @@ impl<'a> Users<'a> {
     /// `GET /users`: one page.
     pub async fn list(&self, opts: &ListUsers) -> Result<UserList> {
         let q = opts.query();
-        self.client
-            .send_json(Method::GET, "/users", |r| r.query(&q))
-            .await
+        self.client.send_json(Method::GET, "/users", |r| r.query(&q)).await
     }
 
     /// Every user matching `opts`, following `next_page_token` to the end.
@@ -89,9 +86,7 @@ impl<'a> Users<'a> {
 
     /// `POST /users`.
     pub async fn create(&self, body: &CreateUserRequest) -> Result<CreatedUser> {
-        self.client
-            .send_json(Method::POST, "/users", |r| r.json(body))
-            .await
+        self.client.send_json(Method::POST, "/users", |r| r.json(body)).await
     }
 
     /// `GET /users/{userId}`: by id, email or `me`.
@@ -104,11 +99,7 @@ impl<'a> Users<'a> {
     /// `PATCH /users/{userId}`.
     pub async fn update(&self, user_id: &str, body: &UpdateUserRequest) -> Result<()> {
         self.client
-            .send(
-                Method::PATCH,
-                &format!("/users/{}", segment(user_id)),
-                |r| r.json(body),
-            )
+            .send(Method::PATCH, &format!("/users/{}", segment(user_id)), |r| r.json(body))
             .await
             .map(drop)
     }
@@ -126,26 +117,18 @@ impl<'a> Users<'a> {
             q.push(("transfer_meeting", t.to_string()));
         }
         self.client
-            .send(
-                Method::DELETE,
-                &format!("/users/{}", segment(user_id)),
-                |r| r.query(&q),
-            )
+            .send(Method::DELETE, &format!("/users/{}", segment(user_id)), |r| r.query(&q))
             .await
             .map(drop)
     }
 
     /// `PUT /users/{userId}/status` with `activate`, `deactivate`, `clock_in` or `clock_out`.
     pub async fn set_status(&self, user_id: &str, action: &str) -> Result<()> {
-        let body = UserStatusRequest {
-            action: action.into(),
-        };
+        let body = UserStatusRequest { action: action.into() };
         self.client
-            .send(
-                Method::PUT,
-                &format!("/users/{}/status", segment(user_id)),
-                |r| r.json(&body),
-            )
+            .send(Method::PUT, &format!("/users/{}/status", segment(user_id)), |r| {
+                r.json(&body)
+            })
             .await
             .map(drop)
     }
@@ -154,17 +137,13 @@ impl<'a> Users<'a> {
     pub async fn email_exists(&self, email: &str) -> Result<bool> {
         let check: EmailCheck = self
             .client
-            .send_json(Method::GET, "/users/email", |r| {
-                r.query(&[("email", email)])
-            })
+            .send_json(Method::GET, "/users/email", |r| r.query(&[("email", email)]))
             .await?;
         Ok(check.existed_email)
     }
 
     /// `GET /users/summary`.
     pub async fn summary(&self) -> Result<UserSummary> {
-        self.client
-            .send_json(Method::GET, "/users/summary", |r| r)
-            .await
+        self.client.send_json(Method::GET, "/users/summary", |r| r).await
     }
 }

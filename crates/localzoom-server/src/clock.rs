@@ -33,11 +33,7 @@ impl Clock {
     }
 
     pub fn is_frozen(&self) -> bool {
-        self.state
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .frozen_at
-            .is_some()
+        self.state.read().unwrap_or_else(|p| p.into_inner()).frozen_at.is_some()
     }
 
     pub fn advance_ms(&self, ms: i64) {
@@ -110,10 +106,7 @@ mod tests {
     #[test]
     fn formats_and_parses_rfc3339() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            parse_rfc3339_ms("2024-03-27T04:00:00Z"),
-            Some(1_711_512_000_000)
-        );
+        assert_eq!(parse_rfc3339_ms("2024-03-27T04:00:00Z"), Some(1_711_512_000_000));
         assert_eq!(rfc3339(1_711_512_000), "2024-03-27T04:00:00Z");
     }
 }

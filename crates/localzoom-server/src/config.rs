@@ -30,11 +30,7 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// Email of the default account's owner, used when the account is first created.
-    #[arg(
-        long,
-        env = "LOCALZOOM_OWNER_EMAIL",
-        default_value = "owner@localzoom.local"
-    )]
+    #[arg(long, env = "LOCALZOOM_OWNER_EMAIL", default_value = "owner@localzoom.local")]
     pub owner_email: String,
 
     /// Fix the default account's id (wins over the stored one).

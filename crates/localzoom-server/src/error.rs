@@ -66,19 +66,12 @@ impl ApiError {
     pub fn missing_scopes(scopes: &[&str]) -> Self {
         Self::bad_request(
             4711,
-            format!(
-                "Invalid access token, does not contain scopes:[{}].",
-                scopes.join(",")
-            ),
+            format!("Invalid access token, does not contain scopes:[{}].", scopes.join(",")),
         )
     }
 
     pub fn user_not_found(user_id: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            1001,
-            format!("User does not exist: {user_id}."),
-        )
+        Self::new(StatusCode::NOT_FOUND, 1001, format!("User does not exist: {user_id}."))
     }
 
     pub fn email_taken(email: &str) -> Self {
@@ -104,11 +97,7 @@ impl ApiError {
     /// An internal failure: logged with its cause, answered without it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            500,
-            "Internal server error.",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, 500, "Internal server error.")
     }
 }
 

@@ -72,11 +72,7 @@ impl FromRequest<AppState> for Body {
                 present: true,
                 ..Body::default()
             };
-            while let Some(field) = multipart
-                .next_field()
-                .await
-                .map_err(|e| multipart_error(e, limit))?
-            {
+            while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, limit))? {
                 let name = field.name().unwrap_or("").to_string();
                 let file_name = field.file_name().map(str::to_string);
                 let part_type = field.content_type().map(str::to_string);
@@ -92,9 +88,8 @@ impl FromRequest<AppState> for Body {
                         bytes: bytes.to_vec(),
                     });
                 } else {
-                    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-                        ApiError::bad_request(300, "Invalid multipart/form-data body.")
-                    })?;
+                    let text = String::from_utf8(bytes.to_vec())
+                        .map_err(|_| ApiError::bad_request(300, "Invalid multipart/form-data body."))?;
                     body.fields.insert(name, Value::String(text));
                 }
             }
@@ -107,14 +102,9 @@ impl FromRequest<AppState> for Body {
             return Ok(Body::default());
         }
         if ct.starts_with("application/x-www-form-urlencoded") {
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&bytes).map_err(|_| {
-                    ApiError::bad_request(300, "Invalid application/x-www-form-urlencoded body.")
-                })?;
-            let fields = pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect();
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|_| ApiError::bad_request(300, "Invalid application/x-www-form-urlencoded body."))?;
+            let fields = pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
             return Ok(Body {
                 fields,
                 files: Vec::new(),
@@ -147,8 +137,8 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryMap {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or("");
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-            .map_err(|_| ApiError::bad_request(300, "Invalid query string."))?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(raw).map_err(|_| ApiError::bad_request(300, "Invalid query string."))?;
         Ok(QueryMap(pairs.into_iter().collect()))
     }
 }

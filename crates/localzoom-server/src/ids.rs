@@ -7,9 +7,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     // The OS random source failing is unrecoverable; fall back to a time-seeded value rather than panic.
     if getrandom::fill(&mut buf).is_err() {
-        let seed = time::OffsetDateTime::now_utc()
-            .unix_timestamp_nanos()
-            .to_le_bytes();
+        let seed = time::OffsetDateTime::now_utc().unix_timestamp_nanos().to_le_bytes();
         for (i, b) in buf.iter_mut().enumerate() {
             *b = seed[i % seed.len()] ^ (i as u8).wrapping_mul(31);
         }
@@ -61,9 +59,7 @@ mod tests {
     fn ids_have_zoom_shapes() {
         let id = super::zoom_id();
         assert_eq!(id.len(), 22);
-        assert!(id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         let pmi = super::digits(10);
         assert!((1_000_000_000..=9_999_999_999).contains(&pmi));
         assert_eq!(super::alnum(32).len(), 32);

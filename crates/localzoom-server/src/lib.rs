@@ -15,6 +15,7 @@ pub mod logging;
 pub mod pagination;
 pub mod state;
 pub mod store;
+pub mod testing;
 pub mod users;
 pub mod validate;
 

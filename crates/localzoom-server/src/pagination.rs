@@ -12,12 +12,7 @@ use crate::state::AppState;
 
 pub const PAGE_TOKEN_TTL_SECONDS: i64 = 15 * 60;
 
-pub async fn issue(
-    state: &AppState,
-    account_id: &str,
-    resource: &str,
-    query: &impl Serialize,
-) -> ApiResult<String> {
+pub async fn issue(state: &AppState, account_id: &str, resource: &str, query: &impl Serialize) -> ApiResult<String> {
     let now = state.clock.now();
     let token = ids::secret(24);
     let query = serde_json::to_string(query).map_err(ApiError::internal)?;
@@ -46,14 +41,15 @@ pub async fn redeem<T: DeserializeOwned>(
     resource: &str,
     token: &str,
 ) -> ApiResult<T> {
-    let row = sqlx::query("SELECT query, expires_at FROM page_tokens WHERE token = $1 AND account_id = $2 AND resource = $3")
-        .bind(token)
-        .bind(account_id)
-        .bind(resource)
-        .fetch_optional(state.store.pool())
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(ApiError::page_token_invalid)?;
+    let row =
+        sqlx::query("SELECT query, expires_at FROM page_tokens WHERE token = $1 AND account_id = $2 AND resource = $3")
+            .bind(token)
+            .bind(account_id)
+            .bind(resource)
+            .fetch_optional(state.store.pool())
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(ApiError::page_token_invalid)?;
     let expires_at: i64 = row.try_get(1).map_err(ApiError::internal)?;
     if state.clock.now() >= expires_at {
         return Err(ApiError::page_token_invalid());

@@ -43,11 +43,7 @@ impl AppState {
         let host = headers
             .get(HOST)
             .and_then(|h| h.to_str().ok())
-            .filter(|h| {
-                !h.is_empty()
-                    && h.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-            })
+            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
             .map(str::to_string)
             .unwrap_or_else(|| format!("{}:{}", self.config.host, self.config.port));
         format!("http://{host}")

@@ -210,16 +210,14 @@ mod tests {
 
     #[test]
     fn collects_every_bad_field() {
-        let v = json!({"pmi": "12x", "use_pmi": "maybe", "first_name": "Ann", "nested": "{\"a\":1}", "arr": "not json"});
+        let v =
+            json!({"pmi": "12x", "use_pmi": "maybe", "first_name": "Ann", "nested": "{\"a\":1}", "arr": "not json"});
         let map = v.as_object().cloned().unwrap_or_default();
         let root = Obj::root(&map);
         let mut c = Check::default();
         assert_eq!(c.int(&root, "pmi"), None);
         assert_eq!(c.boolean(&root, "use_pmi"), None);
-        assert_eq!(
-            c.string(&root, "first_name", Some(64)).as_deref(),
-            Some("Ann")
-        );
+        assert_eq!(c.string(&root, "first_name", Some(64)).as_deref(), Some("Ann"));
         assert!(c.object(&root, "nested").is_some());
         assert!(c.objects(&root, "arr", 3).is_none());
         let e = c.finish().unwrap_err();

@@ -31,10 +31,7 @@ fn main() -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("localzoom: cannot start the runtime: {e}");
@@ -64,11 +61,7 @@ async fn serve(config: Config) -> ExitCode {
     let c = server.credentials();
     let origin = format!("http://{addr}");
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "localzoom {} — Zoom API emulator",
-        env!("CARGO_PKG_VERSION")
-    );
+    let _ = writeln!(out, "localzoom {} — Zoom API emulator", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(out, "  store:         {}", server.state().store.location());
     let _ = writeln!(out, "  account id:    {}", c.account_id);
     let _ = writeln!(out, "  owner:         {} ({})", c.owner_email, c.owner_id);
@@ -82,10 +75,7 @@ async fn serve(config: Config) -> ExitCode {
     let _ = writeln!(out, "listening on {origin}");
     let _ = out.flush();
     drop(out);
-    match server
-        .serve_with_shutdown(listener, shutdown_signal())
-        .await
-    {
+    match server.serve_with_shutdown(listener, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("localzoom: {e}");

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use localzoom_server::testing::TestDatabase;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -80,21 +81,22 @@ async fn start(args: &[&str], envs: &[(&str, &str)]) -> Running {
     })
     .await
     .expect("the server starts within 30 s");
-    Running {
-        child,
-        origin,
-        banner,
-    }
+    Running { child, origin, banner }
 }
 
-async fn start_in(dir: &Path) -> Running {
-    start(&["--data-dir", dir.to_str().unwrap()], &[]).await
+/// A server on `dir`, or on `db` when the suite runs on PostgreSQL.
+async fn start_in(dir: &Path, db: Option<&TestDatabase>) -> Running {
+    match db {
+        Some(db) => start(&["--database-url", &db.url], &[]).await,
+        None => start(&["--data-dir", dir.to_str().unwrap()], &[]).await,
+    }
 }
 
 #[tokio::test]
 async fn prints_the_real_port_and_a_working_token_command() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = start_in(dir.path()).await;
+    let db = TestDatabase::from_env().await;
+    let mut s = start_in(dir.path(), db.as_ref()).await;
     assert!(s.origin.starts_with("http://127.0.0.1:"));
     assert_ne!(s.origin, "http://127.0.0.1:0");
     let curl = s.value("get a token");
@@ -117,7 +119,8 @@ async fn prints_the_real_port_and_a_working_token_command() {
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
-    let mut first = start_in(dir.path()).await;
+    let db = TestDatabase::from_env().await;
+    let mut first = start_in(dir.path(), db.as_ref()).await;
     let token = first.token().await;
     let http = reqwest::Client::new();
     let created = http
@@ -148,7 +151,7 @@ async fn acknowledged_writes_survive_kill_9() {
         first.value("client secret"),
     );
 
-    let mut second = start_in(dir.path()).await;
+    let mut second = start_in(dir.path(), db.as_ref()).await;
     assert_eq!(
         ids,
         (
@@ -204,9 +207,7 @@ async fn environment_fixes_credentials_and_ephemeral_keeps_nothing() {
     let resp = http
         .post(format!("{}/v2/users", e.origin))
         .bearer_auth(&token)
-        .json(
-            &json!({"action": "custCreate", "user_info": {"email": "gone@example.com", "type": 1}}),
-        )
+        .json(&json!({"action": "custCreate", "user_info": {"email": "gone@example.com", "type": 1}}))
         .send()
         .await
         .unwrap();
@@ -214,11 +215,7 @@ async fn environment_fixes_credentials_and_ephemeral_keeps_nothing() {
     let account = e.value("account id");
     e.child.kill().await.unwrap();
     let mut again = start(&["--ephemeral"], &[]).await;
-    assert_ne!(
-        again.value("account id"),
-        account,
-        "an ephemeral store starts empty"
-    );
+    assert_ne!(again.value("account id"), account, "an ephemeral store starts empty");
     again.child.kill().await.unwrap();
 }
 

@@ -37,11 +37,7 @@ pub struct NewAccount {
     pub is_default: bool,
 }
 
-async fn insert_account(
-    tx: &mut WriteTx,
-    now: i64,
-    new: NewAccount,
-) -> Result<AccountCredentials, StoreError> {
+async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Result<AccountCredentials, StoreError> {
     let account_id = new.id.unwrap_or_else(ids::zoom_id);
     let mut owner = users::new_row(
         &account_id,
@@ -115,20 +111,16 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                 account_store::rename(tx.conn(), &account.id, wanted).await?;
                 account.id = wanted.clone();
             }
-            let app = auth_store::default_app(tx.conn()).await?.ok_or_else(|| {
-                StoreError::Corrupt("the default account has no default app".into())
-            })?;
-            let client_id = config
-                .client_id
-                .clone()
-                .unwrap_or_else(|| app.client_id.clone());
+            let app = auth_store::default_app(tx.conn())
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("the default account has no default app".into()))?;
+            let client_id = config.client_id.clone().unwrap_or_else(|| app.client_id.clone());
             let secret = config
                 .client_secret
                 .clone()
                 .unwrap_or_else(|| app.client_secret.clone());
             let scopes = crate::auth::admin_scopes().join(" ");
-            auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes)
-                .await?;
+            auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes).await?;
             let owner = crate::users::store::find(
                 tx.conn(),
                 &state.store,
@@ -165,8 +157,7 @@ pub async fn create_account(
         return Err(ApiError::invalid_field("plan"));
     }
     let account_hint = ids::alnum(8).to_lowercase();
-    let owner_email =
-        owner_email.unwrap_or_else(|| format!("owner+{account_hint}@localzoom.local"));
+    let owner_email = owner_email.unwrap_or_else(|| format!("owner+{account_hint}@localzoom.local"));
     if !is_email(&owner_email) {
         return Err(ApiError::invalid_field("owner_email"));
     }

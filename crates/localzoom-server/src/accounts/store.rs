@@ -15,8 +15,7 @@ pub struct AccountRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str =
-    "id, account_number, plan, master_account_id, owner_id, is_default, created_at";
+const COLUMNS: &str = "id, account_number, plan, master_account_id, owner_id, is_default, created_at";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<AccountRow, sqlx::Error> {
     Ok(AccountRow {
@@ -47,10 +46,7 @@ pub async fn insert(conn: &mut AnyConnection, a: &AccountRow) -> Result<(), Stor
     Ok(())
 }
 
-pub async fn by_id<'c, E: Executor<'c, Database = Any>>(
-    exec: E,
-    id: &str,
-) -> Result<Option<AccountRow>, StoreError> {
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(exec: E, id: &str) -> Result<Option<AccountRow>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
         .bind(id)
         .fetch_optional(exec)
@@ -59,11 +55,9 @@ pub async fn by_id<'c, E: Executor<'c, Database = Any>>(
 }
 
 pub async fn default_account(conn: &mut AnyConnection) -> Result<Option<AccountRow>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM accounts WHERE is_default = 1"
-    ))
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE is_default = 1"))
+        .fetch_optional(conn)
+        .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 

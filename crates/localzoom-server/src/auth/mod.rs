@@ -84,21 +84,14 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let token = match header.split_once(' ') {
-            Some((scheme, token))
-                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-            {
-                token.trim()
-            }
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
             _ => return Err(ApiError::invalid_token()),
         };
         let caller = service::authenticate(state, token).await?;
@@ -147,15 +140,11 @@ mod tests {
 
     #[test]
     fn any_listed_scope_grants_and_missing_names_granular() {
-        assert!(caller(&["user:read:admin"])
-            .authorize::<ops::Users>()
-            .is_ok());
+        assert!(caller(&["user:read:admin"]).authorize::<ops::Users>().is_ok());
         assert!(caller(&["user:read:list_users:admin"])
             .authorize::<ops::Users>()
             .is_ok());
-        let e = caller(&["meeting:read:admin"])
-            .authorize::<ops::Users>()
-            .unwrap_err();
+        let e = caller(&["meeting:read:admin"]).authorize::<ops::Users>().unwrap_err();
         assert_eq!(e.code, 4711);
         assert_eq!(
             e.message,

@@ -26,12 +26,7 @@ impl Operation for Users {
         method: "GET",
         path: "/users",
         id: "users",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
         granular: &["user:read:list_users:admin"],
         label: Label::Medium,
     };
@@ -57,12 +52,7 @@ impl Operation for UserEmail {
         method: "GET",
         path: "/users/email",
         id: "userEmail",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
         granular: &["user:read:email", "user:read:email:admin"],
         label: Label::Light,
     };
@@ -101,12 +91,7 @@ impl Operation for UserSummary {
         method: "GET",
         path: "/users/summary",
         id: "userSummary",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
         granular: &["user:read:summary:admin"],
         label: Label::Medium,
     };
@@ -119,12 +104,7 @@ impl Operation for UserVanityName {
         method: "GET",
         path: "/users/vanity_name",
         id: "userVanityName",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
         granular: &["user:read:pm_room", "user:read:pm_room:admin"],
         label: Label::Light,
     };
@@ -190,10 +170,7 @@ impl Operation for UserAssistants {
             "user:write:admin",
             "user_profile",
         ],
-        granular: &[
-            "user:read:list_assistants",
-            "user:read:list_assistants:admin",
-        ],
+        granular: &["user:read:list_assistants", "user:read:list_assistants:admin"],
         label: Label::Medium,
     };
 }
@@ -244,12 +221,7 @@ impl Operation for ListCollaborationDevices {
         method: "GET",
         path: "/users/{userId}/collaboration_devices",
         id: "listCollaborationDevices",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
         granular: &[
             "user:read:list_collaboration_devices",
             "user:read:list_collaboration_devices:admin",
@@ -265,16 +237,8 @@ impl Operation for GetCollaborationDevice {
         method: "GET",
         path: "/users/{userId}/collaboration_devices/{collaborationDeviceId}",
         id: "getCollaborationDevice",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
-        granular: &[
-            "user:read:collaboration_device",
-            "user:read:collaboration_device:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
+        granular: &["user:read:collaboration_device", "user:read:collaboration_device:admin"],
         label: Label::Medium,
     };
 }
@@ -332,10 +296,7 @@ impl Operation for UserPermission {
             "user:write:admin",
             "user_profile",
         ],
-        granular: &[
-            "user:read:list_permissions",
-            "user:read:list_permissions:admin",
-        ],
+        granular: &["user:read:list_permissions", "user:read:list_permissions:admin"],
         label: Label::Light,
     };
 }
@@ -348,10 +309,7 @@ impl Operation for UserPicture {
         path: "/users/{userId}/picture",
         id: "userPicture",
         classic: &["user:write:admin", "user:write"],
-        granular: &[
-            "user:write:profile_picture",
-            "user:write:profile_picture:admin",
-        ],
+        granular: &["user:write:profile_picture", "user:write:profile_picture:admin"],
         label: Label::Medium,
     };
 }
@@ -383,10 +341,7 @@ impl Operation for UserSchedulers {
             "user:write:admin",
             "user_profile",
         ],
-        granular: &[
-            "user:read:list_schedulers",
-            "user:read:list_schedulers:admin",
-        ],
+        granular: &["user:read:list_schedulers", "user:read:list_schedulers:admin"],
         label: Label::Medium,
     };
 }
@@ -424,12 +379,7 @@ impl Operation for UserSettings {
         method: "GET",
         path: "/users/{userId}/settings",
         id: "userSettings",
-        classic: &[
-            "user:read",
-            "user:write",
-            "user:read:admin",
-            "user:write:admin",
-        ],
+        classic: &["user:read", "user:write", "user:read:admin", "user:write:admin"],
         granular: &["user:read:settings", "user:read:settings:admin"],
         label: Label::Medium,
     };
@@ -533,10 +483,7 @@ impl Operation for GetUserPresenceStatus {
         path: "/users/{userId}/presence_status",
         id: "getUserPresenceStatus",
         classic: &["user:read", "user:read:admin"],
-        granular: &[
-            "user:read:presence_status",
-            "user:read:presence_status:admin",
-        ],
+        granular: &["user:read:presence_status", "user:read:presence_status:admin"],
         label: Label::Medium,
     };
 }
@@ -549,10 +496,7 @@ impl Operation for UpdatePresenceStatus {
         path: "/users/{userId}/presence_status",
         id: "updatePresenceStatus",
         classic: &["user:write", "user:write:admin"],
-        granular: &[
-            "user:update:presence_status",
-            "user:update:presence_status:admin",
-        ],
+        granular: &["user:update:presence_status", "user:update:presence_status:admin"],
         label: Label::Medium,
     };
 }
@@ -604,10 +548,7 @@ impl Operation for Meetings {
         path: "/users/{userId}/meetings",
         id: "meetings",
         classic: &["meeting:read:admin", "meeting:read"],
-        granular: &[
-            "meeting:read:list_meetings",
-            "meeting:read:list_meetings:admin",
-        ],
+        granular: &["meeting:read:list_meetings", "meeting:read:list_meetings:admin"],
         label: Label::Medium,
     };
 }
@@ -633,10 +574,7 @@ impl Operation for MeetingRegistrants {
         path: "/meetings/{meetingId}/registrants",
         id: "meetingRegistrants",
         classic: &["meeting:read:admin", "meeting:read"],
-        granular: &[
-            "meeting:read:list_registrants",
-            "meeting:read:list_registrants:admin",
-        ],
+        granular: &["meeting:read:list_registrants", "meeting:read:list_registrants:admin"],
         label: Label::Medium,
     };
 }
@@ -723,10 +661,7 @@ impl Operation for MeetingRegistrantDelete {
         path: "/meetings/{meetingId}/registrants/{registrantId}",
         id: "meetingregistrantdelete",
         classic: &["meeting:write:admin", "meeting:write"],
-        granular: &[
-            "meeting:delete:registrant",
-            "meeting:delete:registrant:admin",
-        ],
+        granular: &["meeting:delete:registrant", "meeting:delete:registrant:admin"],
         label: Label::Light,
     };
 }

@@ -39,18 +39,14 @@ impl IntoResponse for OAuthFailure {
 
 /// Query parameters, overridden by form-body parameters of the same name.
 fn params(query: Option<&str>, headers: &HeaderMap, body: &Bytes) -> HashMap<String, String> {
-    let mut out: HashMap<String, String> =
-        serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+    let mut out: HashMap<String, String> = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     let is_form = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
     if is_form || (!body.is_empty() && !body.starts_with(b"{")) {
         if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) {
             out.extend(pairs);
@@ -73,21 +69,14 @@ fn basic_credentials(headers: &HeaderMap) -> Result<(String, String), OAuthFailu
         .decode(encoded.trim())
         .map_err(|_| OAuthFailure::invalid_client())?;
     let decoded = String::from_utf8(decoded).map_err(|_| OAuthFailure::invalid_client())?;
-    let (id, secret) = decoded
-        .split_once(':')
-        .ok_or_else(OAuthFailure::invalid_client)?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(OAuthFailure::invalid_client)?;
     if id.is_empty() || secret.is_empty() {
         return Err(missing());
     }
     Ok((id.to_string(), secret.to_string()))
 }
 
-async fn token(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn token(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
     let params = params(query.as_deref(), &headers, &body);
     let result = async {
         let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
@@ -98,12 +87,7 @@ async fn token(
         let app = service::authenticate_client(&state, &client_id, &secret).await?;
         match grant {
             "account_credentials" => {
-                service::grant_account_credentials(
-                    &state,
-                    &app,
-                    params.get("account_id").map(String::as_str),
-                )
-                .await
+                service::grant_account_credentials(&state, &app, params.get("account_id").map(String::as_str)).await
             }
             _ => Err(OAuthFailure::new(
                 "Grant type is not supported from token endpoint.",
@@ -128,12 +112,7 @@ async fn token(
     }
 }
 
-async fn revoke(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn revoke(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
     let params = params(query.as_deref(), &headers, &body);
     let result = async {
         let (client_id, secret) = basic_credentials(&headers)?;

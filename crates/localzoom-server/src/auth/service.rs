@@ -62,11 +62,7 @@ fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// Checks client credentials against the app store.
-pub async fn authenticate_client(
-    state: &AppState,
-    client_id: &str,
-    secret: &str,
-) -> Result<AppRow, OAuthFailure> {
+pub async fn authenticate_client(state: &AppState, client_id: &str, secret: &str) -> Result<AppRow, OAuthFailure> {
     let app = auth_store::app_by_client_id(&state.store, client_id)
         .await
         .map_err(OAuthFailure::internal)?;
@@ -120,11 +116,7 @@ pub async fn grant_account_credentials(
 }
 
 /// Revokes an access token issued to `app`. Unknown tokens are a no-op, as RFC 7009 asks.
-pub async fn revoke(
-    state: &AppState,
-    app: &AppRow,
-    token: Option<&str>,
-) -> Result<(), OAuthFailure> {
+pub async fn revoke(state: &AppState, app: &AppRow, token: Option<&str>) -> Result<(), OAuthFailure> {
     let token = match token.map(str::trim) {
         None | Some("") => return Err(OAuthFailure::new("Missing token.", "invalid_request")),
         Some(t) => t,

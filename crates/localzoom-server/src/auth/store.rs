@@ -30,8 +30,7 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
 }
 
-const APP_COLUMNS: &str =
-    "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at";
+const APP_COLUMNS: &str = "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at";
 
 fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
     Ok(AppRow {
@@ -66,25 +65,18 @@ pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), St
     Ok(())
 }
 
-pub async fn app_by_client_id(
-    store: &Store,
-    client_id: &str,
-) -> Result<Option<AppRow>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1"
-    ))
-    .bind(client_id)
-    .fetch_optional(store.pool())
-    .await?;
+pub async fn app_by_client_id(store: &Store, client_id: &str) -> Result<Option<AppRow>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1"))
+        .bind(client_id)
+        .fetch_optional(store.pool())
+        .await?;
     Ok(row.as_ref().map(app_from_row).transpose()?)
 }
 
 pub async fn default_app(conn: &mut AnyConnection) -> Result<Option<AppRow>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {APP_COLUMNS} FROM apps WHERE is_default = 1"
-    ))
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps WHERE is_default = 1"))
+        .fetch_optional(conn)
+        .await?;
     Ok(row.as_ref().map(app_from_row).transpose()?)
 }
 
@@ -106,16 +98,14 @@ pub async fn update_default_app(
     secret: &str,
     scopes: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE apps SET client_id = $1, client_secret = $2, scopes = $3 WHERE client_id = $4",
-    )
-    .bind(client_id)
-    .bind(secret)
-    .bind(scopes)
-    .bind(old_client_id)
-    .execute(&mut *conn)
-    .await
-    .map_err(StoreError::classify)?;
+    sqlx::query("UPDATE apps SET client_id = $1, client_secret = $2, scopes = $3 WHERE client_id = $4")
+        .bind(client_id)
+        .bind(secret)
+        .bind(scopes)
+        .bind(old_client_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::classify)?;
     if old_client_id != client_id {
         // Tokens of the old client id belonged to credentials that no longer exist.
         sqlx::query("DELETE FROM access_tokens WHERE client_id = $1")
@@ -169,13 +159,11 @@ pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, Store
 }
 
 pub async fn revoke_token(store: &Store, token: &str, at: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE access_tokens SET revoked_at = $1 WHERE token = $2 AND revoked_at IS NULL",
-    )
-    .bind(at)
-    .bind(token)
-    .execute(store.pool())
-    .await?;
+    let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE token = $2 AND revoked_at IS NULL")
+        .bind(at)
+        .bind(token)
+        .execute(store.pool())
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -31,11 +31,7 @@ async fn health(State(state): State<AppState>) -> Response {
         Ok(()) => Json(json!({"status": "ok"})).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable"})),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"}))).into_response()
         }
     }
 }
@@ -106,10 +102,7 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
     Ok((StatusCode::CREATED, Json(creds)).into_response())
 }
 
-async fn get_account(
-    State(state): State<AppState>,
-    Path(account_id): Path<String>,
-) -> ApiResult<Response> {
+async fn get_account(State(state): State<AppState>, Path(account_id): Path<String>) -> ApiResult<Response> {
     let account = account_store::by_id(state.store.pool(), &account_id)
         .await?
         .ok_or_else(|| {
@@ -206,12 +199,7 @@ async fn list_apps(State(state): State<AppState>, q: QueryMap) -> ApiResult<Resp
     let account_id = match q.get("account_id") {
         Some(id) => id.to_string(),
         None => {
-            let mut conn = state
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(ApiError::internal)?;
+            let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
             account_store::default_account(&mut conn)
                 .await?
                 .map(|a| a.id)
@@ -219,8 +207,5 @@ async fn list_apps(State(state): State<AppState>, q: QueryMap) -> ApiResult<Resp
         }
     };
     let apps = auth_store::apps_of_account(&state.store, &account_id).await?;
-    Ok(
-        Json(json!({"apps": apps.into_iter().map(AppView::from).collect::<Vec<_>>()}))
-            .into_response(),
-    )
+    Ok(Json(json!({"apps": apps.into_iter().map(AppView::from).collect::<Vec<_>>()})).into_response())
 }

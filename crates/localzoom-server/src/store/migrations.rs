@@ -42,14 +42,12 @@ pub(super) async fn run(store: &Store) -> Result<(), StoreError> {
             Backend::Postgres => m.postgres,
         };
         sqlx::raw_sql(sql).execute(tx.conn()).await?;
-        sqlx::query(
-            "INSERT INTO localzoom_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(m.version)
-        .bind(m.name)
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
-        .execute(tx.conn())
-        .await?;
+        sqlx::query("INSERT INTO localzoom_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+            .execute(tx.conn())
+            .await?;
         tracing::info!(migration = m.name, "applied migration");
     }
     tx.commit().await

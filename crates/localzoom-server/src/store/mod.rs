@@ -79,16 +79,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (url, location, memory) = match (&config.database_url, config.ephemeral) {
             (Some(url), _) => (url.clone(), redact(url), url.contains(":memory:")),
-            (None, true) => (
-                "sqlite::memory:".to_string(),
-                "memory (ephemeral)".to_string(),
-                true,
-            ),
+            (None, true) => ("sqlite::memory:".to_string(), "memory (ephemeral)".to_string(), true),
             (None, false) => {
                 let dir = config.resolved_data_dir();
-                std::fs::create_dir_all(&dir).map_err(|e| {
-                    StoreError::Open(format!("cannot create {}: {e}", dir.display()))
-                })?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| StoreError::Open(format!("cannot create {}: {e}", dir.display())))?;
                 let path = dir.join("localzoom.db");
                 (
                     format!("sqlite://{}?mode=rwc", path.display()),
@@ -107,8 +102,7 @@ impl Store {
                 redact(&url)
             )));
         };
-        let options =
-            AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Open(e.to_string()))?;
+        let options = AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Open(e.to_string()))?;
         let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         pool = match (backend, memory) {
             // One connection: every connection to `:memory:` would otherwise be its own database.

@@ -17,10 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v2/users", get(list).post(create))
         .route("/v2/users/email", get(email_exists))
         .route("/v2/users/summary", get(summary))
-        .route(
-            "/v2/users/{user_id}",
-            get(get_user).patch(update).delete(delete),
-        )
+        .route("/v2/users/{user_id}", get(get_user).patch(update).delete(delete))
         .route("/v2/users/{user_id}/status", put(set_status))
 }
 
@@ -31,18 +28,10 @@ async fn list(State(state): State<AppState>, caller: Caller, q: QueryMap) -> Api
 
 async fn create(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserCreate>()?;
-    Ok((
-        StatusCode::CREATED,
-        Json(service::create(&state, &grant, &body).await?),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(service::create(&state, &grant, &body).await?)).into_response())
 }
 
-async fn email_exists(
-    State(state): State<AppState>,
-    caller: Caller,
-    q: QueryMap,
-) -> ApiResult<Response> {
+async fn email_exists(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserEmail>()?;
     Ok(Json(service::email_exists(&state, &grant, &q).await?).into_response())
 }

@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zoom_types::users::{
-    CreatedUser, CustomAttribute, EmailCheck, PhoneNumber, User, UserList, UserListItem,
-    UserSummary,
+    CreatedUser, CustomAttribute, EmailCheck, PhoneNumber, User, UserList, UserListItem, UserSummary,
 };
 
 use super::store::{self as user_store, ListFilter, Lookup, Profile, UserRow};
@@ -35,9 +34,9 @@ const LOGIN_TYPES: &[i64] = &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23];
 const PHONE_LABELS: &[&str] = &["Mobile", "Office", "Home", "Fax"];
 /// The languages Zoom's profile offers.
 const LANGUAGES: &[&str] = &[
-    "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "ja-JP", "pt-PT", "pt-BR", "ru-RU", "zh-CN",
-    "zh-TW", "ko-KO", "ko-KR", "it-IT", "vi-VN", "pl-PL", "tr-TR", "id-ID", "nl-NL", "sv-SE",
-    "cs-CZ", "da-DK", "fi-FI", "hu-HU", "nb-NO", "ro-RO", "uk-UA", "he-IL", "ar-SA", "th-TH",
+    "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "ja-JP", "pt-PT", "pt-BR", "ru-RU", "zh-CN", "zh-TW", "ko-KO",
+    "ko-KR", "it-IT", "vi-VN", "pl-PL", "tr-TR", "id-ID", "nl-NL", "sv-SE", "cs-CZ", "da-DK", "fi-FI", "hu-HU",
+    "nb-NO", "ro-RO", "uk-UA", "he-IL", "ar-SA", "th-TH",
 ];
 const ZOOM_ONE_TYPES: &[i64] = &[
     0,
@@ -65,8 +64,8 @@ const ZOOM_ONE_TYPES: &[i64] = &[
     68719476736,
 ];
 const PLAN_UNITED_TYPES: &[&str] = &[
-    "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192",
-    "16384", "32768", "65536", "131072", "none",
+    "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768",
+    "65536", "131072", "none",
 ];
 
 pub fn role_name(role_id: &str) -> &'static str {
@@ -119,10 +118,7 @@ pub fn new_row(
 }
 
 /// Inserts a user, drawing a new PMI if the random one is taken. A taken email stays an error.
-pub async fn insert_with_fresh_pmi(
-    tx: &mut WriteTx,
-    mut row: UserRow,
-) -> Result<UserRow, StoreError> {
+pub async fn insert_with_fresh_pmi(tx: &mut WriteTx, mut row: UserRow) -> Result<UserRow, StoreError> {
     let mut attempts = 0;
     loop {
         match user_store::insert(tx.conn(), &row).await {
@@ -157,18 +153,8 @@ async fn resolve(
         .ok_or_else(|| ApiError::user_not_found(user_id))
 }
 
-async fn resolve_read(
-    state: &AppState,
-    account_id: &str,
-    me: Option<&str>,
-    user_id: &str,
-) -> ApiResult<UserRow> {
-    let mut conn = state
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
+async fn resolve_read(state: &AppState, account_id: &str, me: Option<&str>, user_id: &str) -> ApiResult<UserRow> {
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
     resolve(&mut conn, &state.store, account_id, me, user_id, false).await
 }
 
@@ -258,17 +244,12 @@ fn to_list_item(u: &UserRow, include: &[String]) -> UserListItem {
             .iter()
             .any(|f| f == "custom_attributes")
             .then(|| p.custom_attributes.clone()),
-        host_key: include
-            .iter()
-            .any(|f| f == "host_key")
-            .then(|| p.host_key.clone()),
+        host_key: include.iter().any(|f| f == "host_key").then(|| p.host_key.clone()),
     }
 }
 
 fn query_obj(q: &QueryMap) -> Map<String, Value> {
-    q.0.iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect()
+    q.0.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()
 }
 
 /// The query a page token carries.
@@ -284,11 +265,7 @@ struct ListCursor {
 
 const USERS_RESOURCE: &str = "users";
 
-pub async fn list(
-    state: &AppState,
-    grant: &Granted<ops::Users>,
-    q: &QueryMap,
-) -> ApiResult<UserList> {
+pub async fn list(state: &AppState, grant: &Granted<ops::Users>, q: &QueryMap) -> ApiResult<UserList> {
     let account_id = grant.account_id();
     let (cursor, offset) = match q.get("next_page_token").filter(|t| !t.is_empty()) {
         Some(token) => (
@@ -299,15 +276,11 @@ pub async fn list(
             let map = query_obj(q);
             let root = Obj::root(&map);
             let mut check = Check::default();
-            let status = check
-                .string(&root, "status", None)
-                .unwrap_or_else(|| "active".into());
+            let status = check.string(&root, "status", None).unwrap_or_else(|| "active".into());
             if !["active", "inactive", "pending"].contains(&status.as_str()) {
                 check.fail("status");
             }
-            let role_id = check
-                .string(&root, "role_id", None)
-                .filter(|r| !r.is_empty());
+            let role_id = check.string(&root, "role_id", None).filter(|r| !r.is_empty());
             let include_fields: Vec<String> = check
                 .string(&root, "include_fields", None)
                 .map(|s| {
@@ -359,14 +332,7 @@ pub async fn list(
         status: cursor.status.clone(),
         role_id: cursor.role_id.clone(),
     };
-    let mut rows = user_store::list(
-        &state.store,
-        &filter,
-        cursor.after_seq,
-        offset,
-        cursor.page_size + 1,
-    )
-    .await?;
+    let mut rows = user_store::list(&state.store, &filter, cursor.after_seq, offset, cursor.page_size + 1).await?;
     let total = user_store::count(&state.store, &filter).await?;
     let more = rows.len() as i64 > cursor.page_size;
     rows.truncate(cursor.page_size as usize);
@@ -387,18 +353,11 @@ pub async fn list(
         page_number: Some(cursor.page_number),
         page_size: cursor.page_size,
         total_records: total,
-        users: rows
-            .iter()
-            .map(|u| to_list_item(u, &cursor.include_fields))
-            .collect(),
+        users: rows.iter().map(|u| to_list_item(u, &cursor.include_fields)).collect(),
     })
 }
 
-pub async fn create(
-    state: &AppState,
-    grant: &Granted<ops::UserCreate>,
-    body: &Body,
-) -> ApiResult<CreatedUser> {
+pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &Body) -> ApiResult<CreatedUser> {
     let map = body.require()?;
     let root = Obj::root(map);
     let mut check = Check::default();
@@ -407,10 +366,7 @@ pub async fn create(
     } else {
         None
     };
-    if action
-        .as_ref()
-        .is_some_and(|a| !CREATE_ACTIONS.contains(&a.as_str()))
-    {
+    if action.as_ref().is_some_and(|a| !CREATE_ACTIONS.contains(&a.as_str())) {
         check.fail("action");
     }
     let info = if check.required(&root, "user_info") {
@@ -433,10 +389,7 @@ pub async fn create(
             user_type = check.int_in(info, "type", USER_TYPES);
         }
         if user_type == Some(99) && action.as_deref().is_some_and(|a| a != "ssoCreate") {
-            check.fail_with(
-                info.path("type"),
-                "User type 99 can only be set with ssoCreate.",
-            );
+            check.fail_with(info.path("type"), "User type 99 can only be set with ssoCreate.");
         }
         first = check.string(info, "first_name", Some(64));
         last = check.string(info, "last_name", Some(64));
@@ -460,11 +413,7 @@ pub async fn create(
     let (Some(action), Some(email), Some(user_type)) = (action, email, user_type) else {
         return Err(ApiError::invalid_json());
     };
-    let status = if action == "create" {
-        "pending"
-    } else {
-        "active"
-    };
+    let status = if action == "create" { "pending" } else { "active" };
     let mut row = new_row(
         grant.account_id(),
         &email,
@@ -526,11 +475,7 @@ pub async fn get(
 }
 
 fn is_timezone(s: &str) -> bool {
-    let valid_part = |p: &str| {
-        !p.is_empty()
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c))
-    };
+    let valid_part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c));
     let parts: Vec<&str> = s.split('/').collect();
     (1..=3).contains(&parts.len())
         && parts.iter().all(|p| valid_part(p))
@@ -569,10 +514,7 @@ fn apply_patch(check: &mut Check, root: &Obj, user: &mut UserRow) {
     }
     if let Some(t) = check.int_in(root, "type", USER_TYPES) {
         if t == 99 && user.create_action != "ssoCreate" {
-            check.fail_with(
-                "type",
-                "User type 99 can only be set for users created with ssoCreate.",
-            );
+            check.fail_with("type", "User type 99 can only be set for users created with ssoCreate.");
         } else {
             user.user_type = t;
         }
@@ -677,13 +619,10 @@ fn apply_patch(check: &mut Check, root: &Obj, user: &mut UserRow) {
                 check.fail(item.path("country"));
             }
             let code = check.string(item, "code", None);
-            if code.as_deref().is_some_and(|c| {
-                c.is_empty()
-                    || !c
-                        .trim_start_matches('+')
-                        .chars()
-                        .all(|d| d.is_ascii_digit())
-            }) {
+            if code
+                .as_deref()
+                .is_some_and(|c| c.is_empty() || !c.trim_start_matches('+').chars().all(|d| d.is_ascii_digit()))
+            {
                 check.fail(item.path("code"));
             }
             numbers.push(PhoneNumber {
@@ -714,12 +653,13 @@ fn apply_patch(check: &mut Check, root: &Obj, user: &mut UserRow) {
         p.custom_attributes = attrs;
     }
     if let Some(v) = check.string(root, "group_id", None) {
-        let valid = !v.is_empty()
-            && v.len() <= 64
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let valid =
+            !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if user.status != "pending" || !valid {
-            check.fail_with("group_id", "Only pending users can be added to a group this way; the value must be a group id.");
+            check.fail_with(
+                "group_id",
+                "Only pending users can be added to a group this way; the value must be a group id.",
+            );
         } else if !p.group_ids.contains(&v) {
             p.group_ids.push(v);
         }
@@ -741,11 +681,7 @@ fn apply_patch(check: &mut Check, root: &Obj, user: &mut UserRow) {
     }
     if let Some(v) = check.string(root, "about_me", Some(150)) {
         let lower = v.to_lowercase();
-        if lower.contains('<')
-            || lower.contains("http://")
-            || lower.contains("https://")
-            || lower.contains("www.")
-        {
+        if lower.contains('<') || lower.contains("http://") || lower.contains("https://") || lower.contains("www.") {
             check.fail("about_me");
         } else {
             p.about_me = v;
@@ -770,15 +706,7 @@ pub async fn update(
     let map = body.require()?;
     let query = query_obj(q);
     let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(
-        tx.conn(),
-        &state.store,
-        grant.account_id(),
-        grant.me(),
-        user_id,
-        true,
-    )
-    .await?;
+    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
     let mut check = Check::default();
     let query_root = Obj::root(&query);
     check.int_in(&query_root, "login_type", LOGIN_TYPES);
@@ -828,15 +756,7 @@ pub async fn set_status(
     check.finish()?;
     let action = action.unwrap_or_default();
     let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(
-        tx.conn(),
-        &state.store,
-        grant.account_id(),
-        grant.me(),
-        user_id,
-        true,
-    )
-    .await?;
+    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
     if matches!(user.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
         return Err(ApiError::bad_request(
             200,
@@ -861,12 +781,7 @@ pub async fn set_status(
     Ok(())
 }
 
-pub async fn delete(
-    state: &AppState,
-    grant: &Granted<ops::UserDelete>,
-    user_id: &str,
-    q: &QueryMap,
-) -> ApiResult<()> {
+pub async fn delete(state: &AppState, grant: &Granted<ops::UserDelete>, user_id: &str, q: &QueryMap) -> ApiResult<()> {
     let query = query_obj(q);
     let root = Obj::root(&query);
     let mut check = Check::default();
@@ -889,20 +804,10 @@ pub async fn delete(
     ] {
         check.boolean(&root, flag);
     }
-    let transfer_email = check
-        .string(&root, "transfer_email", None)
-        .filter(|e| !e.is_empty());
+    let transfer_email = check.string(&root, "transfer_email", None).filter(|e| !e.is_empty());
     check.finish()?;
     let mut tx = state.store.begin_write().await?;
-    let user = resolve(
-        tx.conn(),
-        &state.store,
-        grant.account_id(),
-        grant.me(),
-        user_id,
-        true,
-    )
-    .await?;
+    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
     if user.role_id == ROLE_OWNER {
         return Err(ApiError::bad_request(
             200,
@@ -922,37 +827,20 @@ pub async fn delete(
                 "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.",
             ));
         }
-        resolve(
-            tx.conn(),
-            &state.store,
-            grant.account_id(),
-            None,
-            email,
-            false,
-        )
-        .await?;
+        resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
     }
     user_store::delete(tx.conn(), user.seq).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn email_exists(
-    state: &AppState,
-    grant: &Granted<ops::UserEmail>,
-    q: &QueryMap,
-) -> ApiResult<EmailCheck> {
+pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, q: &QueryMap) -> ApiResult<EmailCheck> {
     let email = q
         .get("email")
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .ok_or_else(|| ApiError::invalid_field("email"))?;
-    let mut conn = state
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
     let user = user_store::find(
         &mut *conn,
         &state.store,
@@ -967,14 +855,9 @@ pub async fn email_exists(
     })
 }
 
-pub async fn summary(
-    state: &AppState,
-    grant: &Granted<ops::UserSummary>,
-) -> ApiResult<UserSummary> {
+pub async fn summary(state: &AppState, grant: &Granted<ops::UserSummary>) -> ApiResult<UserSummary> {
     let mut s = UserSummary::default();
-    for (user_type, status, n) in
-        user_store::counts_by_type_and_status(&state.store, grant.account_id()).await?
-    {
+    for (user_type, status, n) in user_store::counts_by_type_and_status(&state.store, grant.account_id()).await? {
         if status == "pending" {
             s.pending_users_count += n;
             continue;

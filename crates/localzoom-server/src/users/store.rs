@@ -77,8 +77,7 @@ fn from_row(r: &AnyRow) -> Result<UserRow, StoreError> {
         pmi: r.try_get(8)?,
         created_at: r.try_get(9)?,
         updated_at: r.try_get(10)?,
-        profile: serde_json::from_str(&profile)
-            .map_err(|e| StoreError::Corrupt(format!("user profile: {e}")))?,
+        profile: serde_json::from_str(&profile).map_err(|e| StoreError::Corrupt(format!("user profile: {e}")))?,
     })
 }
 
@@ -246,16 +245,11 @@ pub async fn count(store: &Store, f: &ListFilter) -> Result<i64, StoreError> {
 }
 
 /// Counts of an account's users by (type, status).
-pub async fn counts_by_type_and_status(
-    store: &Store,
-    account_id: &str,
-) -> Result<Vec<(i64, String, i64)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT type, status, COUNT(*) FROM users WHERE account_id = $1 GROUP BY type, status",
-    )
-    .bind(account_id)
-    .fetch_all(store.pool())
-    .await?;
+pub async fn counts_by_type_and_status(store: &Store, account_id: &str) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let rows = sqlx::query("SELECT type, status, COUNT(*) FROM users WHERE account_id = $1 GROUP BY type, status")
+        .bind(account_id)
+        .fetch_all(store.pool())
+        .await?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()

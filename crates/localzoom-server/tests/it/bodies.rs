@@ -13,9 +13,7 @@ async fn json_form_and_multipart_bodies_mean_the_same() {
     let attrs = r#"[{"key":"k","name":"n","value":"v"}]"#;
     let mut results = Vec::new();
     for (i, encoding) in ["json", "form", "multipart"].into_iter().enumerate() {
-        let id = app
-            .create_user(&format!("enc{i}@example.com"), "custCreate", 1)
-            .await;
+        let id = app.create_user(&format!("enc{i}@example.com"), "custCreate", 1).await;
         let path = format!("/v2/users/{id}");
         let r = app.req(Method::PATCH, &path);
         let r = match encoding {
@@ -71,9 +69,7 @@ async fn nulls_unknown_fields_bodiless_json_and_trailing_slashes() {
         )
         .await;
     assert_eq!(s, 204);
-    let (_, u) = app
-        .call(Method::GET, &format!("/v2/users/{id}/"), None)
-        .await;
+    let (_, u) = app.call(Method::GET, &format!("/v2/users/{id}/"), None).await;
     assert_eq!(u["first_name"], "Test", "null means not given");
     assert_eq!(u["dept"], "D");
     // Content-Type: application/json without a body on GET and DELETE.
@@ -97,8 +93,7 @@ async fn nulls_unknown_fields_bodiless_json_and_trailing_slashes() {
 async fn chunked_bodies_work() {
     let app = spawn_app().await;
     let id = app.create_user("chunk@example.com", "custCreate", 1).await;
-    let chunks: Vec<Result<&'static str, std::io::Error>> =
-        vec![Ok("{\"first_"), Ok("name\": \"Chun"), Ok("ked\"}")];
+    let chunks: Vec<Result<&'static str, std::io::Error>> = vec![Ok("{\"first_"), Ok("name\": \"Chun"), Ok("ked\"}")];
     let resp = app
         .req(Method::PATCH, &format!("/v2/users/{id}"))
         .header("Content-Type", "application/json")
@@ -107,9 +102,7 @@ async fn chunked_bodies_work() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 204);
-    let (_, u) = app
-        .call(Method::GET, &format!("/v2/users/{id}"), None)
-        .await;
+    let (_, u) = app.call(Method::GET, &format!("/v2/users/{id}"), None).await;
     assert_eq!(u["first_name"], "Chunked");
 }
 
@@ -118,15 +111,8 @@ async fn malformed_requests_get_zoom_errors() {
     let app = spawn_with(|c| c.max_body_bytes = 64 * 1024).await;
     let id = app.create_user("m@example.com", "custCreate", 1).await;
     let path = format!("/v2/users/{id}");
-    let invalid_json =
-        json!({"code": 300, "message": "Request Body should be a valid JSON object."});
-    for raw in [
-        "{bad",
-        "[1,2]",
-        "\"text\"",
-        "null",
-        "{\"first_name\": \"x\"",
-    ] {
+    let invalid_json = json!({"code": 300, "message": "Request Body should be a valid JSON object."});
+    for raw in ["{bad", "[1,2]", "\"text\"", "null", "{\"first_name\": \"x\""] {
         let resp = app
             .req(Method::PATCH, &path)
             .header("Content-Type", "application/json")
@@ -150,14 +136,7 @@ async fn malformed_requests_get_zoom_errors() {
     assert_eq!(s, 413);
     assert_eq!(body["code"], 300);
     let form = multipart::Form::new().text("first_name", "x".repeat(100 * 1024));
-    let (s, body) = read(
-        app.req(Method::PATCH, &path)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = read(app.req(Method::PATCH, &path).multipart(form).send().await.unwrap()).await;
     assert_eq!(s, 413, "{body}");
     // Broken multipart.
     let resp = app
@@ -199,8 +178,5 @@ async fn responses_carry_a_tracking_id() {
         .to_str()
         .unwrap()
         .to_string();
-    assert!(
-        tracking.starts_with("v=2.0;clid=localzoom;rid=WEB_"),
-        "{tracking}"
-    );
+    assert!(tracking.starts_with("v=2.0;clid=localzoom;rid=WEB_"), "{tracking}");
 }

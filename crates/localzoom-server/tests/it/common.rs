@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use localzoom_client::Client;
+use localzoom_server::testing::TestDatabase;
 use localzoom_server::{AccountCredentials, Config, Server};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -15,24 +16,44 @@ pub struct TestApp {
     pub token: String,
     /// Kept so the data directory lives as long as the server.
     pub _dir: tempfile::TempDir,
+    /// The PostgreSQL database, when the suite runs on PostgreSQL.
+    pub db: Option<std::sync::Arc<TestDatabase>>,
+    pub config: Config,
 }
 
 pub async fn spawn_app() -> TestApp {
     spawn_with(|_| {}).await
 }
 
-pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+/// A fresh store: a data directory, or a new PostgreSQL database when `LOCALZOOM_TEST_POSTGRES_URL` is set.
+pub async fn fresh_config() -> (Config, tempfile::TempDir, Option<std::sync::Arc<TestDatabase>>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config {
+    let db = TestDatabase::from_env().await.map(std::sync::Arc::new);
+    let config = Config {
         data_dir: Some(dir.path().to_path_buf()),
+        database_url: db.as_ref().map(|d| d.url.clone()),
         port: 0,
         ..Config::default()
     };
-    tweak(&mut config);
-    start(config, dir).await
+    (config, dir, db)
 }
 
-pub async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
+pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let (mut config, dir, db) = fresh_config().await;
+    tweak(&mut config);
+    start(config, dir, db).await
+}
+
+/// Two servers over one store, as replicas behind a load balancer would be.
+pub async fn spawn_replicas() -> (TestApp, TestApp) {
+    let a = spawn_app().await;
+    let b = start(a.config.clone(), tempfile::tempdir().unwrap(), a.db.clone()).await;
+    assert_eq!(a.creds.client_id, b.creds.client_id);
+    (a, b)
+}
+
+pub async fn start(config: Config, dir: tempfile::TempDir, db: Option<std::sync::Arc<TestDatabase>>) -> TestApp {
+    let kept = config.clone();
     let server = Server::new(config).await.expect("server starts");
     let creds = server.credentials().clone();
     let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
@@ -59,16 +80,12 @@ pub async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
         http,
         token,
         _dir: dir,
+        db,
+        config: kept,
     }
 }
 
-pub async fn token_for(
-    http: &reqwest::Client,
-    origin: &str,
-    account: &str,
-    id: &str,
-    secret: &str,
-) -> String {
+pub async fn token_for(http: &reqwest::Client, origin: &str, account: &str, id: &str, secret: &str) -> String {
     let resp = http
         .post(format!(
             "{origin}/oauth/token?grant_type=account_credentials&account_id={account}"
@@ -91,8 +108,7 @@ pub async fn read(resp: reqwest::Response) -> (u16, Value) {
     let body = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
     };
     (status, body)
 }
@@ -103,9 +119,7 @@ impl TestApp {
     }
 
     pub fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(&self.token)
+        self.http.request(method, self.url(path)).bearer_auth(&self.token)
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -192,10 +206,7 @@ impl TestApp {
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/ZoomUserAPISpec.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ZoomUserAPISpec.json");
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     })
 }
@@ -239,11 +250,7 @@ fn resolve(v: &Value, root: &Value) -> Value {
                 }
                 return Value::Object(merged);
             }
-            Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), resolve(v, root)))
-                    .collect(),
-            )
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(v, root))).collect())
         }
         Value::Array(items) => Value::Array(items.iter().map(|i| resolve(i, root)).collect()),
         other => other.clone(),
@@ -256,15 +263,10 @@ fn strict(v: &mut Value, enums: &[(&str, Value)]) {
         Value::Object(map) => {
             if let Some(Value::Object(props)) = map.get_mut("properties") {
                 for (name, allowed) in enums {
-                    let want = if allowed[0].is_string() {
-                        "string"
-                    } else {
-                        "integer"
-                    };
+                    let want = if allowed[0].is_string() { "string" } else { "integer" };
                     if let Some(Value::Object(p)) = props.get_mut(*name) {
                         let items_type = p.get("items").and_then(|i| i.get("type")).cloned();
-                        if p.get("type") == Some(&json!("array")) && items_type == Some(json!(want))
-                        {
+                        if p.get("type") == Some(&json!("array")) && items_type == Some(json!(want)) {
                             if let Some(Value::Object(items)) = p.get_mut("items") {
                                 items.insert("enum".into(), allowed.clone());
                             }
@@ -296,10 +298,7 @@ pub fn user_enums() -> Vec<(&'static str, Value)> {
         ("status", json!(["active", "inactive", "pending"])),
         ("verified", json!([0, 1])),
         ("pronouns_option", json!([1, 2, 3])),
-        (
-            "login_types",
-            json!([0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23]),
-        ),
+        ("login_types", json!([0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23])),
     ]
 }
 
@@ -308,10 +307,7 @@ pub fn user_enums() -> Vec<(&'static str, Value)> {
 pub fn assert_schema(path: &str, method: &str, status: &str, body: &Value) {
     let root = spec();
     let op = &root["paths"][path][method];
-    assert!(
-        op.is_object(),
-        "no operation {method} {path} in the reference"
-    );
+    assert!(op.is_object(), "no operation {method} {path} in the reference");
     let schema = &op["responses"][status]["content"]["application/json"]["schema"];
     assert!(schema.is_object(), "no {status} schema for {method} {path}");
     let mut schema = resolve(schema, root);
@@ -334,7 +330,5 @@ fn the_validator_rejects_undeclared_fields_and_bad_enums() {
     let extra = json!({"email": "a@b.co", "id": "x", "type": 1, "surprise": true});
     assert!(std::panic::catch_unwind(|| assert_schema("/users", "post", "201", &extra)).is_err());
     let bad_enum = json!({"email": "a@b.co", "id": "x", "type": 3});
-    assert!(
-        std::panic::catch_unwind(|| assert_schema("/users", "post", "201", &bad_enum)).is_err()
-    );
+    assert!(std::panic::catch_unwind(|| assert_schema("/users", "post", "201", &bad_enum)).is_err());
 }

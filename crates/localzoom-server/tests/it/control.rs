@@ -9,54 +9,22 @@ async fn health_and_clock() {
     let app = spawn_app().await;
     // The client caches a token now; the clock jump below expires it.
     app.client.users().summary().await.unwrap();
-    let (s, body) = read(
-        app.http
-            .get(app.url("/_localzoom/health"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = read(app.http.get(app.url("/_localzoom/health")).send().await.unwrap()).await;
     assert_eq!((s, body), (200, json!({"status": "ok"})));
-    let (s, clock) = read(
-        app.http
-            .get(app.url("/_localzoom/clock"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, clock) = read(app.http.get(app.url("/_localzoom/clock")).send().await.unwrap()).await;
     assert_eq!(s, 200);
     assert_eq!(clock["frozen"], false);
-    let set = |body: Value| {
-        app.http
-            .post(app.url("/_localzoom/clock"))
-            .json(&body)
-            .send()
-    };
+    let set = |body: Value| app.http.post(app.url("/_localzoom/clock")).json(&body).send();
     let (s, c) = read(
         set(json!({"now": "2030-01-01T00:00:00Z", "frozen": true}))
             .await
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s, c),
-        (200, json!({"now": "2030-01-01T00:00:00Z", "frozen": true}))
-    );
+    assert_eq!((s, c), (200, json!({"now": "2030-01-01T00:00:00Z", "frozen": true})));
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (_, c) = read(
-        app.http
-            .get(app.url("/_localzoom/clock"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        c["now"], "2030-01-01T00:00:00Z",
-        "a frozen clock stands still"
-    );
+    let (_, c) = read(app.http.get(app.url("/_localzoom/clock")).send().await.unwrap()).await;
+    assert_eq!(c["now"], "2030-01-01T00:00:00Z", "a frozen clock stands still");
     let (_, c) = read(set(json!({"advance_seconds": 90})).await.unwrap()).await;
     assert_eq!(c["now"], "2030-01-01T00:01:30Z");
     let (_, c) = read(set(json!({"frozen": false})).await.unwrap()).await;
@@ -116,14 +84,7 @@ async fn accounts_and_apps() {
     assert_eq!(s, 200);
     assert_eq!(got["owner_id"], acct["owner_id"]);
     assert_eq!(got["plan"], "pro");
-    let (s, _) = read(
-        app.http
-            .get(app.url("/_localzoom/accounts/nope"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, _) = read(app.http.get(app.url("/_localzoom/accounts/nope")).send().await.unwrap()).await;
     assert_eq!(s, 404);
     // Owner emails are unique like every email.
     let (s, body) = read(
@@ -155,18 +116,8 @@ async fn accounts_and_apps() {
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s, body["errors"][0]["field"].clone()),
-        (400, json!("scopes[0]"))
-    );
-    let (s, list) = read(
-        app.http
-            .get(app.url("/_localzoom/apps"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    assert_eq!((s, body["errors"][0]["field"].clone()), (400, json!("scopes[0]")));
+    let (s, list) = read(app.http.get(app.url("/_localzoom/apps")).send().await.unwrap()).await;
     assert_eq!(s, 200);
     assert_eq!(list["apps"][0]["client_id"], app.creds.client_id.as_str());
 }

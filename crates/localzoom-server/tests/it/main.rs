@@ -6,5 +6,6 @@ mod bodies;
 mod common;
 mod control;
 mod oauth;
+mod replicas;
 mod seeds;
 mod users;

@@ -151,14 +151,7 @@ async fn token_endpoint_errors_use_oauth_shape() {
 async fn revoked_expired_malformed_and_missing_tokens_get_124() {
     let app = spawn_app().await;
     let c = &app.creds;
-    let other = token_for(
-        &app.http,
-        &app.origin,
-        &c.account_id,
-        &c.client_id,
-        &c.client_secret,
-    )
-    .await;
+    let other = token_for(&app.http, &app.origin, &c.account_id, &c.client_id, &c.client_secret).await;
     let resp = app
         .http
         .post(app.url(&format!("/oauth/revoke?token={other}")))
@@ -297,13 +290,7 @@ async fn missing_scopes_get_4711_naming_them() {
     assert_eq!(s, 204);
     // And nothing was written by the refused call: the name is the granted one.
     assert_eq!(
-        app.client
-            .users()
-            .get("me")
-            .await
-            .unwrap()
-            .first_name
-            .as_deref(),
+        app.client.users().get("me").await.unwrap().first_name.as_deref(),
         Some("X")
     );
 }
@@ -321,24 +308,17 @@ async fn me_is_the_apps_owner() {
 
 #[tokio::test]
 async fn fixed_credentials_win_and_generated_ones_survive_restarts() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_path_buf();
-    let first = localzoom_server::Server::new(localzoom_server::Config {
-        data_dir: Some(path.clone()),
-        ..Default::default()
-    })
-    .await
-    .unwrap()
-    .credentials()
-    .clone();
-    let again = localzoom_server::Server::new(localzoom_server::Config {
-        data_dir: Some(path.clone()),
-        ..Default::default()
-    })
-    .await
-    .unwrap()
-    .credentials()
-    .clone();
+    let (config, _dir, db) = crate::common::fresh_config().await;
+    let first = localzoom_server::Server::new(config.clone())
+        .await
+        .unwrap()
+        .credentials()
+        .clone();
+    let again = localzoom_server::Server::new(config.clone())
+        .await
+        .unwrap()
+        .credentials()
+        .clone();
     assert_eq!(
         (
             &first.account_id,
@@ -353,19 +333,14 @@ async fn fixed_credentials_win_and_generated_ones_survive_restarts() {
             &again.owner_id
         )
     );
-    let app = spawn_with(|c| {
-        c.data_dir = Some(path.clone());
-        c.account_id = Some("fixedAccountId0000000a".into());
-        c.client_id = Some("fixedClientId".into());
-        c.client_secret = Some("fixedSecret".into());
-    })
-    .await;
+    let mut fixed = config.clone();
+    fixed.account_id = Some("fixedAccountId0000000a".into());
+    fixed.client_id = Some("fixedClientId".into());
+    fixed.client_secret = Some("fixedSecret".into());
+    let app = crate::common::start(fixed, tempfile::tempdir().unwrap(), db).await;
     assert_eq!(app.creds.account_id, "fixedAccountId0000000a");
     assert_eq!(app.creds.client_id, "fixedClientId");
-    assert_eq!(
-        app.creds.owner_id, first.owner_id,
-        "the owner moves with the account"
-    );
+    assert_eq!(app.creds.owner_id, first.owner_id, "the owner moves with the account");
     let me = app.client.users().get("me").await.unwrap();
     assert_eq!(me.account_id.as_deref(), Some("fixedAccountId0000000a"));
 }

@@ -55,11 +55,7 @@ fn parse_curl(doc: &str) -> Curl {
 }
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/seeds/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read_to_string(format!("{}/tests/fixtures/seeds/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 async fn replay(app: &TestApp, doc: &str, user_id: &str) -> (u16, serde_json::Value) {
@@ -100,13 +96,7 @@ async fn seed_001_update_user_status() {
     let (s, body) = replay(&app, &doc, &member).await;
     assert_eq!((s, body), (204, serde_json::Value::Null));
     assert_eq!(
-        app.client
-            .users()
-            .get(&member)
-            .await
-            .unwrap()
-            .status
-            .as_deref(),
+        app.client.users().get(&member).await.unwrap().status.as_deref(),
         Some("inactive")
     );
     let (s, body) = replay(&app, &doc, &app.creds.owner_id).await;
@@ -118,13 +108,7 @@ async fn seed_001_update_user_status() {
         )
     );
     assert_eq!(
-        app.client
-            .users()
-            .get("me")
-            .await
-            .unwrap()
-            .status
-            .as_deref(),
+        app.client.users().get("me").await.unwrap().status.as_deref(),
         Some("active")
     );
 }
@@ -134,10 +118,7 @@ async fn seed_002_update_a_user_with_mangled_values() {
     let app = spawn_app().await;
     let doc = fixture("002_update_a_user.txt");
     let member = app.create_user("seed2@example.com", "custCreate", 1).await;
-    let before = app
-        .call(Method::GET, &format!("/v2/users/{member}"), None)
-        .await
-        .1;
+    let before = app.call(Method::GET, &format!("/v2/users/{member}"), None).await.1;
     let (s, body) = replay(&app, &doc, &member).await;
     assert_eq!(s, 400, "{body}");
     crate::common::assert_schema("/users/{userId}", "patch", "default", &body);
@@ -174,10 +155,7 @@ async fn seed_002_update_a_user_with_mangled_values() {
         .unwrap()
         .iter()
         .all(|e| e["message"].as_str().is_some_and(|m| !m.is_empty())));
-    let after = app
-        .call(Method::GET, &format!("/v2/users/{member}"), None)
-        .await
-        .1;
+    let after = app.call(Method::GET, &format!("/v2/users/{member}"), None).await.1;
     assert_eq!(before, after, "the user is unchanged");
 }
 
@@ -187,7 +165,5 @@ fn curl_blocks_parse() {
     assert_eq!(c.method, Method::PATCH);
     assert_eq!(c.form.len(), 22);
     assert_eq!(c.form[0], ("first_name".to_string(), "in nu".to_string()));
-    assert!(c
-        .url
-        .ends_with("?login_type=100&remove_tsp_credentials=true"));
+    assert!(c.url.ends_with("?login_type=100&remove_tsp_credentials=true"));
 }

@@ -10,9 +10,7 @@ use zoom_types::users::UpdateUserRequest;
 use crate::common::{assert_schema, read, spawn_app, TestApp};
 
 async fn get_user(app: &TestApp, id: &str) -> Value {
-    let (s, body) = app
-        .call(Method::GET, &format!("/v2/users/{id}"), None)
-        .await;
+    let (s, body) = app.call(Method::GET, &format!("/v2/users/{id}"), None).await;
     assert_eq!(s, 200, "{body}");
     assert_schema("/users/{userId}", "get", "200", &body);
     body
@@ -57,9 +55,7 @@ async fn create_with_each_action() {
         }
     }
     // Pending users are listed without an id.
-    let (s, page) = app
-        .call(Method::GET, "/v2/users?status=pending", None)
-        .await;
+    let (s, page) = app.call(Method::GET, "/v2/users?status=pending", None).await;
     assert_eq!(s, 200);
     assert_schema("/users", "get", "200", &page);
     assert_eq!(page["total_records"], 1);
@@ -72,7 +68,11 @@ async fn create_errors() {
     let app = spawn_app().await;
     app.create_user("dup@example.com", "custCreate", 1).await;
     let (s, body) = app
-        .call(Method::POST, "/v2/users", Some(json!({"action": "custCreate", "user_info": {"email": "DUP@example.com", "type": 1}})))
+        .call(
+            Method::POST,
+            "/v2/users",
+            Some(json!({"action": "custCreate", "user_info": {"email": "DUP@example.com", "type": 1}})),
+        )
         .await;
     assert_eq!(s, 409);
     assert_eq!(
@@ -107,15 +107,10 @@ async fn create_errors() {
             json!({"action": "autoCreate", "user_info": {"email": "x@example.com", "type": 1, "password": "short", "first_name": "x".repeat(65)}}),
             vec!["user_info.first_name", "user_info.password"],
         ),
-        (
-            json!({"action": "create", "user_info": "nope"}),
-            vec!["user_info"],
-        ),
+        (json!({"action": "create", "user_info": "nope"}), vec!["user_info"]),
     ];
     for (body, fields) in cases {
-        let (s, resp) = app
-            .call(Method::POST, "/v2/users", Some(body.clone()))
-            .await;
+        let (s, resp) = app.call(Method::POST, "/v2/users", Some(body.clone())).await;
         assert_eq!(s, 400, "{body}: {resp}");
         assert_eq!(resp["code"], 300);
         assert_eq!(resp["message"], "Validation Failed.");
@@ -129,21 +124,8 @@ async fn create_errors() {
         assert_schema("/users", "post", "default", &resp);
     }
     // Nothing was half-created.
-    assert_eq!(
-        app.client
-            .users()
-            .summary()
-            .await
-            .unwrap()
-            .total_users_count,
-        2
-    );
-    assert!(!app
-        .client
-        .users()
-        .email_exists("x@example.com")
-        .await
-        .unwrap());
+    assert_eq!(app.client.users().summary().await.unwrap().total_users_count, 2);
+    assert!(!app.client.users().email_exists("x@example.com").await.unwrap());
 }
 
 #[tokio::test]
@@ -167,9 +149,7 @@ async fn get_by_id_email_and_me_and_not_found() {
         body,
         json!({"code": 1001, "message": "User does not exist: nosuchuser."})
     );
-    let (s, _) = app
-        .call(Method::GET, "/v2/users/x?login_type=5", None)
-        .await;
+    let (s, _) = app.call(Method::GET, "/v2/users/x?login_type=5", None).await;
     assert_eq!(s, 400);
 }
 
@@ -178,10 +158,7 @@ async fn another_accounts_users_are_invisible() {
     let app = spawn_app().await;
     let (acct, other_token) = app.other_account().await;
     let foreign = app.create_user("mine@example.com", "custCreate", 1).await;
-    for path in [
-        format!("/v2/users/{foreign}"),
-        "/v2/users/mine@example.com".into(),
-    ] {
+    for path in [format!("/v2/users/{foreign}"), "/v2/users/mine@example.com".into()] {
         for (method, body) in [
             (Method::GET, None),
             (Method::PATCH, Some(json!({"first_name": "Hacked"}))),
@@ -193,10 +170,7 @@ async fn another_accounts_users_are_invisible() {
             } else {
                 path.clone()
             };
-            let mut r = app
-                .http
-                .request(method.clone(), app.url(&p))
-                .bearer_auth(&other_token);
+            let mut r = app.http.request(method.clone(), app.url(&p)).bearer_auth(&other_token);
             if let Some(b) = body {
                 r = r.json(&b);
             }
@@ -237,10 +211,7 @@ async fn page_tokens_walk_every_user_once_while_users_come_and_go() {
     let app = spawn_app().await;
     let mut ids = vec![app.creds.owner_id.clone()];
     for i in 0..9 {
-        ids.push(
-            app.create_user(&format!("u{i}@example.com"), "custCreate", 1)
-                .await,
-        );
+        ids.push(app.create_user(&format!("u{i}@example.com"), "custCreate", 1).await);
     }
     let (s, first) = app.call(Method::GET, "/v2/users?page_size=4", None).await;
     assert_eq!(s, 200);
@@ -272,11 +243,7 @@ async fn page_tokens_walk_every_user_once_while_users_come_and_go() {
     while !token.is_empty() {
         // Only the token: it carries the query.
         let (s, page) = app
-            .call(
-                Method::GET,
-                &format!("/v2/users?next_page_token={token}"),
-                None,
-            )
+            .call(Method::GET, &format!("/v2/users?next_page_token={token}"), None)
             .await;
         assert_eq!(s, 200, "{page}");
         assert_schema("/users", "get", "200", &page);
@@ -316,12 +283,9 @@ async fn page_tokens_walk_every_user_once_while_users_come_and_go() {
 async fn page_size_page_number_and_token_errors() {
     let app = spawn_app().await;
     for i in 0..3 {
-        app.create_user(&format!("p{i}@example.com"), "custCreate", 1)
-            .await;
+        app.create_user(&format!("p{i}@example.com"), "custCreate", 1).await;
     }
-    let (s, page) = app
-        .call(Method::GET, "/v2/users?page_size=5000", None)
-        .await;
+    let (s, page) = app.call(Method::GET, "/v2/users?page_size=5000", None).await;
     assert_eq!(s, 200);
     assert_eq!(page["page_size"], 300);
     assert_eq!(page["users"].as_array().unwrap().len(), 4);
@@ -336,36 +300,23 @@ async fn page_size_page_number_and_token_errors() {
         "status=gone",
         "include_fields=everything",
     ] {
-        let (s, body) = app
-            .call(Method::GET, &format!("/v2/users?{bad}"), None)
-            .await;
+        let (s, body) = app.call(Method::GET, &format!("/v2/users?{bad}"), None).await;
         assert_eq!(s, 400, "{bad}");
         assert_eq!(body["code"], 300, "{bad}");
     }
-    let (_, p2) = app
-        .call(Method::GET, "/v2/users?page_size=2&page_number=2", None)
-        .await;
+    let (_, p2) = app.call(Method::GET, "/v2/users?page_size=2&page_number=2", None).await;
     assert_eq!(p2["page_number"], 2);
     assert_eq!(p2["users"].as_array().unwrap().len(), 2);
     assert_eq!(p2["users"][1]["email"], "p2@example.com");
     let (_, p1) = app.call(Method::GET, "/v2/users?page_size=1", None).await;
     let token = p1["next_page_token"].as_str().unwrap().to_string();
-    assert!(
-        !token.is_empty()
-            && token
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    );
+    assert!(!token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     for bad in ["garbage", ""] {
         if bad.is_empty() {
             continue;
         }
         let (s, body) = app
-            .call(
-                Method::GET,
-                &format!("/v2/users?next_page_token={bad}"),
-                None,
-            )
+            .call(Method::GET, &format!("/v2/users?next_page_token={bad}"), None)
             .await;
         assert_eq!(
             (s, body),
@@ -378,20 +329,12 @@ async fn page_size_page_number_and_token_errors() {
     // Valid for 15 minutes by the clock.
     app.advance_clock(14 * 60).await;
     let (s, _) = app
-        .call(
-            Method::GET,
-            &format!("/v2/users?next_page_token={token}"),
-            None,
-        )
+        .call(Method::GET, &format!("/v2/users?next_page_token={token}"), None)
         .await;
     assert_eq!(s, 200);
     app.advance_clock(61).await;
     let (s, body) = app
-        .call(
-            Method::GET,
-            &format!("/v2/users?next_page_token={token}"),
-            None,
-        )
+        .call(Method::GET, &format!("/v2/users?next_page_token={token}"), None)
         .await;
     assert_eq!(
         (s, body),
@@ -421,11 +364,7 @@ async fn list_filters_and_include_fields() {
     assert!(plain["users"][1].get("host_key").is_none());
     assert!(plain["users"][1].get("custom_attributes").is_none());
     let (_, with) = app
-        .call(
-            Method::GET,
-            "/v2/users?include_fields=host_key,custom_attributes",
-            None,
-        )
+        .call(Method::GET, "/v2/users?include_fields=host_key,custom_attributes", None)
         .await;
     assert_schema("/users", "get", "200", &with);
     assert_eq!(with["users"][1]["host_key"], "123456");
@@ -451,9 +390,7 @@ async fn patch_applies_every_field_and_reads_back() {
         "about_me": "Hello", "linkedin_url": "https://www.linkedin.com/in/jill", "zoom_one_type": 16, "plan_united_type": "1",
         "feature": {"zoom_phone": true}, "unknown_field": "ignored", "phone_country": null
     });
-    let (s, resp) = app
-        .call(Method::PATCH, &format!("/v2/users/{id}"), Some(body))
-        .await;
+    let (s, resp) = app.call(Method::PATCH, &format!("/v2/users/{id}"), Some(body)).await;
     assert_eq!((s, resp), (204, Value::Null));
     let u = get_user(&app, &id).await;
     for (k, v) in [
@@ -485,10 +422,7 @@ async fn patch_applies_every_field_and_reads_back() {
             json!([{"country": "US", "code": "+1", "number": "8000000000", "label": "Mobile", "verified": false}]),
         ),
         ("vanity_url", json!(format!("{}/my/jill.chill", app.origin))),
-        (
-            "personal_meeting_url",
-            json!(format!("{}/my/jill.chill", app.origin)),
-        ),
+        ("personal_meeting_url", json!(format!("{}/my/jill.chill", app.origin))),
     ] {
         assert_eq!(u[k], v, "{k}");
     }
@@ -512,9 +446,7 @@ async fn patch_rejects_bad_fields_whole() {
         "custom_attributes": [{}, {}, {}, {}, {}, {}], "linkedin_url": "https://example.com/me", "about_me": "<b>hi</b>",
         "group_id": "g1", "zoom_one_type": 3, "plan_united_type": "9", "last_name": 5, "display_name": {"a": 1}
     });
-    let (s, resp) = app
-        .call(Method::PATCH, &format!("/v2/users/{id}"), Some(body))
-        .await;
+    let (s, resp) = app.call(Method::PATCH, &format!("/v2/users/{id}"), Some(body)).await;
     assert_eq!(s, 400, "{resp}");
     assert_schema("/users/{userId}", "patch", "default", &resp);
     assert_eq!(resp["code"], 300);
@@ -587,9 +519,7 @@ async fn patch_uniqueness_of_pmi_and_vanity_name() {
     assert_eq!(resp["errors"][0]["field"], "pmi");
     assert_eq!(get_user(&app, &b).await["first_name"], "Test");
     // A missing body is Zoom's 300.
-    let (s, resp) = app
-        .call(Method::PATCH, &format!("/v2/users/{b}"), None)
-        .await;
+    let (s, resp) = app.call(Method::PATCH, &format!("/v2/users/{b}"), None).await;
     assert_eq!(
         (s, resp),
         (
@@ -622,25 +552,12 @@ async fn status_deactivate_activate_and_refusals() {
         .await
         .unwrap();
     assert_eq!(
-        inactive
-            .users
-            .iter()
-            .map(|u| u.id.clone().unwrap())
-            .collect::<Vec<_>>(),
+        inactive.users.iter().map(|u| u.id.clone().unwrap()).collect::<Vec<_>>(),
         vec![id.clone()]
     );
-    let active = app
-        .client
-        .users()
-        .list(&ListUsers::default())
-        .await
-        .unwrap();
+    let active = app.client.users().list(&ListUsers::default()).await.unwrap();
     assert_eq!(active.total_records, 1);
-    app.client
-        .users()
-        .set_status(&id, "activate")
-        .await
-        .unwrap();
+    app.client.users().set_status(&id, "activate").await.unwrap();
     assert_eq!(get_user(&app, &id).await["status"], "active");
     // Owners cannot be deactivated.
     let (s, b) = app
@@ -658,17 +575,9 @@ async fn status_deactivate_activate_and_refusals() {
         )
     );
     assert_eq!(get_user(&app, "me").await["status"], "active");
-    for body in [
-        json!({"action": "suspend"}),
-        json!({}),
-        json!({"action": 3}),
-    ] {
+    for body in [json!({"action": "suspend"}), json!({}), json!({"action": 3})] {
         let (s, b) = app
-            .call(
-                Method::PUT,
-                &format!("/v2/users/{id}/status"),
-                Some(body.clone()),
-            )
+            .call(Method::PUT, &format!("/v2/users/{id}/status"), Some(body.clone()))
             .await;
         assert_eq!(s, 400, "{body}");
         assert_eq!(b["code"], 300);
@@ -691,11 +600,7 @@ async fn delete_disassociate_and_delete_with_rules() {
     let b = app.create_user("del-b@example.com", "custCreate", 1).await;
     let pending = app.create_user("pending@example.com", "create", 1).await;
     let (s, resp) = app
-        .call(
-            Method::DELETE,
-            &format!("/v2/users/{a}?action=remove"),
-            None,
-        )
+        .call(Method::DELETE, &format!("/v2/users/{a}?action=remove"), None)
         .await;
     assert_eq!((s, resp["code"].clone()), (400, json!(300)));
     let (s, resp) = app
@@ -706,7 +611,10 @@ async fn delete_disassociate_and_delete_with_rules() {
         )
         .await;
     assert_eq!(s, 400);
-    assert_eq!(resp["message"], "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.");
+    assert_eq!(
+        resp["message"],
+        "The transfer-to email address cannot be the same as the unlinked or deleted user's email address."
+    );
     let (s, _) = app
         .call(
             Method::DELETE,
@@ -716,25 +624,13 @@ async fn delete_disassociate_and_delete_with_rules() {
         .await;
     assert_eq!(s, 404);
     let (s, resp) = app
-        .call(
-            Method::DELETE,
-            &format!("/v2/users/{pending}?action=delete"),
-            None,
-        )
+        .call(Method::DELETE, &format!("/v2/users/{pending}?action=delete"), None)
         .await;
     assert_eq!((s, resp["code"].clone()), (400, json!(300)));
     let (s, resp) = app.call(Method::DELETE, "/v2/users/me", None).await;
     assert_eq!((s, resp["code"].clone()), (400, json!(200)));
     // Nothing so far removed anyone.
-    assert_eq!(
-        app.client
-            .users()
-            .summary()
-            .await
-            .unwrap()
-            .total_users_count,
-        3
-    );
+    assert_eq!(app.client.users().summary().await.unwrap().total_users_count, 3);
     let (s, _) = app
         .call(
             Method::DELETE,
@@ -744,11 +640,7 @@ async fn delete_disassociate_and_delete_with_rules() {
         .await;
     assert_eq!(s, 204);
     let (s, _) = app
-        .call(
-            Method::DELETE,
-            &format!("/v2/users/{b}?action=delete"),
-            None,
-        )
+        .call(Method::DELETE, &format!("/v2/users/{b}?action=delete"), None)
         .await;
     assert_eq!(s, 204);
     let (s, _) = app
@@ -760,14 +652,10 @@ async fn delete_disassociate_and_delete_with_rules() {
         .await;
     assert_eq!(s, 204);
     for id in [&a, &b, &pending] {
-        let (s, resp) = app
-            .call(Method::GET, &format!("/v2/users/{id}"), None)
-            .await;
+        let (s, resp) = app.call(Method::GET, &format!("/v2/users/{id}"), None).await;
         assert_eq!((s, resp["code"].clone()), (404, json!(1001)));
     }
-    let (s, _) = app
-        .call(Method::DELETE, &format!("/v2/users/{a}"), None)
-        .await;
+    let (s, _) = app.call(Method::DELETE, &format!("/v2/users/{a}"), None).await;
     assert_eq!(s, 404);
     // The email is free again.
     app.create_user("del-a@example.com", "custCreate", 1).await;
@@ -781,11 +669,7 @@ async fn email_check_and_summary() {
     app.create_user("sso@example.com", "ssoCreate", 1).await;
     app.create_user("p@example.com", "create", 4).await;
     let id4 = app.create_user("j@example.com", "custCreate", 4).await;
-    app.client
-        .users()
-        .set_status(&id4, "deactivate")
-        .await
-        .unwrap();
+    app.client.users().set_status(&id4, "deactivate").await.unwrap();
     for (email, want) in [
         ("e1@example.com", true),
         ("E2@EXAMPLE.COM", true),
@@ -830,9 +714,7 @@ async fn concurrent_patches_of_one_user_lose_no_update() {
         let req = app
             .req(Method::PATCH, &format!("/v2/users/{id}"))
             .json(&json!({ f: format!("v-{f}") }));
-        tasks.push(tokio::spawn(async move {
-            req.send().await.unwrap().status().as_u16()
-        }));
+        tasks.push(tokio::spawn(async move { req.send().await.unwrap().status().as_u16() }));
     }
     for t in tasks {
         assert_eq!(t.await.unwrap(), 204);
