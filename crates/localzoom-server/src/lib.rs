@@ -13,6 +13,8 @@ pub mod extract;
 pub mod ids;
 pub mod logging;
 pub mod pagination;
+pub mod presence;
+pub mod ratelimit;
 pub mod state;
 pub mod store;
 pub mod testing;
@@ -62,6 +64,7 @@ impl Server {
         Router::new()
             .merge(auth::routes::routes())
             .merge(users::routes::routes())
+            .merge(presence::routes::routes())
             .merge(control::routes::routes())
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })

@@ -10,12 +10,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sqlite: include_str!("migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sqlite: include_str!("migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_presence_quotas",
+        sqlite: include_str!("migrations/sqlite/0002_presence_quotas.sql"),
+        postgres: include_str!("migrations/postgres/0002_presence_quotas.sql"),
+    },
+];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {
     sqlx::raw_sql(

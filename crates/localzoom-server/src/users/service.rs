@@ -133,7 +133,7 @@ pub async fn insert_with_fresh_pmi(tx: &mut WriteTx, mut row: UserRow) -> Result
 
 /// Finds the user a path's `userId` names: `me`, an email, or an id, within the caller's account.
 /// Another account's user is exactly as missing as one that does not exist.
-async fn resolve(
+pub async fn resolve(
     conn: &mut sqlx::AnyConnection,
     store: &Store,
     account_id: &str,
@@ -149,6 +149,13 @@ async fn resolve(
         Lookup::Id(user_id)
     };
     user_store::find(conn, store, account_id, lookup, lock)
+        .await?
+        .ok_or_else(|| ApiError::user_not_found(user_id))
+}
+
+/// The control plane names users of any account, by id or email.
+pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, user_id: &str) -> ApiResult<UserRow> {
+    user_store::find_any_account(conn, user_id)
         .await?
         .ok_or_else(|| ApiError::user_not_found(user_id))
 }
@@ -776,6 +783,10 @@ pub async fn set_status(
         user.status = wanted.into();
         user.updated_at = state.clock.now();
         user_store::update(tx.conn(), &user).await?;
+        if wanted == "inactive" {
+            // A deactivated user is logged out of every Zoom client.
+            crate::presence::service::set_signed_in(&mut tx, &user.id, false, user.updated_at).await?;
+        }
         tx.commit().await?;
     }
     Ok(())

@@ -177,6 +177,21 @@ pub async fn find<'c, E: Executor<'c, Database = Any>>(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Finds a user of any account by id or email (control plane only).
+pub async fn find_any_account(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserRow>, StoreError> {
+    let column = if user_id.contains('@') { "email_key" } else { "id" };
+    let value = if user_id.contains('@') {
+        email_key(user_id)
+    } else {
+        user_id.to_string()
+    };
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE {column} = $1"))
+        .bind(value)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// Whether any user anywhere holds this email (emails are unique across localzoom).
 pub async fn email_in_use(store: &Store, email: &str) -> Result<bool, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) FROM users WHERE email_key = $1")

@@ -142,6 +142,31 @@ impl TestApp {
         b["id"].as_str().unwrap().to_string()
     }
 
+    /// Freezes the clock, so limits measured in seconds are exact in tests.
+    pub async fn freeze_clock(&self) {
+        let resp = self
+            .http
+            .post(self.url("/_localzoom/clock"))
+            .json(&json!({"frozen": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+
+    pub async fn set_client(&self, user: &str, signed_in: bool) -> Value {
+        let resp = self
+            .http
+            .put(self.url(&format!("/_localzoom/users/{user}/client")))
+            .json(&json!({ "signed_in": signed_in }))
+            .send()
+            .await
+            .unwrap();
+        let (s, body) = read(resp).await;
+        assert_eq!(s, 200, "{body}");
+        body
+    }
+
     pub async fn advance_clock(&self, seconds: i64) {
         let (s, _) = read(
             self.http
@@ -305,13 +330,37 @@ pub fn user_enums() -> Vec<(&'static str, Value)> {
 /// Validates `body` against the reference response schema of `method path` at `status`
 /// (`"default"` for error bodies), strictly.
 pub fn assert_schema(path: &str, method: &str, status: &str, body: &Value) {
+    assert_schema_with(path, method, status, body, &user_enums());
+}
+
+/// The GET presence vocabulary.
+pub fn presence_enums() -> Vec<(&'static str, Value)> {
+    vec![(
+        "status",
+        json!([
+            "Away",
+            "Available",
+            "Offline",
+            "In_A_Meeting",
+            "In_A_Call",
+            "In_A_Calendar_Event",
+            "Presenting",
+            "Out_of_Office",
+            "Busy",
+            "Do_Not_Disturb"
+        ]),
+    )]
+}
+
+/// `assert_schema` with the enums to enforce.
+pub fn assert_schema_with(path: &str, method: &str, status: &str, body: &Value, enums: &[(&str, Value)]) {
     let root = spec();
     let op = &root["paths"][path][method];
     assert!(op.is_object(), "no operation {method} {path} in the reference");
     let schema = &op["responses"][status]["content"]["application/json"]["schema"];
     assert!(schema.is_object(), "no {status} schema for {method} {path}");
     let mut schema = resolve(schema, root);
-    strict(&mut schema, &user_enums());
+    strict(&mut schema, enums);
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(body)

@@ -6,6 +6,7 @@ mod bodies;
 mod common;
 mod control;
 mod oauth;
+mod presence;
 mod replicas;
 mod seeds;
 mod users;

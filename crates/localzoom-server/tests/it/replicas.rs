@@ -96,3 +96,18 @@ async fn concurrent_writes_through_both_replicas_lose_nothing() {
     statuses.sort_unstable();
     assert_eq!(statuses, vec![201, 409]);
 }
+
+#[tokio::test]
+async fn the_presence_minute_holds_across_replicas() {
+    let (a, b) = spawn_replicas().await;
+    let id = a.create_user("both@example.com", "custCreate", 2).await;
+    let path = format!("/v2/users/{id}/presence_status");
+    let ra = a.req(Method::PUT, &path).json(&json!({"status": "Away"})).send();
+    let rb = b.req(Method::PUT, &path).json(&json!({"status": "Busy"})).send();
+    let (ra, rb) = tokio::join!(ra, rb);
+    let mut statuses = vec![ra.unwrap().status().as_u16(), rb.unwrap().status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![204, 429]);
+    let (s, _) = b.call(Method::PUT, &path, Some(json!({"status": "Away"}))).await;
+    assert_eq!(s, 429, "the other replica knows the minute is used");
+}

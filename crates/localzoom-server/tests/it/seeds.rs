@@ -159,6 +159,30 @@ async fn seed_002_update_a_user_with_mangled_values() {
     assert_eq!(before, after, "the user is unchanged");
 }
 
+#[tokio::test]
+async fn seed_000_update_presence_status() {
+    let app = spawn_app().await;
+    app.freeze_clock().await;
+    let doc = fixture("000_update_presence_status.txt");
+    let member = app.create_user("presence@example.com", "custCreate", 2).await;
+    let (s, _) = app
+        .call(
+            Method::PUT,
+            &format!("/v2/users/{member}/presence_status"),
+            Some(json!({"status": "Away"})),
+        )
+        .await;
+    assert_eq!(s, 204);
+    app.advance_clock(60).await;
+    // Its `duration` is mangled, but Zoom ignores duration for statuses other than DND.
+    let (s, body) = replay(&app, &doc, &member).await;
+    assert_eq!((s, body), (204, serde_json::Value::Null));
+    let (_, now) = app
+        .call(Method::GET, &format!("/v2/users/{member}/presence_status"), None)
+        .await;
+    assert_eq!(now, json!({"status": "Available"}));
+}
+
 #[test]
 fn curl_blocks_parse() {
     let c = parse_curl(&fixture("002_update_a_user.txt"));

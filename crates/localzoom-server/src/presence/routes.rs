@@ -1,0 +1,49 @@
+//! HTTP for presence, and the control plane's client switch.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+
+use super::service::{self, ClientView, PresenceView};
+use crate::auth::{ops, Caller};
+use crate::error::ApiResult;
+use crate::extract::Body;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v2/users/{user_id}/presence_status",
+            get(get_presence).put(update_presence),
+        )
+        .route("/_localzoom/users/{user_id}/client", put(set_client))
+}
+
+async fn get_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+) -> ApiResult<Json<PresenceView>> {
+    let grant = caller.authorize::<ops::GetUserPresenceStatus>()?;
+    Ok(Json(service::get(&state, &grant, &user_id).await?))
+}
+
+async fn update_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    body: Body,
+) -> ApiResult<StatusCode> {
+    let grant = caller.authorize::<ops::UpdatePresenceStatus>()?;
+    service::update(&state, &grant, &user_id, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_client(
+    State(state): State<AppState>,
+    Path(user_id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<ClientView>> {
+    Ok(Json(service::set_client(&state, &user_id, &body).await?))
+}

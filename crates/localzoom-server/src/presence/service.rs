@@ -1,0 +1,248 @@
+//! Presence rules: PUT and GET vocabularies mapped onto one stored state, Do-Not-Disturb that ends
+//! by itself, signed-out users, and one successful update per user per minute.
+
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use super::store::{self as presence_store, PresenceRow};
+use crate::auth::{ops, Granted};
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Body;
+use crate::ratelimit::quota::{self, Quota, Window};
+use crate::state::AppState;
+use crate::store::{StoreError, WriteTx};
+use crate::users::service::resolve;
+use crate::validate::{Check, Obj};
+
+/// PUT's vocabulary and the stored (GET) state each maps to.
+const PUT_TO_STATE: &[(&str, &str)] = &[
+    ("Away", "Away"),
+    ("Available", "Available"),
+    ("In_Calendar_Event", "In_A_Calendar_Event"),
+    ("Presenting", "Presenting"),
+    ("In_A_Zoom_Meeting", "In_A_Meeting"),
+    ("On_A_Call", "In_A_Call"),
+    ("Out_of_Office", "Out_of_Office"),
+    ("Busy", "Busy"),
+    ("Do_Not_Disturb", "Do_Not_Disturb"),
+    // Zoom's own SDK spells it this way.
+    ("Do_No_Disturb", "Do_Not_Disturb"),
+];
+
+pub const DND_DEFAULT_MINUTES: i64 = 20;
+const PRESENCE_QUOTA: Quota = Quota {
+    limit: 1,
+    window: Window::Sliding(60),
+};
+
+/// `GET /users/{userId}/presence_status`: `end_time` and `remaining_time` only for the caller's own DND.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PresenceView {
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining_time: Option<i64>,
+}
+
+/// The state as seen at `now`: DND that has run out has given way to what came before it.
+fn effective(mut p: PresenceRow, now: i64) -> PresenceRow {
+    if p.status == "Do_Not_Disturb" && p.dnd_until.is_some_and(|until| until <= now) {
+        p.status = p.prior_status.take().unwrap_or_else(|| "Available".into());
+        p.dnd_until = None;
+    }
+    p
+}
+
+pub async fn current(conn: &mut sqlx::AnyConnection, user_id: &str, now: i64) -> Result<PresenceRow, StoreError> {
+    let row = presence_store::get(conn, user_id)
+        .await?
+        .unwrap_or_else(|| PresenceRow::default_for(user_id, now));
+    Ok(effective(row, now))
+}
+
+pub async fn get(
+    state: &AppState,
+    grant: &Granted<ops::GetUserPresenceStatus>,
+    user_id: &str,
+) -> ApiResult<PresenceView> {
+    let now = state.clock.now();
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
+    let p = current(&mut conn, &user.id, now).await?;
+    if !p.signed_in {
+        return Ok(PresenceView {
+            status: "Offline".into(),
+            end_time: None,
+            remaining_time: None,
+        });
+    }
+    let own = grant.me() == Some(user.id.as_str());
+    match p.dnd_until.filter(|_| own && p.status == "Do_Not_Disturb") {
+        Some(until) => Ok(PresenceView {
+            status: p.status,
+            end_time: Some(rfc3339(until)),
+            // Whole minutes left, rounded up, as Zoom's clients show it.
+            remaining_time: Some((until - now + 59) / 60),
+        }),
+        None => Ok(PresenceView {
+            status: p.status,
+            end_time: None,
+            remaining_time: None,
+        }),
+    }
+}
+
+pub async fn update(
+    state: &AppState,
+    grant: &Granted<ops::UpdatePresenceStatus>,
+    user_id: &str,
+    body: &Body,
+) -> ApiResult<()> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let wanted = if check.required(&root, "status") {
+        check.string(&root, "status", None)
+    } else {
+        None
+    };
+    let mapped = wanted
+        .as_deref()
+        .and_then(|w| PUT_TO_STATE.iter().find(|(put, _)| *put == w).map(|(_, s)| *s));
+    if wanted.is_some() && mapped.is_none() {
+        check.fail("status");
+    }
+    // Duration matters only for DND; for any other status Zoom ignores it, whatever it holds.
+    let minutes = if mapped == Some("Do_Not_Disturb") {
+        match check.int(&root, "duration") {
+            Some(m) if (1..=1440).contains(&m) => m,
+            Some(_) => {
+                check.fail_with("duration", "Duration value must be between 1 and 1440 minutes.");
+                DND_DEFAULT_MINUTES
+            }
+            None => DND_DEFAULT_MINUTES,
+        }
+    } else {
+        DND_DEFAULT_MINUTES
+    };
+    check.finish()?;
+    let Some(new_status) = mapped else {
+        return Err(ApiError::invalid_field("status"));
+    };
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+    let mut p = current(tx.conn(), &user.id, now).await?;
+    if !p.signed_in {
+        return Err(ApiError::bad_request(
+            5301,
+            "Request to update the presence status of this user failed.",
+        ));
+    }
+    let key = format!("presence:{}", user.id);
+    if quota::consume(&mut tx, &state.store, &key, PRESENCE_QUOTA, now)
+        .await?
+        .is_err()
+    {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            429,
+            "Too many requests submitted to update the presence status of this user. Please wait for the request to be processed and try again later.",
+        ));
+    }
+    if new_status == "Do_Not_Disturb" {
+        if p.status != "Do_Not_Disturb" {
+            p.prior_status = Some(p.status.clone());
+        }
+        p.dnd_until = Some(now + minutes * 60);
+    } else {
+        p.prior_status = None;
+        p.dnd_until = None;
+    }
+    p.status = new_status.into();
+    p.updated_at = now;
+    presence_store::put(tx.conn(), &p).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs a user's client in or out (control plane, and deactivation). Signing in starts `Available`.
+pub async fn set_signed_in(tx: &mut WriteTx, user_id: &str, signed_in: bool, now: i64) -> Result<(), StoreError> {
+    let mut p = current(tx.conn(), user_id, now).await?;
+    if p.signed_in == signed_in {
+        return Ok(());
+    }
+    p = PresenceRow {
+        signed_in,
+        ..PresenceRow::default_for(user_id, now)
+    };
+    presence_store::put(tx.conn(), &p).await
+}
+
+/// Control plane: `PUT /_localzoom/users/{userId}/client` for a user of any account.
+pub async fn set_client(state: &AppState, user_id: &str, body: &Body) -> ApiResult<ClientView> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let signed_in = if check.required(&root, "signed_in") {
+        check.boolean(&root, "signed_in")
+    } else {
+        None
+    };
+    check.finish()?;
+    let signed_in = signed_in.ok_or_else(|| ApiError::invalid_field("signed_in"))?;
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let user = crate::users::service::resolve_any_account(tx.conn(), user_id).await?;
+    set_signed_in(&mut tx, &user.id, signed_in, now).await?;
+    let p = current(tx.conn(), &user.id, now).await?;
+    tx.commit().await?;
+    Ok(ClientView {
+        user_id: user.id,
+        signed_in: p.signed_in,
+        status: if p.signed_in { p.status } else { "Offline".into() },
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientView {
+    pub user_id: String,
+    pub signed_in: bool,
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dnd_gives_way_to_the_prior_status_when_it_ends() {
+        let p = PresenceRow {
+            user_id: "u".into(),
+            signed_in: true,
+            status: "Do_Not_Disturb".into(),
+            dnd_until: Some(100),
+            prior_status: Some("Away".into()),
+            updated_at: 0,
+        };
+        assert_eq!(effective(p.clone(), 99).status, "Do_Not_Disturb");
+        assert_eq!(effective(p, 100).status, "Away");
+    }
+
+    #[test]
+    fn every_put_status_maps_to_a_get_status() {
+        let get = [
+            "Away",
+            "Available",
+            "Offline",
+            "In_A_Meeting",
+            "In_A_Call",
+            "In_A_Calendar_Event",
+            "Presenting",
+            "Out_of_Office",
+            "Busy",
+            "Do_Not_Disturb",
+        ];
+        assert!(PUT_TO_STATE.iter().all(|(_, s)| get.contains(s)));
+    }
+}
