@@ -142,3 +142,18 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryMap {
         Ok(QueryMap(pairs.into_iter().collect()))
     }
 }
+
+/// One path parameter; a segment that is not valid UTF-8 once decoded is Zoom's 300, not axum's text.
+#[derive(Debug, Clone)]
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(p)| PathParam(p))
+            .map_err(|_| ApiError::bad_request(300, "Invalid path parameter."))
+    }
+}

@@ -1,6 +1,6 @@
 //! `/_localzoom/*` handlers.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,7 @@ use crate::accounts::{service as accounts, store as account_store};
 use crate::auth::store::{self as auth_store, AppRow};
 use crate::clock::{parse_rfc3339_ms, rfc3339};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, QueryMap};
+use crate::extract::{Body, PathParam, QueryMap};
 use crate::ids;
 use crate::state::AppState;
 use crate::validate::{Check, Obj};
@@ -102,7 +102,7 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
     Ok((StatusCode::CREATED, Json(creds)).into_response())
 }
 
-async fn get_account(State(state): State<AppState>, Path(account_id): Path<String>) -> ApiResult<Response> {
+async fn get_account(State(state): State<AppState>, PathParam(account_id): PathParam) -> ApiResult<Response> {
     let account = account_store::by_id(state.store.pool(), &account_id)
         .await?
         .ok_or_else(|| {

@@ -1,6 +1,6 @@
 //! HTTP for presence, and the control plane's client switch.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use super::service::{self, ClientView, PresenceView};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
-use crate::extract::Body;
+use crate::extract::{Body, PathParam};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
 async fn get_presence(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
 ) -> ApiResult<Json<PresenceView>> {
     let grant = caller.authorize::<ops::GetUserPresenceStatus>()?;
     Ok(Json(service::get(&state, &grant, &user_id).await?))
@@ -32,7 +32,7 @@ async fn get_presence(
 async fn update_presence(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UpdatePresenceStatus>()?;
@@ -42,7 +42,7 @@ async fn update_presence(
 
 async fn set_client(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     body: Body,
 ) -> ApiResult<Json<ClientView>> {
     Ok(Json(service::set_client(&state, &user_id, &body).await?))

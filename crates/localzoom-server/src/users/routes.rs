@@ -1,6 +1,6 @@
 //! HTTP for `/v2/users…`: extract, authorise, call the service, shape the response.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use super::service;
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
-use crate::extract::{Body, QueryMap};
+use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -44,7 +44,7 @@ async fn summary(State(state): State<AppState>, caller: Caller) -> ApiResult<Res
 async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     q: QueryMap,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -56,7 +56,7 @@ async fn get_user(
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     q: QueryMap,
     body: Body,
 ) -> ApiResult<StatusCode> {
@@ -68,7 +68,7 @@ async fn update(
 async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserDelete>()?;
@@ -79,7 +79,7 @@ async fn delete(
 async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserStatus>()?;

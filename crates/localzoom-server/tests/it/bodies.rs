@@ -157,6 +157,9 @@ async fn malformed_requests_get_zoom_errors() {
         .unwrap();
     let (s, body) = read(resp).await;
     assert_eq!((s, body["code"].clone()), (400, json!(300)));
+    // A path segment that is not UTF-8 once decoded.
+    let (s, body) = app.call(Method::GET, "/v2/users/%FF%FE", None).await;
+    assert_eq!((s, body["code"].clone()), (400, json!(300)));
     // Unknown routes and methods.
     let (s, body) = app.call(Method::GET, "/v2/nothing/here", None).await;
     assert_eq!((s, body["code"].clone()), (404, json!(404)));
