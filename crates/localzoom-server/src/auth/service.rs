@@ -139,6 +139,36 @@ pub async fn revoke(state: &AppState, app: &AppRow, token: Option<&str>) -> Resu
     }
 }
 
+/// Control plane: a Server-to-Server app of `account_id` (the default account if none) with `scopes`.
+pub async fn create_app(
+    state: &AppState,
+    account_id: Option<&str>,
+    name: String,
+    scopes: Vec<String>,
+) -> ApiResult<AppRow> {
+    use crate::accounts::store as account_store;
+    let mut tx = state.store.begin_write().await?;
+    let account = match account_id {
+        Some(id) => account_store::by_id(tx.conn(), id).await?,
+        None => account_store::default_account(tx.conn()).await?,
+    }
+    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 2001, "Account does not exist."))?;
+    let app = AppRow {
+        client_id: ids::alnum(22),
+        client_secret: ids::alnum(32),
+        account_id: account.id,
+        name,
+        kind: "s2s".into(),
+        scopes: scopes.join(" "),
+        owner_id: account.owner_id,
+        is_default: false,
+        created_at: state.clock.now(),
+    };
+    auth_store::insert_app(tx.conn(), &app).await?;
+    tx.commit().await?;
+    Ok(app)
+}
+
 /// Resolves a bearer token into its caller, or Zoom's 401/124.
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
     let row = auth_store::token(&state.store, token)

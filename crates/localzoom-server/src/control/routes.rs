@@ -13,7 +13,6 @@ use crate::auth::store::{self as auth_store, AppRow};
 use crate::clock::{parse_rfc3339_ms, rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, PathParam, QueryMap};
-use crate::ids;
 use crate::state::AppState;
 use crate::validate::{Check, Obj};
 
@@ -165,7 +164,15 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
                 }
             })
             .collect(),
-        Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+        Some(serde_json::Value::String(s)) => s
+            .split_whitespace()
+            .filter_map(|s| {
+                if !known.contains(&s) {
+                    check.fail("scopes");
+                }
+                known.contains(&s).then(|| s.to_string())
+            })
+            .collect(),
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(_) => {
             check.fail("scopes");
@@ -173,25 +180,7 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
         }
     };
     check.finish()?;
-    let mut tx = state.store.begin_write().await?;
-    let account = match &account_id {
-        Some(id) => account_store::by_id(tx.conn(), id).await?,
-        None => account_store::default_account(tx.conn()).await?,
-    }
-    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 2001, "Account does not exist."))?;
-    let app = AppRow {
-        client_id: ids::alnum(22),
-        client_secret: ids::alnum(32),
-        account_id: account.id,
-        name,
-        kind: "s2s".into(),
-        scopes: scopes.join(" "),
-        owner_id: account.owner_id,
-        is_default: false,
-        created_at: state.clock.now(),
-    };
-    auth_store::insert_app(tx.conn(), &app).await?;
-    tx.commit().await?;
+    let app = crate::auth::service::create_app(&state, account_id.as_deref(), name, scopes).await?;
     Ok((StatusCode::CREATED, Json(AppView::from(app))).into_response())
 }
 
