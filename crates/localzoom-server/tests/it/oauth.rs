@@ -200,11 +200,18 @@ async fn revoked_expired_malformed_and_missing_tokens_get_124() {
     .await;
     assert_eq!(s, 401);
     expect(body, "Invalid access token.");
-    // Expiry follows the clock: valid at 3599 s, expired at 3600 s.
+    // Expiry follows the clock: valid at 3599 s, expired at 3600 s. Frozen before the token is
+    // issued, so no second boundary passes between issue and check.
+    app.freeze_clock().await;
+    let fresh = token_for(&app.http, &app.origin, &c.account_id, &c.client_id, &c.client_secret).await;
+    let get = |t: String| {
+        let req = app.http.get(app.url("/v2/users")).bearer_auth(t);
+        async move { read(req.send().await.unwrap()).await }
+    };
     app.advance_clock(3599).await;
-    assert_eq!(app.call(Method::GET, "/v2/users", None).await.0, 200);
+    assert_eq!(get(fresh.clone()).await.0, 200);
     app.advance_clock(1).await;
-    let (s, body) = app.call(Method::GET, "/v2/users", None).await;
+    let (s, body) = get(fresh).await;
     assert_eq!(s, 401);
     expect(body, "Access token is expired.");
 }
