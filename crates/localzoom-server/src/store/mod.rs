@@ -69,6 +69,27 @@ impl WriteTx {
         &mut self.tx
     }
 
+    /// Marks a point to roll back to. PostgreSQL aborts the whole transaction on any failed statement;
+    /// rolling back to a savepoint keeps the rest of it usable (SQLite behaves the same).
+    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("SAVEPOINT attempt").execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// Undoes everything since `savepoint` and keeps the transaction usable.
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("ROLLBACK TO SAVEPOINT attempt")
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("RELEASE SAVEPOINT attempt").execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        sqlx::query("RELEASE SAVEPOINT attempt").execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(StoreError::classify)
     }

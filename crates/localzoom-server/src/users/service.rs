@@ -118,15 +118,24 @@ pub fn new_row(
 }
 
 /// Inserts a user, drawing a new PMI if the random one is taken. A taken email stays an error.
+/// Each attempt runs under a savepoint: a failed INSERT must not abort the caller's transaction.
 pub async fn insert_with_fresh_pmi(tx: &mut WriteTx, mut row: UserRow) -> Result<UserRow, StoreError> {
     let mut attempts = 0;
     loop {
+        tx.savepoint().await?;
         match user_store::insert(tx.conn(), &row).await {
-            Err(e) if e.is_unique_on("pmi") && attempts < 8 => {
+            Ok(()) => {
+                tx.release_savepoint().await?;
+                return Ok(row);
+            }
+            Err(e) => {
+                tx.rollback_to_savepoint().await?;
+                if !(e.is_unique_on("pmi") && attempts < 8) {
+                    return Err(e);
+                }
                 attempts += 1;
                 row.pmi = ids::digits(10);
             }
-            other => return other.map(|()| row),
         }
     }
 }

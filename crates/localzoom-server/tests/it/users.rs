@@ -724,3 +724,46 @@ async fn concurrent_patches_of_one_user_lose_no_update() {
         assert_eq!(u[f], format!("v-{f}"), "{f}");
     }
 }
+
+/// A random PMI that is already taken is redrawn inside the same transaction, on both backends
+/// (PostgreSQL aborts a transaction on a failed INSERT unless it runs under a savepoint).
+#[tokio::test]
+async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
+    use localzoom_server::store::Store;
+    use localzoom_server::users::service::{insert_with_fresh_pmi, new_row, ROLE_MEMBER};
+    let (config, _dir, _db) = crate::common::fresh_config().await;
+    let store = Store::open(&config).await.unwrap();
+    let mut tx = store.begin_write().await.unwrap();
+    let first = insert_with_fresh_pmi(
+        &mut tx,
+        new_row("acct", "one@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
+    )
+    .await
+    .unwrap();
+    let mut clash = new_row("acct", "two@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0);
+    clash.pmi = first.pmi;
+    let second = insert_with_fresh_pmi(&mut tx, clash).await.unwrap();
+    assert_ne!(second.pmi, first.pmi);
+    // A taken email is still an error, and the transaction stays usable after it.
+    let dup = insert_with_fresh_pmi(
+        &mut tx,
+        new_row("acct", "ONE@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
+    )
+    .await;
+    assert!(dup.unwrap_err().is_unique_on("email"));
+    tx.commit().await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    for (email, pmi) in [("one@example.com", first.pmi), ("two@example.com", second.pmi)] {
+        let u = localzoom_server::users::store::find(
+            &mut *conn,
+            &store,
+            "acct",
+            localzoom_server::users::store::Lookup::Email(email),
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(u.pmi, pmi);
+    }
+}
