@@ -74,6 +74,29 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, 1001, format!("User does not exist: {user_id}."))
     }
 
+    /// Control plane: no account with this id (or no default account).
+    pub fn account_not_found(account_id: Option<&str>) -> Self {
+        let message = match account_id {
+            Some(id) => format!("Account does not exist: {id}."),
+            None => "Account does not exist.".to_string(),
+        };
+        Self::new(StatusCode::NOT_FOUND, 2001, message)
+    }
+
+    /// Presence cannot be set for a user who is not signed in to a Zoom client.
+    pub fn presence_update_failed() -> Self {
+        Self::bad_request(5301, "Request to update the presence status of this user failed.")
+    }
+
+    /// The once-a-minute presence limit.
+    pub fn presence_too_many() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            429,
+            "Too many requests submitted to update the presence status of this user. Please wait for the request to be processed and try again later.",
+        )
+    }
+
     pub fn email_taken(email: &str) -> Self {
         Self::new(
             StatusCode::CONFLICT,

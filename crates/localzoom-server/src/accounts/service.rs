@@ -62,17 +62,20 @@ async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Result<A
         created_at: now,
     };
     account_store::insert(tx.conn(), &account).await?;
-    let app = AppRow {
-        client_id: new.client_id.unwrap_or_else(|| ids::alnum(22)),
-        client_secret: new.client_secret.unwrap_or_else(|| ids::alnum(32)),
-        account_id: account_id.clone(),
-        name: "localzoom Server-to-Server app".into(),
-        kind: "s2s".into(),
-        scopes: crate::auth::admin_scopes().join(" "),
-        owner_id: owner.id.clone(),
-        is_default: new.is_default,
-        created_at: now,
-    };
+    let mut app = AppRow::server_to_server(
+        &account_id,
+        &owner.id,
+        "localzoom Server-to-Server app",
+        &crate::auth::admin_scopes(),
+        now,
+    );
+    app.is_default = new.is_default;
+    if let Some(id) = new.client_id {
+        app.client_id = id;
+    }
+    if let Some(secret) = new.client_secret {
+        app.client_secret = secret;
+    }
     auth_store::insert_app(tx.conn(), &app).await?;
     Ok(AccountCredentials {
         account_id,
@@ -124,7 +127,7 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
             let owner = crate::users::store::find(
                 tx.conn(),
                 &state.store,
-                &account.id,
+                Some(&account.id),
                 crate::users::store::Lookup::Id(&account.owner_id),
                 false,
             )
@@ -143,6 +146,13 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
     };
     tx.commit().await?;
     Ok(creds)
+}
+
+/// Control plane: one account.
+pub async fn get_account(state: &AppState, account_id: &str) -> ApiResult<AccountRow> {
+    account_store::by_id(state.store.pool(), account_id)
+        .await?
+        .ok_or_else(|| ApiError::account_not_found(Some(account_id)))
 }
 
 /// Control plane: a new account with its owner and a Server-to-Server app holding every admin scope.
@@ -164,11 +174,7 @@ pub async fn create_account(
     let mut tx = state.store.begin_write().await?;
     if let Some(master) = &master_account_id {
         if account_store::by_id(tx.conn(), master).await?.is_none() {
-            return Err(ApiError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                2001,
-                format!("Account does not exist: {master}."),
-            ));
+            return Err(ApiError::account_not_found(Some(master)));
         }
     }
     let new = NewAccount {

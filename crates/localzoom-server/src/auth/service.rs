@@ -152,21 +152,23 @@ pub async fn create_app(
         Some(id) => account_store::by_id(tx.conn(), id).await?,
         None => account_store::default_account(tx.conn()).await?,
     }
-    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 2001, "Account does not exist."))?;
-    let app = AppRow {
-        client_id: ids::alnum(22),
-        client_secret: ids::alnum(32),
-        account_id: account.id,
-        name,
-        kind: "s2s".into(),
-        scopes: scopes.join(" "),
-        owner_id: account.owner_id,
-        is_default: false,
-        created_at: state.clock.now(),
-    };
+    .ok_or_else(|| ApiError::account_not_found(account_id))?;
+    let app = AppRow::server_to_server(&account.id, &account.owner_id, &name, &scopes, state.clock.now());
     auth_store::insert_app(tx.conn(), &app).await?;
     tx.commit().await?;
     Ok(app)
+}
+
+/// Control plane: the apps of `account_id` (the default account if none).
+pub async fn list_apps(state: &AppState, account_id: Option<&str>) -> ApiResult<Vec<AppRow>> {
+    use crate::accounts::store as account_store;
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let account = match account_id {
+        Some(id) => account_store::by_id(&mut *conn, id).await?,
+        None => account_store::default_account(&mut conn).await?,
+    }
+    .ok_or_else(|| ApiError::account_not_found(account_id))?;
+    Ok(auth_store::apps_of_account(&state.store, &account.id).await?)
 }
 
 /// Resolves a bearer token into its caller, or Zoom's 401/124.

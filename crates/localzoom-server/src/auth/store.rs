@@ -30,6 +30,30 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
 }
 
+impl AppRow {
+    /// A Server-to-Server app with fresh credentials, shaped like Zoom's (22-character client id,
+    /// 32-character secret).
+    pub fn server_to_server(
+        account_id: &str,
+        owner_id: &str,
+        name: &str,
+        scopes: &[impl AsRef<str>],
+        now: i64,
+    ) -> Self {
+        AppRow {
+            client_id: crate::ids::alnum(22),
+            client_secret: crate::ids::alnum(32),
+            account_id: account_id.into(),
+            name: name.into(),
+            kind: "s2s".into(),
+            scopes: scopes.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" "),
+            owner_id: owner_id.into(),
+            is_default: false,
+            created_at: now,
+        }
+    }
+}
+
 const APP_COLUMNS: &str = "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at";
 
 fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {

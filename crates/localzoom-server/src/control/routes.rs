@@ -8,10 +8,10 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::accounts::{service as accounts, store as account_store};
-use crate::auth::store::{self as auth_store, AppRow};
+use crate::accounts::service as accounts;
+use crate::auth::store::AppRow;
 use crate::clock::{parse_rfc3339_ms, rfc3339};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
 use crate::validate::{Check, Obj};
@@ -102,15 +102,7 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
 }
 
 async fn get_account(State(state): State<AppState>, PathParam(account_id): PathParam) -> ApiResult<Response> {
-    let account = account_store::by_id(state.store.pool(), &account_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                2001,
-                format!("Account does not exist: {account_id}."),
-            )
-        })?;
+    let account = accounts::get_account(&state, &account_id).await?;
     Ok(Json(json!({
         "id": account.id,
         "account_number": account.account_number,
@@ -185,16 +177,6 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
 }
 
 async fn list_apps(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {
-    let account_id = match q.get("account_id") {
-        Some(id) => id.to_string(),
-        None => {
-            let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
-            account_store::default_account(&mut conn)
-                .await?
-                .map(|a| a.id)
-                .unwrap_or_default()
-        }
-    };
-    let apps = auth_store::apps_of_account(&state.store, &account_id).await?;
+    let apps = crate::auth::service::list_apps(&state, q.get("account_id")).await?;
     Ok(Json(json!({"apps": apps.into_iter().map(AppView::from).collect::<Vec<_>>()})).into_response())
 }

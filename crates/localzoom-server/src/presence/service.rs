@@ -1,7 +1,6 @@
 //! Presence rules: PUT and GET vocabularies mapped onto one stored state, Do-Not-Disturb that ends
 //! by itself, signed-out users, and one successful update per user per minute.
 
-use axum::http::StatusCode;
 use serde::Serialize;
 
 use super::store::{self as presence_store, PresenceRow};
@@ -135,21 +134,14 @@ pub async fn update(
     let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
     let mut p = current(tx.conn(), &user.id, now).await?;
     if !p.signed_in {
-        return Err(ApiError::bad_request(
-            5301,
-            "Request to update the presence status of this user failed.",
-        ));
+        return Err(ApiError::presence_update_failed());
     }
     let key = format!("presence:{}", user.id);
     if quota::consume(&mut tx, &state.store, &key, PRESENCE_QUOTA, now)
         .await?
         .is_err()
     {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            429,
-            "Too many requests submitted to update the presence status of this user. Please wait for the request to be processed and try again later.",
-        ));
+        return Err(ApiError::presence_too_many());
     }
     if new_status == "Do_Not_Disturb" {
         if p.status != "Do_Not_Disturb" {
@@ -193,7 +185,7 @@ pub async fn set_client(state: &AppState, user_id: &str, body: &Body) -> ApiResu
     let signed_in = signed_in.ok_or_else(|| ApiError::invalid_field("signed_in"))?;
     let now = state.clock.now();
     let mut tx = state.store.begin_write().await?;
-    let user = crate::users::service::resolve_any_account(tx.conn(), user_id).await?;
+    let user = crate::users::service::resolve_any_account(tx.conn(), &state.store, user_id).await?;
     set_signed_in(&mut tx, &user.id, signed_in, now).await?;
     let p = current(tx.conn(), &user.id, now).await?;
     tx.commit().await?;

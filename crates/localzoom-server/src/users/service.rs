@@ -152,19 +152,17 @@ pub async fn resolve(
 ) -> ApiResult<UserRow> {
     let lookup = if user_id == "me" {
         Lookup::Id(me.ok_or_else(|| ApiError::user_not_found(user_id))?)
-    } else if user_id.contains('@') {
-        Lookup::Email(user_id)
     } else {
-        Lookup::Id(user_id)
+        Lookup::of(user_id)
     };
-    user_store::find(conn, store, account_id, lookup, lock)
+    user_store::find(conn, store, Some(account_id), lookup, lock)
         .await?
         .ok_or_else(|| ApiError::user_not_found(user_id))
 }
 
 /// The control plane names users of any account, by id or email.
-pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, user_id: &str) -> ApiResult<UserRow> {
-    user_store::find_any_account(conn, user_id)
+pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, store: &Store, user_id: &str) -> ApiResult<UserRow> {
+    user_store::find(conn, store, None, Lookup::of(user_id), true)
         .await?
         .ok_or_else(|| ApiError::user_not_found(user_id))
 }
@@ -864,7 +862,7 @@ pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, q: 
     let user = user_store::find(
         &mut *conn,
         &state.store,
-        grant.account_id(),
+        Some(grant.account_id()),
         Lookup::Email(email),
         false,
     )

@@ -155,11 +155,23 @@ pub enum Lookup<'a> {
     Email(&'a str),
 }
 
-/// Finds a user of `account_id`; `lock` takes a row lock where the backend has them.
+impl<'a> Lookup<'a> {
+    /// An id or an email address (anything with an `@`); `me` is resolved by the caller first.
+    pub fn of(user_id: &'a str) -> Self {
+        if user_id.contains('@') {
+            Lookup::Email(user_id)
+        } else {
+            Lookup::Id(user_id)
+        }
+    }
+}
+
+/// Finds a user, within `account_id` unless it is `None` (the control plane's view of every
+/// account); `lock` takes a row lock where the backend has them.
 pub async fn find<'c, E: Executor<'c, Database = Any>>(
     exec: E,
     store: &Store,
-    account_id: &str,
+    account_id: Option<&str>,
     lookup: Lookup<'_>,
     lock: bool,
 ) -> Result<Option<UserRow>, StoreError> {
@@ -168,27 +180,17 @@ pub async fn find<'c, E: Executor<'c, Database = Any>>(
         Lookup::Email(email) => ("email_key", email_key(email)),
     };
     let lock = if lock { store.for_update() } else { "" };
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE {column} = $1 AND account_id = $2{lock}");
-    let row = sqlx::query(&sql)
-        .bind(value)
-        .bind(account_id)
-        .fetch_optional(exec)
-        .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
-/// Finds a user of any account by id or email (control plane only).
-pub async fn find_any_account(conn: &mut AnyConnection, user_id: &str) -> Result<Option<UserRow>, StoreError> {
-    let column = if user_id.contains('@') { "email_key" } else { "id" };
-    let value = if user_id.contains('@') {
-        email_key(user_id)
+    let tenancy = if account_id.is_some() {
+        " AND account_id = $2"
     } else {
-        user_id.to_string()
+        ""
     };
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE {column} = $1"))
-        .bind(value)
-        .fetch_optional(conn)
-        .await?;
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE {column} = $1{tenancy}{lock}");
+    let mut query = sqlx::query(&sql).bind(value);
+    if let Some(account_id) = account_id {
+        query = query.bind(account_id);
+    }
+    let row = query.fetch_optional(exec).await?;
     row.as_ref().map(from_row).transpose()
 }
 

@@ -84,8 +84,55 @@ async fn accounts_and_apps() {
     assert_eq!(s, 200);
     assert_eq!(got["owner_id"], acct["owner_id"]);
     assert_eq!(got["plan"], "pro");
-    let (s, _) = read(app.http.get(app.url("/_localzoom/accounts/nope")).send().await.unwrap()).await;
-    assert_eq!(s, 404);
+    let (s, body) = read(app.http.get(app.url("/_localzoom/accounts/nope")).send().await.unwrap()).await;
+    assert_eq!(
+        (s, body),
+        (404, json!({"code": 2001, "message": "Account does not exist: nope."}))
+    );
+    let (s, apps) = read(
+        app.http
+            .get(app.url(&format!("/_localzoom/apps?account_id={id}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, apps["apps"][0]["client_id"].clone()),
+        (200, acct["client_id"].clone())
+    );
+    let (s, body) = read(
+        app.http
+            .get(app.url("/_localzoom/apps?account_id=nope"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, body),
+        (404, json!({"code": 2001, "message": "Account does not exist: nope."}))
+    );
+    let (s, body) = read(
+        app.http
+            .post(app.url("/_localzoom/apps"))
+            .json(&json!({"account_id": "nope", "scopes": []}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, body["code"].clone()), (404, json!(2001)));
+    let (s, body) = read(
+        app.http
+            .post(app.url("/_localzoom/apps"))
+            .json(&json!({"scopes": "user:read:admin bogus"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, body["errors"][0]["field"].clone()), (400, json!("scopes")));
     // Owner emails are unique like every email.
     let (s, body) = read(
         app.http
