@@ -149,8 +149,10 @@ async fn get_by_id_email_and_me_and_not_found() {
         body,
         json!({"code": 1001, "message": "User does not exist: nosuchuser."})
     );
-    let (s, _) = app.call(Method::GET, "/v2/users/x?login_type=5", None).await;
-    assert_eq!(s, 400);
+    let (s, body) = app
+        .call(Method::GET, &format!("/v2/users/{id}?login_type=5"), None)
+        .await;
+    assert_eq!((s, body["errors"][0]["field"].clone()), (400, json!("login_type")));
 }
 
 #[tokio::test]
@@ -311,21 +313,27 @@ async fn page_size_page_number_and_token_errors() {
     let (_, p1) = app.call(Method::GET, "/v2/users?page_size=1", None).await;
     let token = p1["next_page_token"].as_str().unwrap().to_string();
     assert!(!token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-    for bad in ["garbage", ""] {
-        if bad.is_empty() {
-            continue;
-        }
-        let (s, body) = app
-            .call(Method::GET, &format!("/v2/users?next_page_token={bad}"), None)
-            .await;
-        assert_eq!(
-            (s, body),
-            (
-                400,
-                json!({"code": 300, "message": "The next page token is invalid or expired."})
-            )
-        );
-    }
+    let invalid = json!({"code": 300, "message": "The next page token is invalid or expired."});
+    let (s, body) = app.call(Method::GET, "/v2/users?next_page_token=garbage", None).await;
+    assert_eq!((s, body), (400, invalid.clone()));
+    // Another account cannot redeem this account's token.
+    let (_, other_token) = app.other_account().await;
+    let resp = app
+        .http
+        .get(app.url(&format!("/v2/users?next_page_token={token}")))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read(resp).await, (400, invalid.clone()));
+    // An empty token is no token: the first page.
+    let (s, body) = app
+        .call(Method::GET, "/v2/users?next_page_token=&page_size=1", None)
+        .await;
+    assert_eq!(
+        (s, body["page_number"].clone(), body["users"][0]["id"].clone()),
+        (200, json!(1), json!(app.creds.owner_id))
+    );
     // Valid for 15 minutes by the clock.
     app.advance_clock(14 * 60).await;
     let (s, _) = app
@@ -615,14 +623,20 @@ async fn delete_disassociate_and_delete_with_rules() {
         resp["message"],
         "The transfer-to email address cannot be the same as the unlinked or deleted user's email address."
     );
-    let (s, _) = app
+    let (s, resp) = app
         .call(
             Method::DELETE,
             &format!("/v2/users/{a}?transfer_email=nobody@example.com"),
             None,
         )
         .await;
-    assert_eq!(s, 404);
+    assert_eq!(
+        (s, resp),
+        (
+            404,
+            json!({"code": 1001, "message": "User does not exist: nobody@example.com."})
+        )
+    );
     let (s, resp) = app
         .call(Method::DELETE, &format!("/v2/users/{pending}?action=delete"), None)
         .await;
@@ -757,7 +771,7 @@ async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
         let u = localzoom_server::users::store::find(
             &mut *conn,
             &store,
-            "acct",
+            Some("acct"),
             localzoom_server::users::store::Lookup::Email(email),
             false,
         )
