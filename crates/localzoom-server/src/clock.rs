@@ -9,22 +9,54 @@ pub struct Clock {
     state: RwLock<ClockState>,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
-struct ClockState {
+/// The clock's settings: kept in the store (`runtime`), so every replica reads the same time.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ClockState {
     /// Added to real time, in milliseconds.
-    offset_ms: i64,
+    pub offset_ms: i64,
     /// When frozen, the instant (unix ms) the clock stands at.
-    frozen_at: Option<i64>,
+    pub frozen_at: Option<i64>,
 }
 
-fn real_now_ms() -> i64 {
+pub fn real_now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl ClockState {
+    pub fn now_ms(&self) -> i64 {
+        self.frozen_at.unwrap_or_else(|| real_now_ms() + self.offset_ms)
+    }
+
+    pub fn advance_ms(&mut self, ms: i64) {
+        match self.frozen_at.as_mut() {
+            Some(at) => *at = at.saturating_add(ms),
+            None => self.offset_ms = self.offset_ms.saturating_add(ms),
+        }
+    }
+
+    /// Jump to an absolute instant, keeping the frozen/running state.
+    pub fn set_ms(&mut self, at_ms: i64) {
+        match self.frozen_at.as_mut() {
+            Some(at) => *at = at_ms,
+            None => self.offset_ms = at_ms - real_now_ms(),
+        }
+    }
+
+    pub fn set_frozen(&mut self, frozen: bool) {
+        match (frozen, self.frozen_at) {
+            (true, None) => self.frozen_at = Some(real_now_ms() + self.offset_ms),
+            (false, Some(at)) => {
+                self.offset_ms = at - real_now_ms();
+                self.frozen_at = None;
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Clock {
     pub fn now_ms(&self) -> i64 {
-        let s = *self.state.read().unwrap_or_else(|p| p.into_inner());
-        s.frozen_at.unwrap_or_else(|| real_now_ms() + s.offset_ms)
+        self.snapshot().now_ms()
     }
 
     /// Seconds since the epoch, as stored in the database.
@@ -33,36 +65,16 @@ impl Clock {
     }
 
     pub fn is_frozen(&self) -> bool {
-        self.state.read().unwrap_or_else(|p| p.into_inner()).frozen_at.is_some()
+        self.snapshot().frozen_at.is_some()
     }
 
-    pub fn advance_ms(&self, ms: i64) {
-        let mut s = self.state.write().unwrap_or_else(|p| p.into_inner());
-        match s.frozen_at.as_mut() {
-            Some(at) => *at = at.saturating_add(ms),
-            None => s.offset_ms = s.offset_ms.saturating_add(ms),
-        }
+    pub fn snapshot(&self) -> ClockState {
+        *self.state.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Jump to an absolute instant, keeping the frozen/running state.
-    pub fn set_ms(&self, at_ms: i64) {
-        let mut s = self.state.write().unwrap_or_else(|p| p.into_inner());
-        match s.frozen_at.as_mut() {
-            Some(at) => *at = at_ms,
-            None => s.offset_ms = at_ms - real_now_ms(),
-        }
-    }
-
-    pub fn set_frozen(&self, frozen: bool) {
-        let mut s = self.state.write().unwrap_or_else(|p| p.into_inner());
-        match (frozen, s.frozen_at) {
-            (true, None) => s.frozen_at = Some(real_now_ms() + s.offset_ms),
-            (false, Some(at)) => {
-                s.offset_ms = at - real_now_ms();
-                s.frozen_at = None;
-            }
-            _ => {}
-        }
+    /// Takes the settings another request (or replica) stored.
+    pub fn replace(&self, state: ClockState) {
+        *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
     }
 }
 
@@ -92,7 +104,7 @@ mod tests {
 
     #[test]
     fn frozen_clock_stands_still_and_advances_on_demand() {
-        let c = Clock::default();
+        let mut c = ClockState::default();
         c.set_frozen(true);
         let t = c.now_ms();
         std::thread::sleep(std::time::Duration::from_millis(5));

@@ -48,6 +48,37 @@ pub struct Config {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "LOCALZOOM_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Zoom's rate limits (per-second, daily, per-resource and lock keys); `off` never answers 429.
+    /// Changeable at run time through `/_localzoom/ratelimits`.
+    #[arg(long, env = "LOCALZOOM_RATE_LIMITS", value_enum, default_value = "on")]
+    pub rate_limits: RateLimitMode,
+
+    /// Multiplies every numeric rate limit (e.g. 1000 for load tests); counting still runs.
+    #[arg(long, env = "LOCALZOOM_RATE_LIMIT_SCALE", default_value_t = 1.0, value_parser = parse_scale)]
+    pub rate_limit_scale: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RateLimitMode {
+    On,
+    Off,
+}
+
+impl RateLimitMode {
+    pub fn enabled(self) -> bool {
+        self == RateLimitMode::On
+    }
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if crate::runtime::valid_scale(v) => Ok(v),
+        _ => Err(format!(
+            "expected a number above 0 and at most {}",
+            crate::runtime::MAX_SCALE
+        )),
+    }
 }
 
 impl Default for Config {
@@ -64,6 +95,8 @@ impl Default for Config {
             client_id: None,
             client_secret: None,
             max_body_bytes: 16 * 1024 * 1024,
+            rate_limits: RateLimitMode::On,
+            rate_limit_scale: 1.0,
         }
     }
 }

@@ -97,6 +97,16 @@ impl ApiError {
         )
     }
 
+    /// The daily cap on `action=create` users (S-U names the caps, not the message; this one
+    /// follows Zoom's per-host meeting message).
+    pub fn user_create_daily_limit(limit: i64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            429,
+            format!("You have exceeded the daily rate limit ({limit}) of User Create API requests with action create permitted for this account. You may resume these requests at GMT 00:00:00."),
+        )
+    }
+
     pub fn email_taken(email: &str) -> Self {
         Self::new(
             StatusCode::CONFLICT,

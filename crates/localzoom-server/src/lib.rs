@@ -15,6 +15,7 @@ pub mod logging;
 pub mod pagination;
 pub mod presence;
 pub mod ratelimit;
+pub mod runtime;
 pub mod state;
 pub mod store;
 pub mod testing;
@@ -46,6 +47,7 @@ impl Server {
     pub async fn new(config: Config) -> Result<Self, StoreError> {
         let store = Store::open(&config).await?;
         let state = AppState::new(store, config);
+        runtime::init(&state).await?;
         let credentials = accounts::service::bootstrap(&state).await?;
         Ok(Server { state, credentials })
     }
@@ -69,6 +71,11 @@ impl Server {
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
             .layer(DefaultBodyLimit::max(self.state.config.max_body_bytes))
+            .layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                ratelimit::layer::enforce,
+            ))
+            .layer(middleware::from_fn_with_state(self.state.clone(), runtime::sync))
             .layer(middleware::from_fn(logging::log_requests))
             .with_state(self.state.clone())
     }

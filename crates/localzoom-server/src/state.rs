@@ -1,13 +1,15 @@
 //! The state every handler shares: the store, the clock and the configuration.
 
+use std::collections::HashMap;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::runtime::Switches;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -17,6 +19,9 @@ pub struct Inner {
     pub store: Store,
     pub clock: Clock,
     pub config: Config,
+    switches: RwLock<Switches>,
+    /// Control plane: milliseconds an operation waits while holding its lock key, by operation id.
+    latency: RwLock<HashMap<String, u64>>,
 }
 
 impl Deref for AppState {
@@ -31,8 +36,42 @@ impl AppState {
         AppState(Arc::new(Inner {
             store,
             clock: Clock::default(),
+            switches: RwLock::new(Switches {
+                enabled: config.rate_limits.enabled(),
+                scale: config.rate_limit_scale,
+            }),
             config,
+            latency: RwLock::default(),
         }))
+    }
+
+    /// The rate-limit switches in force.
+    pub fn switches(&self) -> Switches {
+        *self.switches.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_switches(&self, s: Switches) {
+        *self.switches.write().unwrap_or_else(|p| p.into_inner()) = s;
+    }
+
+    pub fn latency_ms(&self, operation: &str) -> u64 {
+        let map = self.latency.read().unwrap_or_else(|p| p.into_inner());
+        map.get(operation).copied().unwrap_or(0)
+    }
+
+    pub fn latencies(&self) -> HashMap<String, u64> {
+        self.latency.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Sets (or with 0 clears) an operation's added latency; returns all of them.
+    pub fn set_latency_ms(&self, operation: &str, ms: u64) -> HashMap<String, u64> {
+        let mut map = self.latency.write().unwrap_or_else(|p| p.into_inner());
+        if ms == 0 {
+            map.remove(operation);
+        } else {
+            map.insert(operation.to_string(), ms);
+        }
+        map.clone()
     }
 
     /// The origin for URLs handed out: `--public-url`, else `http://` + the request's Host.

@@ -107,6 +107,19 @@ impl Check {
         v
     }
 
+    /// A JSON number (or a numeric string, as form bodies carry it).
+    pub fn number(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+        let v = match obj.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        if v.is_none() {
+            self.fail(obj.path(key));
+        }
+        v
+    }
+
     pub fn int_in(&mut self, obj: &Obj, key: &str, allowed: &[i64]) -> Option<i64> {
         let v = self.int(obj, key)?;
         if allowed.contains(&v) {

@@ -155,6 +155,22 @@ pub async fn get_account(state: &AppState, account_id: &str) -> ApiResult<Accoun
         .ok_or_else(|| ApiError::account_not_found(Some(account_id)))
 }
 
+/// Control plane: changes an account's plan (and so its rate limits).
+pub async fn set_plan(state: &AppState, account_id: &str, plan: &str) -> ApiResult<AccountRow> {
+    if !PLANS.contains(&plan) {
+        return Err(ApiError::invalid_field("plan"));
+    }
+    let mut tx = state.store.begin_write().await?;
+    if !account_store::set_plan(tx.conn(), account_id, plan).await? {
+        return Err(ApiError::account_not_found(Some(account_id)));
+    }
+    let account = account_store::by_id(tx.conn(), account_id)
+        .await?
+        .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
+    tx.commit().await?;
+    Ok(account)
+}
+
 /// Control plane: a new account with its owner and a Server-to-Server app holding every admin scope.
 pub async fn create_account(
     state: &AppState,

@@ -61,6 +61,16 @@ pub async fn default_account(conn: &mut AnyConnection) -> Result<Option<AccountR
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
+/// Whether the account existed.
+pub async fn set_plan(conn: &mut AnyConnection, id: &str, plan: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE accounts SET plan = $1 WHERE id = $2")
+        .bind(plan)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Gives an account a new id everywhere it is referenced (an id fixed by `LOCALZOOM_ACCOUNT_ID`).
 pub async fn rename(conn: &mut AnyConnection, old: &str, new: &str) -> Result<(), StoreError> {
     for sql in [

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -35,6 +36,8 @@ pub struct Caller {
     pub me: Option<String>,
     pub client_id: Option<String>,
     pub scopes: Vec<String>,
+    /// The account's plan (`free`, `pro`, `business`): it sets the rate limits.
+    pub plan: String,
 }
 
 /// Proof that a caller may run operation `O`; services that act on the account take one.
@@ -85,21 +88,26 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let token = match header.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
-            _ => return Err(ApiError::invalid_token()),
-        };
-        let caller = service::authenticate(state, token).await?;
+        // The rate-limit layer authenticates first and leaves the caller here.
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let caller = authenticate_headers(state, &parts.headers).await?;
         if let Some(slot) = parts.extensions.get::<crate::logging::AccountSlot>() {
             slot.set(&caller.account_id);
         }
         Ok(caller)
     }
+}
+
+/// The caller a request's `Authorization: Bearer …` header names, or Zoom's 401/124.
+pub async fn authenticate_headers(state: &AppState, headers: &HeaderMap) -> ApiResult<Caller> {
+    let header = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = match header.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => token.trim(),
+        _ => return Err(ApiError::invalid_token()),
+    };
+    service::authenticate(state, token).await
 }
 
 /// Every scope the default Server-to-Server app holds: each classic and granular `:admin` scope.
@@ -135,6 +143,7 @@ mod tests {
             me: None,
             client_id: None,
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            plan: "business".into(),
         }
     }
 

@@ -173,7 +173,7 @@ pub async fn list_apps(state: &AppState, account_id: Option<&str>) -> ApiResult<
 
 /// Resolves a bearer token into its caller, or Zoom's 401/124.
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
-    let row = auth_store::token(&state.store, token)
+    let (row, plan) = auth_store::token_with_plan(&state.store, token)
         .await?
         .ok_or_else(ApiError::invalid_token)?;
     if row.kind != "access" || row.revoked_at.is_some() {
@@ -187,6 +187,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
         me: row.user_id,
         client_id: row.client_id,
         scopes: row.scopes.split_whitespace().map(str::to_string).collect(),
+        plan: plan.unwrap_or_else(|| "business".into()),
     })
 }
 

@@ -160,16 +160,11 @@ pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError>
     Ok(())
 }
 
-pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, StoreError> {
-    let row = sqlx::query(
-        "SELECT token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at \
-         FROM access_tokens WHERE token = $1",
-    )
-    .bind(token)
-    .fetch_optional(store.pool())
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(TokenRow {
+const TOKEN_COLUMNS: &str =
+    "t.token, t.kind, t.client_id, t.account_id, t.user_id, t.scopes, t.issued_at, t.expires_at, t.revoked_at";
+
+fn token_from_row(r: &sqlx::any::AnyRow) -> Result<TokenRow, sqlx::Error> {
+    Ok(TokenRow {
         token: r.try_get(0)?,
         kind: r.try_get(1)?,
         client_id: r.try_get(2)?,
@@ -179,7 +174,29 @@ pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, Store
         issued_at: r.try_get(6)?,
         expires_at: r.try_get(7)?,
         revoked_at: r.try_get(8)?,
-    }))
+    })
+}
+
+pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM access_tokens t WHERE t.token = $1"
+    ))
+    .bind(token)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.as_ref().map(token_from_row).transpose()?)
+}
+
+/// A token with its account's plan, in one round trip (every `/v2` request needs both).
+pub async fn token_with_plan(store: &Store, token: &str) -> Result<Option<(TokenRow, Option<String>)>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS}, a.plan FROM access_tokens t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.token = $1"
+    ))
+    .bind(token)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some((token_from_row(&r)?, r.try_get(9)?)))
 }
 
 pub async fn revoke_token(store: &Store, token: &str, at: i64) -> Result<bool, StoreError> {

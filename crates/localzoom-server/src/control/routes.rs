@@ -21,7 +21,12 @@ pub fn routes() -> Router<AppState> {
         .route("/_localzoom/health", get(health))
         .route("/_localzoom/clock", get(clock).post(set_clock))
         .route("/_localzoom/accounts", post(create_account))
-        .route("/_localzoom/accounts/{account_id}", get(get_account))
+        .route(
+            "/_localzoom/accounts/{account_id}",
+            get(get_account).put(update_account),
+        )
+        .route("/_localzoom/ratelimits", get(ratelimits).put(set_ratelimits))
+        .route("/_localzoom/latency", get(latency).put(set_latency))
         .route("/_localzoom/apps", get(list_apps).post(create_app))
 }
 
@@ -77,15 +82,18 @@ async fn set_clock(State(state): State<AppState>, body: Body) -> ApiResult<Json<
         check.fail_with("advance_seconds", "Give advance_seconds, now or frozen.");
     }
     check.finish()?;
-    if let Some(f) = frozen {
-        state.clock.set_frozen(f);
-    }
-    if let Some(at) = now {
-        state.clock.set_ms(at);
-    }
-    if let Some(secs) = advance {
-        state.clock.advance_ms(secs.saturating_mul(1000));
-    }
+    crate::runtime::update(&state, |s| {
+        if let Some(f) = frozen {
+            s.clock.set_frozen(f);
+        }
+        if let Some(at) = now {
+            s.clock.set_ms(at);
+        }
+        if let Some(secs) = advance {
+            s.clock.advance_ms(secs.saturating_mul(1000));
+        }
+    })
+    .await?;
     Ok(Json(clock_view(&state)))
 }
 
@@ -103,7 +111,30 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
 
 async fn get_account(State(state): State<AppState>, PathParam(account_id): PathParam) -> ApiResult<Response> {
     let account = accounts::get_account(&state, &account_id).await?;
-    Ok(Json(json!({
+    Ok(account_view(account))
+}
+
+/// `{"plan": "free|pro|business"}`: the plan sets the account's rate limits.
+async fn update_account(
+    State(state): State<AppState>,
+    PathParam(account_id): PathParam,
+    body: Body,
+) -> ApiResult<Response> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let plan = if check.required(&root, "plan") {
+        check.string(&root, "plan", None)
+    } else {
+        None
+    };
+    check.finish()?;
+    let plan = plan.ok_or_else(|| crate::error::ApiError::invalid_field("plan"))?;
+    let account = accounts::set_plan(&state, &account_id, &plan).await?;
+    Ok(account_view(account))
+}
+
+fn account_view(account: crate::accounts::store::AccountRow) -> Response {
+    Json(json!({
         "id": account.id,
         "account_number": account.account_number,
         "plan": account.plan,
@@ -111,7 +142,95 @@ async fn get_account(State(state): State<AppState>, PathParam(account_id): PathP
         "master_account_id": account.master_account_id,
         "created_at": rfc3339(account.created_at),
     }))
-    .into_response())
+    .into_response()
+}
+
+#[derive(Serialize)]
+struct SwitchesView {
+    enabled: bool,
+    scale: f64,
+}
+
+async fn ratelimits(State(state): State<AppState>) -> Json<SwitchesView> {
+    let s = state.switches();
+    Json(SwitchesView {
+        enabled: s.enabled,
+        scale: s.scale,
+    })
+}
+
+/// `{"enabled": bool, "scale": N}`, either or both; every replica sharing the store follows.
+async fn set_ratelimits(State(state): State<AppState>, body: Body) -> ApiResult<Json<SwitchesView>> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let enabled = check.boolean(&root, "enabled");
+    let scale = check.number(&root, "scale");
+    if scale.is_some_and(|s| !crate::runtime::valid_scale(s)) {
+        check.fail_with(
+            "scale",
+            format!(
+                "The scale is a number above 0 and at most {}.",
+                crate::runtime::MAX_SCALE
+            ),
+        );
+    }
+    if enabled.is_none() && scale.is_none() && check.is_ok() {
+        check.fail_with("enabled", "Give enabled, scale or both.");
+    }
+    check.finish()?;
+    let s = crate::runtime::update(&state, |s| {
+        if let Some(e) = enabled {
+            s.limits.enabled = e;
+        }
+        if let Some(x) = scale {
+            s.limits.scale = x;
+        }
+    })
+    .await?
+    .limits;
+    Ok(Json(SwitchesView {
+        enabled: s.enabled,
+        scale: s.scale,
+    }))
+}
+
+async fn latency(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({ "latency_ms": state.latencies() }))
+}
+
+const MAX_LATENCY_MS: i64 = 60_000;
+
+/// `{"operation": "userDelete", "ms": 500}`: the operation (by Zoom's operation id) waits that long
+/// while it holds its lock key, so tests can meet Zoom's concurrent-request 429s. 0 clears it.
+/// Kept per process.
+async fn set_latency(State(state): State<AppState>, body: Body) -> ApiResult<Json<serde_json::Value>> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let operation = if check.required(&root, "operation") {
+        check.string(&root, "operation", None)
+    } else {
+        None
+    };
+    if operation
+        .as_deref()
+        .is_some_and(|o| !crate::auth::ops::ALL.iter().any(|op| op.id == o))
+    {
+        check.fail("operation");
+    }
+    let ms = if check.required(&root, "ms") {
+        check.int(&root, "ms")
+    } else {
+        None
+    };
+    if ms.is_some_and(|m| !(0..=MAX_LATENCY_MS).contains(&m)) {
+        check.fail_with("ms", "Latency is 0 to 60000 milliseconds.");
+    }
+    check.finish()?;
+    let (Some(operation), Some(ms)) = (operation, ms) else {
+        return Err(crate::error::ApiError::invalid_field("operation"));
+    };
+    let all = state.set_latency_ms(&operation, ms.unsigned_abs());
+    Ok(Json(json!({ "latency_ms": all })))
 }
 
 #[derive(Serialize)]

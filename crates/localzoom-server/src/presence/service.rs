@@ -137,10 +137,7 @@ pub async fn update(
         return Err(ApiError::presence_update_failed());
     }
     let key = format!("presence:{}", user.id);
-    if quota::consume(&mut tx, &state.store, &key, PRESENCE_QUOTA, now)
-        .await?
-        .is_err()
-    {
+    if quota::take(state, &mut tx, &key, PRESENCE_QUOTA).await?.is_err() {
         return Err(ApiError::presence_too_many());
     }
     if new_status == "Do_Not_Disturb" {

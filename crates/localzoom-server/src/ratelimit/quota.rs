@@ -40,6 +40,25 @@ impl Window {
     }
 }
 
+/// Takes one unit of `quota` for `key` at the clock's time, as the rate-limit switches say: none
+/// when limits are off, the limit scaled otherwise.
+pub async fn take(
+    state: &crate::state::AppState,
+    tx: &mut WriteTx,
+    key: &str,
+    quota: Quota,
+) -> Result<Result<(), Exhausted>, StoreError> {
+    let switches = state.switches();
+    if !switches.enabled {
+        return Ok(Ok(()));
+    }
+    let scaled = Quota {
+        limit: switches.scaled(quota.limit),
+        ..quota
+    };
+    consume(tx, &state.store, key, scaled, state.clock.now()).await
+}
+
 /// Takes one unit of `quota` for `key` at `now`, or says when one frees.
 pub async fn consume(
     tx: &mut WriteTx,

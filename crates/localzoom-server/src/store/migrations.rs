@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0002_presence_quotas.sql"),
         postgres: include_str!("migrations/postgres/0002_presence_quotas.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_rate_limits",
+        sqlite: include_str!("migrations/sqlite/0003_rate_limits.sql"),
+        postgres: include_str!("migrations/postgres/0003_rate_limits.sql"),
+    },
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -56,6 +56,8 @@ pub struct Store {
     /// SQLite allows one writer; serialising writers here avoids `SQLITE_BUSY` on lock upgrades.
     write_lock: Option<Arc<Mutex<()>>>,
     location: String,
+    /// Whether another process can reach the same data (a file or a server, not `:memory:`).
+    shared: bool,
 }
 
 /// A write transaction. Dropped without `commit`, it rolls back.
@@ -156,6 +158,7 @@ impl Store {
             backend,
             write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             location,
+            shared: !memory,
         };
         migrations::run(&store).await?;
         Ok(store)
@@ -182,11 +185,22 @@ impl Store {
         }
     }
 
-    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
-        let guard = match &self.write_lock {
+    /// Whether other processes may share this data, so state cached in memory must be re-read.
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// Holds SQLite's in-process writer slot for a single write statement run on the pool (PostgreSQL
+    /// needs none). A single statement is atomic on its own; the slot only avoids busy waits.
+    pub async fn write_slot(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.write_lock {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
-        };
+        }
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let guard = self.write_slot().await;
         // IMMEDIATE takes SQLite's write lock up front, so writers in other processes sharing the
         // file wait (busy_timeout) instead of failing when a read lock would need upgrading.
         let tx = match self.backend {

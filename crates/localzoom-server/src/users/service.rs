@@ -10,12 +10,14 @@ use zoom_types::users::{
 use super::store::{self as user_store, ListFilter, Lookup, Profile, UserRow};
 use crate::accounts::store as account_store;
 use crate::auth::ops;
-use crate::auth::Granted;
+use crate::auth::{Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};
 use crate::ids;
 use crate::pagination;
+use crate::ratelimit::quota::{self, Quota, Window};
+use crate::ratelimit::{locks, user_create_daily};
 use crate::state::AppState;
 use crate::store::{Store, StoreError, WriteTx};
 use crate::validate::{is_email, Check, Obj};
@@ -155,9 +157,19 @@ pub async fn resolve(
     } else {
         Lookup::of(user_id)
     };
-    user_store::find(conn, store, Some(account_id), lookup, lock)
-        .await?
-        .ok_or_else(|| ApiError::user_not_found(user_id))
+    match user_store::find(&mut *conn, store, Some(account_id), lookup, lock).await? {
+        Some(user) => Ok(user),
+        // A user whose creation is in flight is locked, not missing.
+        None if matches!(lookup, Lookup::Email(_)) && locks::is_held(conn, &creation_key(user_id)).await? => {
+            Err(locks::too_many_concurrent("create"))
+        }
+        None => Err(ApiError::user_not_found(user_id)),
+    }
+}
+
+/// The lock key a user's creation holds, by email (unique across localzoom).
+fn creation_key(email: &str) -> String {
+    format!("user-create:{}", user_store::email_key(email))
 }
 
 /// The control plane names users of any account, by id or email.
@@ -449,12 +461,37 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
             full
         }
     });
-    let mut tx = state.store.begin_write().await?;
-    let row = match insert_with_fresh_pmi(&mut tx, row).await {
-        Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
-        other => other?,
-    };
-    tx.commit().await?;
+    let lock_key = creation_key(&email);
+    let created = locks::with_lock(
+        state,
+        &lock_key,
+        "create",
+        <ops::UserCreate as Operation>::OP.id,
+        async {
+            let mut tx = state.store.begin_write().await?;
+            if action == "create" {
+                let plan = account_store::by_id(tx.conn(), grant.account_id())
+                    .await?
+                    .map(|a| a.plan)
+                    .unwrap_or_default();
+                let cap = Quota {
+                    limit: user_create_daily(&plan),
+                    window: Window::UtcDay,
+                };
+                let key = format!("user-create-daily:{}", grant.account_id());
+                if quota::take(state, &mut tx, &key, cap).await?.is_err() {
+                    return Err(ApiError::user_create_daily_limit(state.switches().scaled(cap.limit)));
+                }
+            }
+            let row = match insert_with_fresh_pmi(&mut tx, row).await {
+                Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
+                other => other?,
+            };
+            tx.commit().await?;
+            Ok(row)
+        },
+    );
+    let row = created.await?;
     Ok(CreatedUser {
         id: row.id,
         first_name: Some(row.profile.first_name),
@@ -824,6 +861,22 @@ pub async fn delete(state: &AppState, grant: &Granted<ops::UserDelete>, user_id:
     }
     let transfer_email = check.string(&root, "transfer_email", None).filter(|e| !e.is_empty());
     check.finish()?;
+    let target = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
+    let key = format!("user-delete:{}", target.id);
+    let what = if action == "delete" { "delete" } else { "disassociate" };
+    locks::with_lock(state, &key, what, <ops::UserDelete as Operation>::OP.id, async {
+        delete_locked(state, grant, user_id, &action, transfer_email).await
+    })
+    .await
+}
+
+async fn delete_locked(
+    state: &AppState,
+    grant: &Granted<ops::UserDelete>,
+    user_id: &str,
+    action: &str,
+    transfer_email: Option<String>,
+) -> ApiResult<()> {
     let mut tx = state.store.begin_write().await?;
     let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
     if user.role_id == ROLE_OWNER {

@@ -81,7 +81,7 @@ fn from_row(r: &AnyRow) -> Result<UserRow, StoreError> {
     })
 }
 
-fn email_key(email: &str) -> String {
+pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
@@ -150,6 +150,7 @@ pub async fn delete(conn: &mut AnyConnection, seq: i64) -> Result<(), StoreError
 }
 
 /// How a path's `userId` names a user.
+#[derive(Debug, Clone, Copy)]
 pub enum Lookup<'a> {
     Id(&'a str),
     Email(&'a str),

@@ -142,6 +142,33 @@ impl TestApp {
         b["id"].as_str().unwrap().to_string()
     }
 
+    /// A control-plane call (no token).
+    pub async fn control(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
+        read(
+            self.http
+                .request(method, self.url(path))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Freezes the clock at `at` (RFC 3339), so windows and days are exact.
+    pub async fn freeze_at(&self, at: &str) {
+        let (s, body) = self
+            .control(Method::POST, "/_localzoom/clock", json!({"frozen": true, "now": at}))
+            .await;
+        assert_eq!(s, 200, "{body}");
+    }
+
+    pub async fn set_plan(&self, plan: &str) {
+        let path = format!("/_localzoom/accounts/{}", self.creds.account_id);
+        let (s, body) = self.control(Method::PUT, &path, json!({ "plan": plan })).await;
+        assert_eq!((s, body["plan"].as_str()), (200, Some(plan)), "{body}");
+    }
+
     /// Freezes the clock, so limits measured in seconds are exact in tests.
     pub async fn freeze_clock(&self) {
         let resp = self

@@ -7,6 +7,7 @@ mod common;
 mod control;
 mod oauth;
 mod presence;
+mod ratelimits;
 mod replicas;
 mod seeds;
 mod users;

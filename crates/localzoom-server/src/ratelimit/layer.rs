@@ -1,0 +1,184 @@
+//! The rate-limit layer: authenticates each `/v2` operation, counts it against its account's limits
+//! for the operation's label, answers Zoom's 429s, and sets the `X-RateLimit-*` headers.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::{day_start, limits, store as counters, DAY};
+use crate::auth::{self, ops, Caller, Label, Op};
+use crate::clock::rfc3339;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// What the response headers say about the limit that applies (or was exceeded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headers {
+    pub category: Label,
+    pub daily: bool,
+    pub limit: i64,
+    pub remaining: i64,
+    /// Per-second 429s: when the window rolls (unix seconds).
+    pub reset: Option<i64>,
+    /// Daily 429s: the next 00:00 UTC.
+    pub retry_after: Option<String>,
+}
+
+impl Headers {
+    fn counted(category: Label, daily: bool, limit: i64, used: i64) -> Self {
+        Headers {
+            category,
+            daily,
+            limit,
+            remaining: (limit - used).max(0),
+            reset: None,
+            retry_after: None,
+        }
+    }
+
+    fn write(&self, h: &mut HeaderMap) {
+        let mut set = |name: &'static str, value: String| {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert(name, v);
+            }
+        };
+        set("x-ratelimit-category", self.category.header().into());
+        set(
+            "x-ratelimit-type",
+            if self.daily { "Daily-limit" } else { "QPS" }.into(),
+        );
+        set("x-ratelimit-limit", self.limit.to_string());
+        set("x-ratelimit-remaining", self.remaining.to_string());
+        if let Some(reset) = self.reset {
+            set("x-ratelimit-reset", reset.to_string());
+        }
+        if let Some(at) = &self.retry_after {
+            set("retry-after", at.clone());
+        }
+    }
+}
+
+/// `{name}` segments all look alike, so `/v2/users/{user_id}` finds `/users/{userId}`.
+fn shape(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.starts_with('{') { "{}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The operation a matched route serves, from the operation table.
+pub fn operation(method: &Method, route: &str) -> Option<&'static Op> {
+    static TABLE: OnceLock<HashMap<(&'static str, String), &'static Op>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| ops::ALL.iter().map(|op| ((op.method, shape(op.path)), op)).collect());
+    let path = route.strip_prefix("/v2")?;
+    table.get(&(method.as_str(), shape(path))).copied()
+}
+
+pub enum Verdict {
+    Allowed(Headers),
+    Limited(Headers, ApiError),
+}
+
+/// Counts one request of `label` for the caller's account at the clock's time.
+pub async fn check(state: &AppState, caller: &Caller, label: Label) -> Result<Verdict, crate::store::StoreError> {
+    let switches = state.switches();
+    let now_ms = state.clock.now_ms();
+    let now = now_ms.div_euclid(1000);
+    let (rate, daily) = limits(&caller.plan, label);
+    let rate_limit = switches.scaled(rate.limit);
+    let window = now - now.rem_euclid(rate.seconds);
+    let key = format!("rate:{}:{}", caller.account_id, label.header());
+    let used = counters::hit(&state.store, &key, window).await?;
+    let qps = Headers::counted(label, false, rate_limit, used);
+    if used > rate_limit {
+        let headers = Headers {
+            reset: Some(window + rate.seconds),
+            ..qps
+        };
+        let error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            429,
+            "You have reached the maximum per-second rate limit for this API. Try again later.",
+        );
+        return Ok(Verdict::Limited(headers, error));
+    }
+    let Some(daily) = daily else {
+        return Ok(Verdict::Allowed(qps));
+    };
+    let day = day_start(now);
+    let daily_limit = switches.scaled(daily.limit);
+    let key = format!("daily:{}:{}", caller.account_id, daily.bucket);
+    let used = counters::hit(&state.store, &key, day).await?;
+    let headers = Headers::counted(label, true, daily_limit, used);
+    if used > daily_limit {
+        let headers = Headers {
+            retry_after: Some(rfc3339(day + DAY)),
+            ..headers
+        };
+        let error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            429,
+            "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.",
+        );
+        return Ok(Verdict::Limited(headers, error));
+    }
+    Ok(Verdict::Allowed(headers))
+}
+
+/// Middleware for every route: operations of the table are authenticated and counted; the rest
+/// (OAuth, the control plane, unknown routes) pass untouched.
+pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
+    let Some(op) = route.and_then(|r| operation(req.method(), &r)) else {
+        return next.run(req).await;
+    };
+    let caller = match auth::authenticate_headers(&state, req.headers()).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if let Some(slot) = req.extensions().get::<crate::logging::AccountSlot>() {
+        slot.set(&caller.account_id);
+    }
+    if !state.switches().enabled {
+        req.extensions_mut().insert(caller);
+        return next.run(req).await;
+    }
+    let verdict = check(&state, &caller, op.label).await;
+    req.extensions_mut().insert(caller);
+    match verdict {
+        Err(e) => ApiError::internal(e).into_response(),
+        Ok(Verdict::Limited(headers, error)) => {
+            let mut response = error.into_response();
+            headers.write(response.headers_mut());
+            response
+        }
+        Ok(Verdict::Allowed(headers)) => {
+            let mut response = next.run(req).await;
+            headers.write(response.headers_mut());
+            response
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_find_their_operations() {
+        let get = |p| operation(&Method::GET, p).map(|o| o.id);
+        assert_eq!(get("/v2/users/{user_id}"), Some("user"));
+        assert_eq!(get("/v2/users/me/zak"), Some("userZak"));
+        assert_eq!(get("/v2/users"), Some("users"));
+        assert_eq!(
+            operation(&Method::PUT, "/v2/users/{user_id}/presence_status").map(|o| o.id),
+            Some("updatePresenceStatus")
+        );
+        assert_eq!(get("/_localzoom/clock"), None);
+        assert_eq!(get("/users/{user_id}"), None);
+    }
+}
