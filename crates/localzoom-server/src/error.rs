@@ -127,6 +127,11 @@ impl ApiError {
         Self::new(StatusCode::METHOD_NOT_ALLOWED, 405, "Method Not Allowed.")
     }
 
+    /// A transaction that lost to a concurrent one; worth running again.
+    pub fn is_conflict(&self) -> bool {
+        self.status == StatusCode::SERVICE_UNAVAILABLE && self.code == 503
+    }
+
     /// An internal failure: logged with its cause, answered without it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
@@ -147,7 +152,18 @@ impl IntoResponse for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
-        ApiError::internal(e)
+        match e {
+            // Retried by `store::retry_conflicts`; seen by a client only if every attempt lost.
+            crate::store::StoreError::Conflict(cause) => {
+                tracing::warn!(%cause, "transaction conflict");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    503,
+                    "The request conflicted with concurrent requests. Try again.",
+                )
+            }
+            other => ApiError::internal(other),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam};
 use crate::state::AppState;
+use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,7 +37,7 @@ async fn update_presence(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UpdatePresenceStatus>()?;
-    service::update(&state, &grant, &user_id, &body).await?;
+    retry_conflicts(|| service::update(&state, &grant, &user_id, &body)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -45,5 +46,7 @@ async fn set_client(
     PathParam(user_id): PathParam,
     body: Body,
 ) -> ApiResult<Json<ClientView>> {
-    Ok(Json(service::set_client(&state, &user_id, &body).await?))
+    Ok(Json(
+        retry_conflicts(|| service::set_client(&state, &user_id, &body)).await?,
+    ))
 }

@@ -20,6 +20,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("unique constraint violated: {0}")]
     Unique(String),
+    #[error("transaction conflicted with a concurrent one: {0}")]
+    Conflict(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("cannot open the store: {0}")]
@@ -33,6 +35,10 @@ impl StoreError {
             if db.is_unique_violation() {
                 return StoreError::Unique(db.message().to_string());
             }
+            // PostgreSQL's serialization failure and deadlock; SQLite's busy and stale snapshot.
+            if matches!(db.code().as_deref(), Some("40001" | "40P01" | "5" | "517")) {
+                return StoreError::Conflict(db.message().to_string());
+            }
         }
         StoreError::Db(e)
     }
@@ -40,6 +46,29 @@ impl StoreError {
     /// Whether this is a unique violation on a constraint or column whose name contains `what`.
     pub fn is_unique_on(&self, what: &str) -> bool {
         matches!(self, StoreError::Unique(m) if m.contains(what))
+    }
+}
+
+/// How many times a request whose transaction conflicted runs in all before it gives up.
+pub const CONFLICT_ATTEMPTS: usize = 4;
+
+/// Runs `attempt` again when its transaction lost a conflict with a concurrent one (a deadlock or
+/// serialization failure), at most `CONFLICT_ATTEMPTS` times, so clients never see a conflict
+/// that a retry resolves. Every attempt is a whole transaction, so a retry repeats nothing twice.
+pub async fn retry_conflicts<T, Fut>(mut attempt: impl FnMut() -> Fut) -> crate::error::ApiResult<T>
+where
+    Fut: std::future::Future<Output = crate::error::ApiResult<T>>,
+{
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(e) if e.is_conflict() && tries < CONFLICT_ATTEMPTS => {
+                tries += 1;
+                tracing::debug!(tries, "retrying a transaction that conflicted");
+                tokio::time::sleep(Duration::from_millis(5 * tries as u64)).await;
+            }
+            other => return other,
+        }
     }
 }
 
@@ -237,5 +266,44 @@ impl Params {
     pub fn placeholder(&mut self) -> String {
         self.n += 1;
         format!("${}", self.n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+
+    #[tokio::test]
+    async fn conflicts_are_retried_a_bounded_number_of_times() {
+        let mut calls = 0;
+        let r = retry_conflicts(|| {
+            calls += 1;
+            let n = calls;
+            async move {
+                if n < 3 {
+                    Err(ApiError::from(StoreError::Conflict("deadlock".into())))
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+        assert_eq!(r, Ok(3));
+        let mut calls = 0;
+        let r: Result<(), _> = retry_conflicts(|| {
+            calls += 1;
+            async { Err(ApiError::from(StoreError::Conflict("deadlock".into()))) }
+        })
+        .await;
+        assert_eq!(calls, CONFLICT_ATTEMPTS);
+        assert_eq!(r.map_err(|e| e.status.as_u16()), Err(503));
+        let mut calls = 0;
+        let r: Result<(), _> = retry_conflicts(|| {
+            calls += 1;
+            async { Err(ApiError::invalid_field("x")) }
+        })
+        .await;
+        assert_eq!((calls, r.map_err(|e| e.code)), (1, Err(300)));
     }
 }

@@ -11,6 +11,7 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
+use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,7 +29,11 @@ async fn list(State(state): State<AppState>, caller: Caller, q: QueryMap) -> Api
 
 async fn create(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserCreate>()?;
-    Ok((StatusCode::CREATED, Json(service::create(&state, &grant, &body).await?)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(retry_conflicts(|| service::create(&state, &grant, &body)).await?),
+    )
+        .into_response())
 }
 
 async fn email_exists(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
@@ -61,7 +66,7 @@ async fn update(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserUpdate>()?;
-    service::update(&state, &grant, &user_id, &q, &body).await?;
+    retry_conflicts(|| service::update(&state, &grant, &user_id, &q, &body)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -72,7 +77,7 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserDelete>()?;
-    service::delete(&state, &grant, &user_id, &q).await?;
+    retry_conflicts(|| service::delete(&state, &grant, &user_id, &q)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,6 +88,6 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserStatus>()?;
-    service::set_status(&state, &grant, &user_id, &body).await?;
+    retry_conflicts(|| service::set_status(&state, &grant, &user_id, &body)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

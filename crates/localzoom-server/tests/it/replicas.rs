@@ -120,3 +120,86 @@ async fn the_presence_minute_holds_across_replicas() {
     let (s, _) = b.call(Method::PUT, &path, Some(json!({"status": "Away"}))).await;
     assert_eq!(s, 429, "the other replica knows the minute is used");
 }
+
+#[tokio::test]
+async fn the_test_clock_and_the_switches_are_shared_by_replicas() {
+    let (a, b) = spawn_replicas().await;
+    a.freeze_clock().await;
+    let (_, on_a) = read(a.http.get(a.url("/_localzoom/clock")).send().await.unwrap()).await;
+    let (_, on_b) = read(b.http.get(b.url("/_localzoom/clock")).send().await.unwrap()).await;
+    assert_eq!((on_b["frozen"].clone(), &on_b), (json!(true), &on_a));
+    // A token issued through a works on b until the clock, moved on b, expires it on a.
+    let (s, _) = b.call(Method::GET, "/v2/users/me", None).await;
+    assert_eq!(s, 200);
+    b.advance_clock(3600).await;
+    let (s, body) = a.call(Method::GET, "/v2/users/me", None).await;
+    assert_eq!((s, body["message"].clone()), (401, json!("Access token is expired.")));
+    a.freeze_at("2036-03-01T12:00:00Z").await;
+    let (_, clock) = read(b.http.get(b.url("/_localzoom/clock")).send().await.unwrap()).await;
+    assert_eq!(clock, json!({"now": "2036-03-01T12:00:00Z", "frozen": true}));
+    let (s, _) = a
+        .control(
+            Method::PUT,
+            "/_localzoom/ratelimits",
+            json!({"enabled": false, "scale": 3}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, switches) = read(b.http.get(b.url("/_localzoom/ratelimits")).send().await.unwrap()).await;
+    assert_eq!(switches, json!({"enabled": false, "scale": 3.0}));
+}
+
+#[tokio::test]
+async fn rate_limits_are_account_wide_across_replicas() {
+    let (a, b) = spawn_replicas().await;
+    a.set_plan("free").await;
+    a.freeze_at("2026-03-01T12:00:00Z").await;
+    // Free, Light: 4 per second, spent through both replicas.
+    for (i, app) in [&a, &b, &a, &b].into_iter().enumerate() {
+        let (s, body) = app.call(Method::GET, "/v2/users/me", None).await;
+        assert_eq!(s, 200, "request {i}: {body}");
+    }
+    for app in [&a, &b] {
+        let (s, body) = app.call(Method::GET, "/v2/users/me", None).await;
+        assert_eq!((s, body["code"].clone()), (429, json!(429)));
+    }
+    // Concurrent requests through both at the boundary: Business, Medium, 60 per second.
+    a.set_plan("business").await;
+    a.advance_clock(1).await;
+    let mut tasks = Vec::new();
+    for i in 0..80 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let req = app.req(Method::GET, "/v2/users?page_size=1");
+        tasks.push(tokio::spawn(async move { req.send().await.unwrap().status().as_u16() }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let s = t.await.unwrap();
+        assert!(s == 200 || s == 429, "{s}");
+        ok += usize::from(s == 200);
+    }
+    assert_eq!(ok, 60);
+}
+
+#[tokio::test]
+async fn daily_quotas_hold_across_replicas() {
+    let (a, b) = spawn_replicas().await;
+    a.freeze_at("2026-03-01T12:00:00Z").await;
+    // Business creates 10,000 pending users a day; scaled by 0.0005, five (and one request a second).
+    let (s, _) = a
+        .control(Method::PUT, "/_localzoom/ratelimits", json!({"scale": 0.0005}))
+        .await;
+    assert_eq!(s, 200);
+    for i in 0..6 {
+        a.advance_clock(1).await;
+        let app = if i % 2 == 0 { &a } else { &b };
+        let body = json!({"action": "create", "user_info": {"email": format!("p{i}@example.com"), "type": 1}});
+        let (s, answer) = app.call(Method::POST, "/v2/users", Some(body)).await;
+        if i < 5 {
+            assert_eq!(s, 201, "creation {i}: {answer}");
+        } else {
+            assert_eq!(s, 429, "{answer}");
+            assert!(answer["message"].as_str().unwrap().contains("(5)"), "{answer}");
+        }
+    }
+}
