@@ -143,6 +143,16 @@ async fn acknowledged_writes_survive_kill_9() {
         .await
         .unwrap();
     assert_eq!(patched.status(), 204);
+    // The test clock is state too: frozen ten minutes ahead, it stays so across the crash.
+    let clock: Value = http
+        .post(format!("{}/_localzoom/clock", first.origin))
+        .json(&json!({"frozen": true, "advance_seconds": 600}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     // SIGKILL right after the acknowledgement: no graceful shutdown, no flush.
     first.child.kill().await.unwrap();
     let ids = (
@@ -178,6 +188,15 @@ async fn acknowledged_writes_survive_kill_9() {
         (Some("Dura"), Some("Ble"), Some("Storage"))
     );
     assert_eq!(user["email"], "durable@example.com");
+    let after: Value = http
+        .get(format!("{}/_localzoom/clock", second.origin))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after, clock);
     second.child.kill().await.unwrap();
 }
 
@@ -239,14 +258,26 @@ fn help_texts_name_every_flag_and_variable() {
         "--client-id",
         "--client-secret",
         "--max-body-bytes",
+        "--rate-limits",
+        "--rate-limit-scale",
+        "LOCALZOOM_RATE_LIMITS",
+        "LOCALZOOM_RATE_LIMIT_SCALE",
         "LOCALZOOM_PORT",
         "LOCALZOOM_DATA_DIR",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_localzoom"))
-        .args(["serve", "--port", "x"])
-        .output()
-        .unwrap();
-    assert!(!bad.status.success());
+    for bad_args in [
+        ["--port", "x"],
+        ["--rate-limits", "maybe"],
+        ["--rate-limit-scale", "0"],
+        ["--rate-limit-scale", "many"],
+    ] {
+        let bad = std::process::Command::new(env!("CARGO_BIN_EXE_localzoom"))
+            .arg("serve")
+            .args(bad_args)
+            .output()
+            .unwrap();
+        assert!(!bad.status.success(), "{bad_args:?} was accepted");
+    }
 }
