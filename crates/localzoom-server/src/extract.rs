@@ -127,6 +127,14 @@ impl FromRequest<AppState> for Body {
 pub struct QueryMap(pub HashMap<String, String>);
 
 impl QueryMap {
+    /// The query as a field map, so the body validators check it too.
+    pub fn fields(&self) -> Map<String, Value> {
+        self.0
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect()
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
     }
@@ -154,6 +162,21 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
         axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(p)| PathParam(p))
+            .map_err(|_| ApiError::bad_request(300, "Invalid path parameter."))
+    }
+}
+
+/// Several path parameters, in the route's order, with `PathParam`'s error.
+#[derive(Debug, Clone)]
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(p)| PathParams(p))
             .map_err(|_| ApiError::bad_request(300, "Invalid path parameter."))
     }
 }

@@ -4,10 +4,12 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod accounts;
+pub mod assistants;
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod credentials;
 pub mod error;
 pub mod extract;
 pub mod ids;
@@ -67,6 +69,9 @@ impl Server {
             .merge(auth::routes::routes())
             .merge(users::routes::routes())
             .merge(presence::routes::routes())
+            .merge(assistants::routes::routes())
+            .merge(credentials::routes::routes())
+            .merge(accounts::routes::routes())
             .merge(control::routes::routes())
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })

@@ -209,3 +209,57 @@ pub async fn create_account(
     tx.commit().await?;
     Ok(creds)
 }
+
+/// `PUT /accounts/{accountId}/users/{userId}/account`: moves a user from the master account (`me`)
+/// or one of its sub accounts to another sub account of the same master. Owners and admins stay.
+pub async fn switch_user_account(
+    state: &AppState,
+    grant: &crate::auth::Granted<crate::auth::ops::SwitchUserAccount>,
+    from_account: &str,
+    user_id: &str,
+    body: &crate::extract::Body,
+) -> ApiResult<()> {
+    use crate::validate::{Check, Obj};
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let target = if check.required(&root, "account_id") {
+        check.string(&root, "account_id", None)
+    } else {
+        None
+    };
+    check.finish()?;
+    let target = target.ok_or_else(|| ApiError::invalid_field("account_id"))?;
+    let master = grant.account_id();
+    let from = if from_account == "me" { master } else { from_account };
+    let mut tx = state.store.begin_write().await?;
+    // Only the master and its own sub accounts are the caller's to manage; others are as missing.
+    let belongs = |a: &AccountRow| a.id == master || a.master_account_id.as_deref() == Some(master);
+    let source = account_store::by_id(tx.conn(), from)
+        .await?
+        .filter(belongs)
+        .ok_or_else(|| ApiError::account_not_found(Some(from_account)))?;
+    let destination = account_store::by_id(tx.conn(), &target)
+        .await?
+        .filter(belongs)
+        .ok_or_else(|| ApiError::account_not_found(Some(&target)))?;
+    if destination.id == master {
+        return Err(ApiError::bad_request(300, "Users can only be moved to a sub account."));
+    }
+    let mut user = users::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
+    if matches!(user.role_id.as_str(), users::ROLE_OWNER | users::ROLE_ADMIN) {
+        return Err(ApiError::bad_request(
+            200,
+            "Owners and admins cannot be moved to another account.",
+        ));
+    }
+    if user.account_id == destination.id {
+        return Ok(());
+    }
+    // Scheduling privileges do not cross accounts.
+    crate::assistants::store::remove_all_of(tx.conn(), &user.id).await?;
+    user.account_id = destination.id;
+    user.updated_at = state.clock.now();
+    crate::users::store::update(tx.conn(), &user).await?;
+    tx.commit().await?;
+    Ok(())
+}

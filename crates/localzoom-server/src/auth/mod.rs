@@ -110,12 +110,13 @@ pub async fn authenticate_headers(state: &AppState, headers: &HeaderMap) -> ApiR
     service::authenticate(state, token).await
 }
 
-/// Every scope the default Server-to-Server app holds: each classic and granular `:admin` scope.
+/// Every scope the default Server-to-Server app holds: each classic and granular `:admin` scope,
+/// and `user:master` (its account is a master account once it has sub accounts).
 pub fn admin_scopes() -> Vec<&'static str> {
     let mut scopes: Vec<&'static str> = ops::ALL
         .iter()
         .flat_map(|op| op.classic.iter().chain(op.granular.iter()).copied())
-        .filter(|s| s.ends_with(":admin"))
+        .filter(|s| s.ends_with(":admin") || *s == "user:master")
         .collect();
     scopes.sort_unstable();
     scopes.dedup();

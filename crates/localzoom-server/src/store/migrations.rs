@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0003_rate_limits.sql"),
         postgres: include_str!("migrations/postgres/0003_rate_limits.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_assistants_passwords",
+        sqlite: include_str!("migrations/sqlite/0004_assistants_passwords.sql"),
+        postgres: include_str!("migrations/postgres/0004_assistants_passwords.sql"),
+    },
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

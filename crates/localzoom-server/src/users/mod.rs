@@ -1,4 +1,5 @@
-//! The Users resource: `/v2/users…` list, create, get, update, status, delete, email check, summary.
+//! The Users resource: `/v2/users…` list, create, get, update, status, delete, email check, summary,
+//! email changes, personal meeting room names, permissions and bulk features.
 //!
 //! Differences from Zoom:
 //! - No invitation emails: `create` users stay `pending` (no id in lists) until activated through
@@ -8,7 +9,11 @@
 //! - `search_by_unique_id`, `encrypted_email`, `login_type` and `license` are validated but do not
 //!   change the lookup; groups are not modelled, so `group_id` is only checked for shape.
 //! - Emails are unique across the whole localzoom instance, not only per account.
+//! - Email changes need no managed domain; permissions come from the three built-in roles (custom
+//!   roles are not modelled); bulk features other than `user_type`, `plan_united_type` and
+//!   `zoom_one_type` are stored with the user but read back nowhere yet (user settings will).
 
+pub mod attributes;
 pub mod routes;
 pub mod service;
 pub mod store;

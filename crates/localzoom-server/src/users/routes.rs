@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
-use super::service;
+use super::{attributes, service};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
@@ -18,6 +18,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v2/users", get(list).post(create))
         .route("/v2/users/email", get(email_exists))
         .route("/v2/users/summary", get(summary))
+        .route("/v2/users/vanity_name", get(vanity_name))
+        .route("/v2/users/features", post(bulk_features))
+        .route("/v2/users/{user_id}/email", put(update_email))
+        .route("/v2/users/{user_id}/permissions", get(permissions))
         .route("/v2/users/{user_id}", get(get_user).patch(update).delete(delete))
         .route("/v2/users/{user_id}/status", put(set_status))
 }
@@ -90,4 +94,35 @@ async fn set_status(
     let grant = caller.authorize::<ops::UserStatus>()?;
     retry_conflicts(|| service::set_status(&state, &grant, &user_id, &body)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn vanity_name(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::UserVanityName>()?;
+    Ok(Json(attributes::vanity_name(&state, &grant, &q).await?).into_response())
+}
+
+async fn bulk_features(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::BulkUpdateFeature>()?;
+    let result = retry_conflicts(|| attributes::bulk_features(&state, &grant, &body)).await?;
+    Ok((StatusCode::CREATED, Json(result)).into_response())
+}
+
+async fn update_email(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParam(user_id): PathParam,
+    body: Body,
+) -> ApiResult<StatusCode> {
+    let grant = caller.authorize::<ops::UserEmailUpdate>()?;
+    retry_conflicts(|| attributes::update_email(&state, &grant, &user_id, &body)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn permissions(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParam(user_id): PathParam,
+) -> ApiResult<Response> {
+    let grant = caller.authorize::<ops::UserPermission>()?;
+    Ok(Json(attributes::permissions(&state, &grant, &user_id).await?).into_response())
 }

@@ -30,7 +30,7 @@ pub const DEFAULT_PAGE_SIZE: i64 = 30;
 /// Zoom's historical cap; larger requests are clamped and the response's `page_size` shows it.
 pub const MAX_PAGE_SIZE: i64 = 300;
 
-const USER_TYPES: &[i64] = &[1, 2, 4, 99];
+pub(crate) const USER_TYPES: &[i64] = &[1, 2, 4, 99];
 const CREATE_ACTIONS: &[&str] = &["create", "autoCreate", "custCreate", "ssoCreate"];
 const LOGIN_TYPES: &[i64] = &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23];
 const PHONE_LABELS: &[&str] = &["Mobile", "Office", "Home", "Fax"];
@@ -40,7 +40,7 @@ const LANGUAGES: &[&str] = &[
     "ko-KR", "it-IT", "vi-VN", "pl-PL", "tr-TR", "id-ID", "nl-NL", "sv-SE", "cs-CZ", "da-DK", "fi-FI", "hu-HU",
     "nb-NO", "ro-RO", "uk-UA", "he-IL", "ar-SA", "th-TH",
 ];
-const ZOOM_ONE_TYPES: &[i64] = &[
+pub(crate) const ZOOM_ONE_TYPES: &[i64] = &[
     0,
     16,
     32,
@@ -65,7 +65,7 @@ const ZOOM_ONE_TYPES: &[i64] = &[
     8589934592,
     68719476736,
 ];
-const PLAN_UNITED_TYPES: &[&str] = &[
+pub(crate) const PLAN_UNITED_TYPES: &[&str] = &[
     "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768",
     "65536", "131072", "none",
 ];
@@ -275,7 +275,7 @@ fn to_list_item(u: &UserRow, include: &[String]) -> UserListItem {
 }
 
 fn query_obj(q: &QueryMap) -> Map<String, Value> {
-    q.0.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()
+    q.fields()
 }
 
 /// The query a page token carries.

@@ -42,6 +42,9 @@ pub struct Profile {
     pub login_types: Vec<i64>,
     pub employee_unique_id: String,
     pub last_login_time: Option<i64>,
+    /// Features set through `POST /users/features` (other than the user type and plan types), by
+    /// feature type.
+    pub features: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +199,15 @@ pub async fn find<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// Whether any user anywhere holds this email (emails are unique across localzoom).
+/// Whether any user of localzoom holds this personal meeting room name (names are unique).
+pub async fn vanity_in_use(store: &Store, name: &str) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT 1 FROM users WHERE vanity_key = $1")
+        .bind(name.to_lowercase())
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.is_some())
+}
+
 pub async fn email_in_use(store: &Store, email: &str) -> Result<bool, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) FROM users WHERE email_key = $1")
         .bind(email_key(email))

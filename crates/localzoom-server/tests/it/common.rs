@@ -142,6 +142,25 @@ impl TestApp {
         b["id"].as_str().unwrap().to_string()
     }
 
+    /// Roles have no API in localzoom yet: tests set them in the store.
+    pub async fn set_role(&self, user_id: &str, role: &str) {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let url = match &self.db {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}/localzoom.db", self._dir.path().display()),
+        };
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        let done = sqlx::query("UPDATE users SET role_id = $1 WHERE id = $2")
+            .bind(role)
+            .bind(user_id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(done.rows_affected(), 1);
+        conn.close().await.unwrap();
+    }
+
     /// A control-plane call (no token).
     pub async fn control(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
         read(
@@ -251,6 +270,11 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// Unix seconds of an RFC 3339 timestamp.
+pub fn parse_time(s: &str) -> i64 {
+    localzoom_server::clock::parse_rfc3339_ms(s).unwrap() / 1000
 }
 
 // ---- schema validation ----

@@ -2,9 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod assistants;
+mod attributes;
 mod bodies;
 mod common;
 mod control;
+mod credentials;
 mod oauth;
 mod presence;
 mod ratelimits;

@@ -29,7 +29,11 @@ async fn token_from_query_string_has_zooms_shape() {
     let scope = body["scope"].as_str().unwrap();
     assert!(scope.split(' ').any(|s| s == "user:read:list_users:admin"));
     assert!(scope.split(' ').any(|s| s == "user:write:admin"));
-    assert!(scope.split(' ').all(|s| s.ends_with(":admin")), "{scope}");
+    assert!(
+        scope.split(' ').all(|s| s.ends_with(":admin") || s == "user:master"),
+        "{scope}"
+    );
+    assert!(scope.split(' ').any(|s| s == "user:master"));
     // The token works on /v2.
     let (s, _) = read(
         app.http

@@ -1,0 +1,28 @@
+//! HTTP for `/v2/accounts/{accountId}/users/{userId}/account`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::put;
+use axum::Router;
+
+use super::service;
+use crate::auth::{ops, Caller};
+use crate::error::ApiResult;
+use crate::extract::{Body, PathParams};
+use crate::state::AppState;
+use crate::store::retry_conflicts;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v2/accounts/{account_id}/users/{user_id}/account", put(switch_account))
+}
+
+async fn switch_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParams((account_id, user_id)): PathParams<(String, String)>,
+    body: Body,
+) -> ApiResult<StatusCode> {
+    let grant = caller.authorize::<ops::SwitchUserAccount>()?;
+    retry_conflicts(|| service::switch_user_account(&state, &grant, &account_id, &user_id, &body)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,223 @@
+//! Assistant rules: both sides licensed and in one account, at most 30 assistants, adding one twice
+//! is harmless, removing either side removes the pair.
+
+use serde::Serialize;
+
+use super::store::{self as assistant_store, Party};
+use crate::auth::{ops, Granted, Operation};
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Body;
+use crate::state::AppState;
+use crate::users::service::resolve;
+use crate::users::store::{self as user_store, Lookup, UserRow};
+use crate::validate::{Check, Obj};
+
+/// Zoom caps a user's assistants (S-U `maxItems`).
+pub const MAX_ASSISTANTS: usize = 30;
+const LICENSED: i64 = 2;
+
+#[derive(Debug, Serialize)]
+pub struct AssistantItem {
+    pub id: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssistantList {
+    pub assistants: Vec<AssistantItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SchedulerItem {
+    pub id: String,
+    pub email: String,
+    pub pmi: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SchedulerList {
+    pub schedulers: Vec<SchedulerItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssistantsAdded {
+    pub ids: String,
+    pub add_at: String,
+}
+
+async fn read_user<O: Operation>(
+    state: &AppState,
+    grant: &Granted<O>,
+    user_id: &str,
+) -> ApiResult<(UserRow, sqlx::pool::PoolConnection<sqlx::Any>)> {
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
+    Ok((user, conn))
+}
+
+pub async fn list(state: &AppState, grant: &Granted<ops::UserAssistants>, user_id: &str) -> ApiResult<AssistantList> {
+    let (user, mut conn) = read_user(state, grant, user_id).await?;
+    let assistants = assistant_store::assistants_of(&mut conn, &user.id).await?;
+    Ok(AssistantList {
+        assistants: assistants
+            .into_iter()
+            .map(|Party { id, email, .. }| AssistantItem { id, email })
+            .collect(),
+    })
+}
+
+pub async fn schedulers(
+    state: &AppState,
+    grant: &Granted<ops::UserSchedulers>,
+    user_id: &str,
+) -> ApiResult<SchedulerList> {
+    let (user, mut conn) = read_user(state, grant, user_id).await?;
+    let schedulers = assistant_store::schedulers_of(&mut conn, &user.id).await?;
+    Ok(SchedulerList {
+        schedulers: schedulers
+            .into_iter()
+            .map(|Party { id, email, pmi }| SchedulerItem { id, email, pmi })
+            .collect(),
+    })
+}
+
+/// One entry of the body's `assistants`: an id or an email.
+fn wanted(check: &mut Check, items: &[Obj]) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in items {
+        let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
+        let email = check.string(item, "email", Some(128)).filter(|s| !s.trim().is_empty());
+        match id.or(email) {
+            Some(v) => out.push(v.trim().to_string()),
+            None => check.fail_with(item.path("id"), "Give the assistant's id or email."),
+        }
+    }
+    out
+}
+
+pub async fn add(
+    state: &AppState,
+    grant: &Granted<ops::UserAssistantCreate>,
+    user_id: &str,
+    body: &Body,
+) -> ApiResult<AssistantsAdded> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let items = if check.required(&root, "assistants") {
+        check.objects(&root, "assistants", MAX_ASSISTANTS).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let names = wanted(&mut check, &items);
+    check.finish()?;
+    if names.is_empty() {
+        return Err(ApiError::invalid_field("assistants"));
+    }
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+    if user.user_type != LICENSED {
+        return Err(ApiError::bad_request(
+            200,
+            format!("User must be a Pro or Corp user: {}.", user.id),
+        ));
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for name in &names {
+        // Looked up across accounts, so another account's user gets Zoom's own message.
+        let found = user_store::find(tx.conn(), &state.store, None, Lookup::of(name), false).await?;
+        let Some(assistant) = found else {
+            return Err(ApiError::bad_request(200, format!("Can't find user {name}.")));
+        };
+        if assistant.account_id != user.account_id {
+            return Err(ApiError::bad_request(
+                200,
+                format!("User {name} doesn't belong to current account."),
+            ));
+        }
+        if assistant.id == user.id {
+            return Err(ApiError::bad_request(
+                200,
+                "Can't assign scheduling privilege to yourself.",
+            ));
+        }
+        if assistant.user_type != LICENSED || assistant.status != "active" {
+            return Err(ApiError::bad_request(
+                200,
+                format!("User {name} must be a Pro or Corp user."),
+            ));
+        }
+        if !ids.contains(&assistant.id) {
+            ids.push(assistant.id);
+        }
+    }
+    for id in &ids {
+        assistant_store::add(tx.conn(), &user.id, id, now).await?;
+    }
+    if assistant_store::assistants_of(tx.conn(), &user.id).await?.len() > MAX_ASSISTANTS {
+        return Err(ApiError::bad_request(
+            300,
+            format!("A user can have at most {MAX_ASSISTANTS} assistants."),
+        ));
+    }
+    tx.commit().await?;
+    Ok(AssistantsAdded {
+        ids: ids.join(","),
+        add_at: rfc3339(now),
+    })
+}
+
+/// Removes one pair (`other` given), or every pair on one side; `user_is_assistant` says which side
+/// `user_id` stands on.
+async fn remove<O: Operation>(
+    state: &AppState,
+    grant: &Granted<O>,
+    user_id: &str,
+    other: Option<&str>,
+    user_is_assistant: bool,
+) -> ApiResult<()> {
+    let mut tx = state.store.begin_write().await?;
+    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+    let (owner, assistant) = if user_is_assistant {
+        (other, Some(user.id.as_str()))
+    } else {
+        (Some(user.id.as_str()), other)
+    };
+    let removed = assistant_store::remove(tx.conn(), owner, assistant).await?;
+    if let (Some(other), 0) = (other, removed) {
+        return Err(ApiError::user_not_found(other));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_all(state: &AppState, grant: &Granted<ops::UserAssistantsDelete>, user_id: &str) -> ApiResult<()> {
+    remove(state, grant, user_id, None, false).await
+}
+
+pub async fn delete_one(
+    state: &AppState,
+    grant: &Granted<ops::UserAssistantDelete>,
+    user_id: &str,
+    assistant_id: &str,
+) -> ApiResult<()> {
+    remove(state, grant, user_id, Some(assistant_id), false).await
+}
+
+pub async fn delete_schedulers(
+    state: &AppState,
+    grant: &Granted<ops::UserSchedulersDelete>,
+    user_id: &str,
+) -> ApiResult<()> {
+    remove(state, grant, user_id, None, true).await
+}
+
+pub async fn delete_scheduler(
+    state: &AppState,
+    grant: &Granted<ops::UserSchedulerDelete>,
+    user_id: &str,
+    scheduler_id: &str,
+) -> ApiResult<()> {
+    remove(state, grant, user_id, Some(scheduler_id), true).await
+}
