@@ -14,9 +14,11 @@ pub mod error;
 pub mod extract;
 pub mod ids;
 pub mod logging;
+pub mod meetings;
 pub mod pagination;
 pub mod presence;
 pub mod ratelimit;
+pub mod registrants;
 pub mod runtime;
 pub mod state;
 pub mod store;
@@ -72,6 +74,8 @@ impl Server {
             .merge(assistants::routes::routes())
             .merge(credentials::routes::routes())
             .merge(accounts::routes::routes())
+            .merge(meetings::routes::routes())
+            .merge(registrants::routes::routes())
             .merge(control::routes::routes())
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })

@@ -45,6 +45,7 @@ pub struct Caller {
 pub struct Granted<O: Operation> {
     account_id: String,
     me: Option<String>,
+    admin: bool,
     _op: PhantomData<O>,
 }
 
@@ -56,6 +57,12 @@ impl<O: Operation> Granted<O> {
     pub fn me(&self) -> Option<&str> {
         self.me.as_deref()
     }
+
+    /// Whether an account-wide (`:admin`, `:master`) scope granted the call; otherwise the caller
+    /// acts only as `me` (a user-level scope such as `meeting:write`).
+    pub fn is_admin(&self) -> bool {
+        self.admin
+    }
 }
 
 impl Caller {
@@ -63,11 +70,14 @@ impl Caller {
     /// otherwise Zoom's 400/4711 naming the granular scopes.
     pub fn authorize<O: Operation>(&self) -> ApiResult<Granted<O>> {
         let op = O::OP;
-        let held = op
+        let mut matching = op
             .classic
             .iter()
             .chain(op.granular.iter())
-            .any(|s| self.scopes.iter().any(|h| h == s));
+            .filter(|s| self.scopes.iter().any(|h| h == *s))
+            .peekable();
+        let held = matching.peek().is_some();
+        let admin = matching.any(|s| s.ends_with(":admin") || s.ends_with(":master"));
         if !held {
             let wanted: &[&str] = if op.granular.is_empty() {
                 op.classic
@@ -79,6 +89,7 @@ impl Caller {
         Ok(Granted {
             account_id: self.account_id.clone(),
             me: self.me.clone(),
+            admin,
             _op: PhantomData,
         })
     }

@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0004_assistants_passwords.sql"),
         postgres: include_str!("migrations/postgres/0004_assistants_passwords.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_meetings",
+        sqlite: include_str!("migrations/sqlite/0005_meetings.sql"),
+        postgres: include_str!("migrations/postgres/0005_meetings.sql"),
+    },
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -847,8 +847,8 @@ pub async fn delete(state: &AppState, grant: &Granted<ops::UserDelete>, user_id:
         check.fail("action");
     }
     check.boolean(&root, "encrypted_email");
+    let transfer_meeting = check.boolean(&root, "transfer_meeting").unwrap_or(false);
     for flag in [
-        "transfer_meeting",
         "transfer_webinar",
         "transfer_recording",
         "transfer_whiteboard",
@@ -865,7 +865,7 @@ pub async fn delete(state: &AppState, grant: &Granted<ops::UserDelete>, user_id:
     let key = format!("user-delete:{}", target.id);
     let what = if action == "delete" { "delete" } else { "disassociate" };
     locks::with_lock(state, &key, what, <ops::UserDelete as Operation>::OP.id, async {
-        delete_locked(state, grant, user_id, &action, transfer_email).await
+        delete_locked(state, grant, user_id, &action, transfer_email, transfer_meeting).await
     })
     .await
 }
@@ -876,6 +876,7 @@ async fn delete_locked(
     user_id: &str,
     action: &str,
     transfer_email: Option<String>,
+    transfer_meeting: bool,
 ) -> ApiResult<()> {
     let mut tx = state.store.begin_write().await?;
     let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
@@ -898,8 +899,12 @@ async fn delete_locked(
                 "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.",
             ));
         }
-        resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
+        let target = resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
+        if transfer_meeting {
+            crate::meetings::store::transfer_host(tx.conn(), &user.id, &target.id).await?;
+        }
     }
+    // Meetings not handed over go with their host (and their registrants with them).
     user_store::delete(tx.conn(), user.seq).await?;
     tx.commit().await?;
     Ok(())

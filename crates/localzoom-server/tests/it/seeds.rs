@@ -59,11 +59,26 @@ fn fixture(name: &str) -> String {
 }
 
 async fn replay(app: &TestApp, doc: &str, user_id: &str) -> (u16, serde_json::Value) {
-    let curl = parse_curl(doc);
-    let url = curl
-        .url
-        .replace("https://api.zoom.us", &app.origin)
-        .replace(":userId", user_id);
+    replay_as(app, doc, &[(":userId", user_id)], &[]).await
+}
+
+/// Sends a seed's curl block with path placeholders filled in and some form fields replaced.
+async fn replay_as(
+    app: &TestApp,
+    doc: &str,
+    path: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let mut curl = parse_curl(doc);
+    for (k, v) in &mut curl.form {
+        if let Some((_, clean)) = fields.iter().find(|(name, _)| name == k) {
+            *v = clean.to_string();
+        }
+    }
+    let mut url = curl.url.replace("https://api.zoom.us", &app.origin);
+    for (placeholder, value) in path {
+        url = url.replace(placeholder, value);
+    }
     let (base, query) = url
         .split_once('?')
         .map(|(b, q)| (b.to_string(), Some(q.to_string())))

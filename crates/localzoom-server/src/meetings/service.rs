@@ -1,0 +1,896 @@
+//! Meeting rules: creation with Zoom's defaults, the full meeting object, occurrences of recurring
+//! series, list filters, updates of a whole series or one occurrence, deletion and recovery, and
+//! the 100 creates/updates per host per day.
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::model::{self, MeetingDoc, OccurrenceOverride, Recurrence, MEETING_TYPES};
+use super::store::{self as meeting_store, MeetingRow};
+use crate::auth::{ops, Granted, Operation};
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, QueryMap};
+use crate::pagination;
+use crate::ratelimit::quota::{self, Quota, Window};
+use crate::state::AppState;
+use crate::store::StoreError;
+use crate::users::service::resolve;
+use crate::users::store::UserRow;
+use crate::validate::{Check, Obj};
+
+pub const DEFAULT_PAGE_SIZE: i64 = 30;
+pub const MAX_PAGE_SIZE: i64 = 300;
+const DEFAULT_DURATION: i64 = 60;
+const LICENSED: i64 = 2;
+/// "100 requests per day … applied against the userId of the meeting host" (S-M).
+const CREATE_UPDATE_QUOTA: Quota = Quota {
+    limit: 100,
+    window: Window::UtcDay,
+};
+
+pub fn meeting_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        3001,
+        format!("Meeting does not exist: {id}."),
+    )
+}
+
+fn not_host() -> ApiError {
+    ApiError::bad_request(3003, "Not meeting host.")
+}
+
+fn invalid_occurrence() -> ApiError {
+    ApiError::bad_request(300, "Invalid parameter: occurrence_id.")
+}
+
+pub fn parse_meeting_id(raw: &str) -> ApiResult<i64> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| meeting_not_found(raw))
+}
+
+/// A meeting the caller may act on: in its account, not deleted (unless `deleted_too`), and hosted
+/// by `me` when the caller holds only user-level scopes. Anything else is exactly as missing.
+pub async fn load<O: Operation>(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    grant: &Granted<O>,
+    raw_id: &str,
+    lock: bool,
+    deleted_too: bool,
+) -> ApiResult<MeetingRow> {
+    let id = parse_meeting_id(raw_id)?;
+    let meeting = meeting_store::find(conn, &state.store, id, lock)
+        .await?
+        .filter(|m| m.account_id == grant.account_id() && (deleted_too || m.deleted_at.is_none()))
+        .ok_or_else(|| meeting_not_found(raw_id))?;
+    if !grant.is_admin() && grant.me() != Some(meeting.host_id.as_str()) {
+        return Err(not_host());
+    }
+    Ok(meeting)
+}
+
+fn zone(m: &MeetingRow) -> TimeZone {
+    model::time_zone(&m.doc.timezone).unwrap_or(TimeZone::UTC)
+}
+
+/// One occurrence of a series as Zoom shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Occurrence {
+    pub occurrence_id: String,
+    pub start_time: i64,
+    pub duration: i64,
+    pub status: &'static str,
+}
+
+/// The live occurrences of a type-8 series, with per-occurrence changes applied.
+pub fn occurrences_of(m: &MeetingRow) -> Vec<Occurrence> {
+    let (Some(start), Some(r), 8) = (m.start_time, &m.doc.recurrence, m.kind) else {
+        return Vec::new();
+    };
+    let duration = m.doc.duration.unwrap_or(DEFAULT_DURATION);
+    model::occurrences(start, &zone(m), r)
+        .into_iter()
+        .map(|t| (t * 1000).to_string())
+        .filter(|id| !m.doc.deleted_occurrences.contains(id))
+        .map(|id| {
+            let o = m.doc.occurrence_overrides.get(&id).cloned().unwrap_or_default();
+            let base: i64 = id.parse::<i64>().unwrap_or(0) / 1000;
+            Occurrence {
+                start_time: o.start_time.unwrap_or(base),
+                duration: o.duration.unwrap_or(duration),
+                occurrence_id: id,
+                status: "available",
+            }
+        })
+        .collect()
+}
+
+pub fn occurrence_json(o: &Occurrence) -> Value {
+    json!({"occurrence_id": o.occurrence_id, "start_time": rfc3339(o.start_time), "duration": o.duration, "status": o.status})
+}
+
+pub fn registration_enabled(m: &MeetingRow) -> bool {
+    matches!(m.doc.settings.get("approval_type").and_then(Value::as_i64), Some(0 | 1))
+}
+
+/// The meeting's join URL (registrants get their own).
+pub fn join_url(m: &MeetingRow, origin: &str) -> String {
+    if m.doc.password.is_empty() {
+        format!("{origin}/j/{}", m.id)
+    } else {
+        format!("{origin}/j/{}?pwd={}", m.id, m.doc.encrypted_password)
+    }
+}
+
+pub struct ViewOptions<'a> {
+    pub origin: &'a str,
+    pub host_email: &'a str,
+    pub now: i64,
+    pub show_previous: bool,
+    pub occurrence: Option<&'a Occurrence>,
+}
+
+/// The full meeting object of `GET /meetings/{meetingId}` (and of the create response).
+pub fn to_json(m: &MeetingRow, v: &ViewOptions) -> Value {
+    let mut o = Map::new();
+    let mut put = |k: &str, val: Value| {
+        o.insert(k.to_string(), val);
+    };
+    put("uuid", json!(m.uuid));
+    put("id", json!(m.id));
+    put("host_id", json!(m.host_id));
+    put("host_email", json!(v.host_email));
+    if let Some(a) = &m.doc.assistant_id {
+        put("assistant_id", json!(a));
+    }
+    put("topic", json!(m.doc.topic));
+    put("type", json!(m.kind));
+    put("status", json!(m.status));
+    let start = v.occurrence.map(|o| o.start_time).or(m.start_time);
+    if let Some(t) = start {
+        put("start_time", json!(rfc3339(t)));
+    }
+    let duration = v.occurrence.map(|o| o.duration).or(m.doc.duration);
+    if let Some(d) = duration {
+        put("duration", json!(d));
+    }
+    put("timezone", json!(m.doc.timezone));
+    put("agenda", json!(m.doc.agenda));
+    put("created_at", json!(rfc3339(m.created_at)));
+    put(
+        "start_url",
+        json!(format!("{}/s/{}?zak={}", v.origin, m.id, m.doc.start_token)),
+    );
+    put("join_url", json!(join_url(m, v.origin)));
+    if registration_enabled(m) {
+        put(
+            "registration_url",
+            json!(format!("{}/meeting/register/{}", v.origin, m.doc.registration_token)),
+        );
+    }
+    put("password", json!(m.doc.password));
+    put("h323_password", json!(m.doc.h323_password));
+    put("pstn_password", json!(m.doc.pstn_password));
+    put("encrypted_password", json!(m.doc.encrypted_password));
+    put("pre_schedule", json!(m.doc.pre_schedule));
+    put("settings", Value::Object(m.doc.settings.clone()));
+    if let (Some(r), 3 | 8) = (&m.doc.recurrence, m.kind) {
+        put("recurrence", serde_json::to_value(r).unwrap_or(Value::Null));
+    }
+    if m.kind == 8 {
+        let list: Vec<Value> = occurrences_of(m)
+            .iter()
+            .filter(|o| v.show_previous || o.start_time + o.duration * 60 >= v.now)
+            .map(occurrence_json)
+            .collect();
+        put("occurrences", Value::Array(list));
+    }
+    if !m.doc.tracking_fields.is_empty() {
+        put("tracking_fields", Value::Array(m.doc.tracking_fields.clone()));
+    }
+    put("creation_source", json!("open_api"));
+    Value::Object(o)
+}
+
+/// Body fields of create and update, validated together. `None` means not given.
+#[derive(Default)]
+struct MeetingInput {
+    topic: Option<String>,
+    kind: Option<i64>,
+    start_time: Option<String>,
+    duration: Option<i64>,
+    timezone: Option<String>,
+    password: Option<String>,
+    default_password: Option<bool>,
+    agenda: Option<String>,
+    pre_schedule: Option<bool>,
+    schedule_for: Option<String>,
+    recurrence: Option<Recurrence>,
+    tracking_fields: Option<Vec<Value>>,
+    settings: Map<String, Value>,
+    settings_given: bool,
+}
+
+fn read_input(check: &mut Check, root: &Obj) -> MeetingInput {
+    let mut input = MeetingInput {
+        topic: check.string(root, "topic", Some(200)),
+        kind: check.int_in(root, "type", MEETING_TYPES),
+        start_time: check.string(root, "start_time", None).filter(|s| !s.is_empty()),
+        duration: check.int(root, "duration"),
+        timezone: check.string(root, "timezone", None).filter(|s| !s.is_empty()),
+        password: check.string(root, "password", None),
+        default_password: check.boolean(root, "default_password"),
+        agenda: check.string(root, "agenda", Some(2000)),
+        pre_schedule: check.boolean(root, "pre_schedule"),
+        schedule_for: check.string(root, "schedule_for", None).filter(|s| !s.is_empty()),
+        ..MeetingInput::default()
+    };
+    check.string(root, "template_id", None);
+    if input.duration.is_some_and(|d| d < 0) {
+        check.fail("duration");
+    }
+    if input.timezone.as_deref().is_some_and(|t| model::time_zone(t).is_none()) {
+        check.fail("timezone");
+    }
+    if input
+        .password
+        .as_deref()
+        .is_some_and(|p| !model::is_meeting_password(p))
+    {
+        check.fail_with(
+            "password",
+            "Password may only contain the following characters: [a-z A-Z 0-9 @ - _ *] and can have a maximum of 10 characters.",
+        );
+    }
+    if let Some(r) = check.object(root, "recurrence") {
+        input.recurrence = model::parse_recurrence(check, &r);
+    }
+    if let Some(items) = check.objects(root, "tracking_fields", 100) {
+        let mut fields = Vec::new();
+        for item in &items {
+            let field = if check.required(item, "field") {
+                check.string(item, "field", None)
+            } else {
+                None
+            };
+            let value = check.string(item, "value", None).unwrap_or_default();
+            if let Some(field) = field {
+                fields.push(json!({"field": field, "value": value}));
+            }
+        }
+        input.tracking_fields = Some(fields);
+    }
+    if let Some(settings) = check.object(root, "settings") {
+        input.settings_given = true;
+        model::merge_settings(check, &settings, &mut input.settings);
+    }
+    input
+}
+
+/// Applies validated input to a meeting (new or stored), then checks the rules that span fields.
+fn apply(check: &mut Check, m: &mut MeetingRow, input: MeetingInput, host: &UserRow, now: i64, creating: bool) {
+    if let Some(t) = input.topic {
+        m.doc.topic = t;
+    }
+    if let Some(k) = input.kind {
+        m.kind = k;
+    }
+    if let Some(tz) = input.timezone {
+        m.doc.timezone = tz;
+    }
+    let tz = zone(m);
+    if let Some(s) = &input.start_time {
+        match model::parse_start_time(s, &tz) {
+            Some(t) => m.start_time = Some(t),
+            None => check.fail("start_time"),
+        }
+    }
+    if let Some(d) = input.duration {
+        m.doc.duration = Some(d);
+    }
+    if let Some(p) = input.password {
+        m.doc.password = p;
+    } else if creating && input.default_password != Some(false) {
+        m.doc.password = model::generated_password();
+    }
+    if let Some(a) = input.agenda {
+        m.doc.agenda = a;
+    }
+    if let Some(p) = input.pre_schedule {
+        m.doc.pre_schedule = p;
+    }
+    if let Some(r) = input.recurrence {
+        m.doc.recurrence = Some(r);
+        m.doc.deleted_occurrences.clear();
+        m.doc.occurrence_overrides.clear();
+    }
+    if let Some(f) = input.tracking_fields {
+        m.doc.tracking_fields = f;
+    }
+    for (k, v) in input.settings {
+        m.doc.settings.insert(k, v);
+    }
+    match m.kind {
+        1 => {
+            m.start_time = Some(m.start_time.unwrap_or(now));
+            m.doc.recurrence = None;
+        }
+        3 => m.start_time = None,
+        8 => {
+            if m.doc.recurrence.is_none() {
+                check.fail_with(
+                    "recurrence",
+                    "A recurring meeting with a fixed time needs a recurrence.",
+                );
+            }
+            m.start_time = Some(m.start_time.unwrap_or(now));
+        }
+        _ => {
+            m.start_time = Some(m.start_time.unwrap_or(now));
+            m.doc.recurrence = None;
+        }
+    }
+    if m.kind != 1 && m.doc.duration.is_none() {
+        m.doc.duration = Some(DEFAULT_DURATION);
+    }
+    if registration_enabled(m) && host.user_type != LICENSED && check.is_ok() {
+        check.fail_with(
+            "settings.approval_type",
+            "Registration cannot be enabled for a basic user.",
+        );
+    }
+}
+
+fn digits_text(n: u32) -> String {
+    crate::ids::digits(n).to_string()
+}
+
+async fn take_daily_quota(state: &AppState, tx: &mut crate::store::WriteTx, host_id: &str) -> ApiResult<()> {
+    if quota::take(state, tx, &format!("meeting-cu:{host_id}"), CREATE_UPDATE_QUOTA)
+        .await?
+        .is_err()
+    {
+        let limit = state.switches().scaled(CREATE_UPDATE_QUOTA.limit);
+        return Err(ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            429,
+            format!("You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create(
+    state: &AppState,
+    grant: &Granted<ops::MeetingCreate>,
+    user_id: &str,
+    body: &Body,
+    origin: &str,
+) -> ApiResult<Value> {
+    let empty = Map::new();
+    // Zoom creates a default scheduled meeting from an empty body.
+    let root = Obj::root(if body.present { &body.fields } else { &empty });
+    let mut check = Check::default();
+    let input = read_input(&mut check, &root);
+    check.finish()?;
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let caller = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, false).await?;
+    if !grant.is_admin() && grant.me() != Some(caller.id.as_str()) {
+        return Err(ApiError::user_not_found(user_id));
+    }
+    let (host, assistant_id) = match &input.schedule_for {
+        Some(other) => {
+            let host = resolve(tx.conn(), &state.store, grant.account_id(), None, other, false).await?;
+            let assistants = crate::assistants::store::assistants_of(tx.conn(), &host.id).await?;
+            if host.id != caller.id && !assistants.iter().any(|a| a.id == caller.id) {
+                return Err(ApiError::bad_request(
+                    300,
+                    format!("You do not have the scheduling privilege for this user: {other}."),
+                ));
+            }
+            let assistant = (host.id != caller.id).then(|| caller.id.clone());
+            (host, assistant)
+        }
+        None => (caller, None),
+    };
+    if host.status != "active" {
+        return Err(ApiError::bad_request(
+            3161,
+            "Your user account is not allowed meeting hosting and scheduling capabilities.",
+        ));
+    }
+    let mut m = MeetingRow {
+        id: 0,
+        uuid: crate::ids::secret(16),
+        account_id: host.account_id.clone(),
+        host_id: host.id.clone(),
+        kind: 2,
+        status: "waiting".into(),
+        start_time: None,
+        created_at: now,
+        deleted_at: None,
+        doc: MeetingDoc {
+            topic: "Zoom meeting".into(),
+            timezone: host.profile.timezone.clone(),
+            h323_password: digits_text(6),
+            pstn_password: digits_text(6),
+            encrypted_password: crate::ids::secret(24),
+            start_token: crate::ids::secret(48),
+            registration_token: crate::ids::secret(16),
+            assistant_id,
+            settings: model::default_settings(),
+            ..MeetingDoc::default()
+        },
+    };
+    if model::time_zone(&m.doc.timezone).is_none() {
+        m.doc.timezone = "UTC".into();
+    }
+    let mut check = Check::default();
+    apply(&mut check, &mut m, input, &host, now, true);
+    check.finish()?;
+    take_daily_quota(state, &mut tx, &host.id).await?;
+    // A random 11-digit id, drawn again on the rare collision (under a savepoint, as PostgreSQL needs).
+    let mut attempts = 0;
+    loop {
+        m.id = crate::ids::digits(11);
+        tx.savepoint().await?;
+        match meeting_store::insert(tx.conn(), &m).await {
+            Ok(()) => {
+                tx.release_savepoint().await?;
+                break;
+            }
+            Err(e @ StoreError::Unique(_)) if attempts < 8 => {
+                tx.rollback_to_savepoint().await?;
+                attempts += 1;
+                tracing::debug!(error = %e, "meeting id taken; drawing another");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    Ok(to_json(
+        &m,
+        &ViewOptions {
+            origin,
+            host_email: &host.email,
+            now,
+            show_previous: false,
+            occurrence: None,
+        },
+    ))
+}
+
+async fn host_email(conn: &mut sqlx::AnyConnection, state: &AppState, m: &MeetingRow) -> ApiResult<String> {
+    let host = crate::users::store::find(
+        conn,
+        &state.store,
+        None,
+        crate::users::store::Lookup::Id(&m.host_id),
+        false,
+    )
+    .await?;
+    Ok(host.map(|h| h.email).unwrap_or_default())
+}
+
+pub async fn get(
+    state: &AppState,
+    grant: &Granted<ops::Meeting>,
+    meeting_id: &str,
+    q: &QueryMap,
+    origin: &str,
+) -> ApiResult<Value> {
+    let fields = q.fields();
+    let root = Obj::root(&fields);
+    let mut check = Check::default();
+    let show_previous = check.boolean(&root, "show_previous_occurrences").unwrap_or(false);
+    let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
+    check.finish()?;
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let m = load(&mut conn, state, grant, meeting_id, false, false).await?;
+    let occurrences = occurrences_of(&m);
+    let occurrence = match &occurrence_id {
+        Some(id) if m.kind == 8 => Some(
+            occurrences
+                .iter()
+                .find(|o| &o.occurrence_id == id)
+                .ok_or_else(invalid_occurrence)?,
+        ),
+        _ => None,
+    };
+    let email = host_email(&mut conn, state, &m).await?;
+    Ok(to_json(
+        &m,
+        &ViewOptions {
+            origin,
+            host_email: &email,
+            now: state.clock.now(),
+            show_previous,
+            occurrence,
+        },
+    ))
+}
+
+const LIST_TYPES: &[&str] = &[
+    "scheduled",
+    "live",
+    "upcoming",
+    "upcoming_meetings",
+    "previous_meetings",
+];
+const MEETINGS_RESOURCE: &str = "meetings";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ListCursor {
+    host_id: String,
+    kind: String,
+    from: Option<i64>,
+    to: Option<i64>,
+    page_size: i64,
+    page_number: i64,
+    after_id: i64,
+}
+
+/// The span `[start, end]` (unix seconds) a meeting takes, or `None` without a fixed time.
+fn span(m: &MeetingRow) -> Option<(i64, i64)> {
+    if m.kind == 8 {
+        let occ = occurrences_of(m);
+        let first = occ.first()?;
+        let last = occ.last()?;
+        return Some((first.start_time, last.start_time + last.duration * 60));
+    }
+    let start = m.start_time?;
+    Some((start, start + m.doc.duration.unwrap_or(DEFAULT_DURATION) * 60))
+}
+
+fn listed(m: &MeetingRow, c: &ListCursor, now: i64) -> bool {
+    let live = m.status == "started";
+    let in_range = match (span(m), c.from, c.to) {
+        (_, None, None) => true,
+        (None, _, _) => false,
+        (Some((start, _)), from, to) => from.is_none_or(|f| start >= f) && to.is_none_or(|t| start < t),
+    };
+    let by_type = match c.kind.as_str() {
+        "live" => live,
+        "upcoming" | "upcoming_meetings" => live || span(m).is_none_or(|(_, end)| end >= now),
+        "previous_meetings" => !live && span(m).is_some_and(|(_, end)| end < now),
+        _ => m.kind != 1 || live,
+    };
+    by_type && in_range
+}
+
+fn parse_date(check: &mut Check, root: &Obj, key: &str, tz: &TimeZone, end: bool) -> Option<i64> {
+    let s = check.string(root, key, None).filter(|s| !s.is_empty())?;
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) => {
+            let d = if end { d.tomorrow().ok()? } else { d };
+            d.to_zoned(tz.clone()).ok().map(|z| z.timestamp().as_second())
+        }
+        Err(_) => {
+            check.fail(key);
+            None
+        }
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    grant: &Granted<ops::Meetings>,
+    user_id: &str,
+    q: &QueryMap,
+    origin: &str,
+) -> ApiResult<Value> {
+    let account_id = grant.account_id();
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let host = resolve(&mut conn, &state.store, account_id, grant.me(), user_id, false).await?;
+    drop(conn);
+    if !grant.is_admin() && grant.me() != Some(host.id.as_str()) {
+        return Err(ApiError::user_not_found(user_id));
+    }
+    let (cursor, offset) = match q.get("next_page_token").filter(|t| !t.is_empty()) {
+        Some(token) => {
+            let c: ListCursor = pagination::redeem(state, account_id, MEETINGS_RESOURCE, token).await?;
+            if c.host_id != host.id {
+                return Err(ApiError::page_token_invalid());
+            }
+            (c, 0)
+        }
+        None => {
+            let fields = q.fields();
+            let root = Obj::root(&fields);
+            let mut check = Check::default();
+            let kind = check.string(&root, "type", None).unwrap_or_else(|| "scheduled".into());
+            if !LIST_TYPES.contains(&kind.as_str()) {
+                check.fail("type");
+            }
+            let tz_name = check.string(&root, "timezone", None).filter(|s| !s.is_empty());
+            let tz = match tz_name.as_deref().map(model::time_zone) {
+                Some(Some(tz)) => tz,
+                Some(None) => {
+                    check.fail("timezone");
+                    TimeZone::UTC
+                }
+                None => TimeZone::UTC,
+            };
+            let from = parse_date(&mut check, &root, "from", &tz, false);
+            let to = parse_date(&mut check, &root, "to", &tz, true);
+            let page_size = match check.int(&root, "page_size") {
+                Some(n) if n < 1 => {
+                    check.fail("page_size");
+                    DEFAULT_PAGE_SIZE
+                }
+                Some(n) => n.min(MAX_PAGE_SIZE),
+                None => DEFAULT_PAGE_SIZE,
+            };
+            let page_number = match check.int(&root, "page_number") {
+                Some(n) if n < 1 => {
+                    check.fail("page_number");
+                    1
+                }
+                Some(n) => n,
+                None => 1,
+            };
+            check.finish()?;
+            let offset = (page_number - 1).saturating_mul(page_size);
+            let cursor = ListCursor {
+                host_id: host.id.clone(),
+                kind,
+                from,
+                to,
+                page_size,
+                page_number,
+                after_id: 0,
+            };
+            (cursor, offset)
+        }
+    };
+    let now = state.clock.now();
+    let all: Vec<MeetingRow> = meeting_store::of_host(&state.store, &host.id)
+        .await?
+        .into_iter()
+        .filter(|m| listed(m, &cursor, now))
+        .collect();
+    let total = all.len() as i64;
+    let page: Vec<&MeetingRow> = all
+        .iter()
+        .filter(|m| m.id > cursor.after_id)
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(cursor.page_size).unwrap_or(0) + 1)
+        .collect();
+    let more = page.len() as i64 > cursor.page_size;
+    let page = &page[..page.len().min(cursor.page_size as usize)];
+    let next_page_token = match (more, page.last()) {
+        (true, Some(last)) => {
+            let next = ListCursor {
+                after_id: last.id,
+                page_number: cursor.page_number + 1,
+                ..cursor.clone()
+            };
+            pagination::issue(state, account_id, MEETINGS_RESOURCE, &next).await?
+        }
+        _ => String::new(),
+    };
+    let items: Vec<Value> = page
+        .iter()
+        .map(|m| {
+            let mut item = json!({
+                "uuid": m.uuid, "id": m.id, "host_id": m.host_id, "topic": m.doc.topic, "type": m.kind,
+                "timezone": m.doc.timezone, "agenda": m.doc.agenda, "created_at": rfc3339(m.created_at),
+                "join_url": join_url(m, origin),
+            });
+            let start = if m.kind == 8 {
+                occurrences_of(m)
+                    .iter()
+                    .map(|o| o.start_time)
+                    .find(|t| *t >= now)
+                    .or(m.start_time)
+            } else {
+                m.start_time
+            };
+            if let Some(t) = start {
+                item["start_time"] = json!(rfc3339(t));
+            }
+            if let Some(d) = m.doc.duration {
+                item["duration"] = json!(d);
+            }
+            item
+        })
+        .collect();
+    let page_count = if cursor.page_size > 0 {
+        (total + cursor.page_size - 1) / cursor.page_size
+    } else {
+        0
+    };
+    Ok(json!({
+        "page_count": page_count,
+        "page_number": cursor.page_number,
+        "page_size": cursor.page_size,
+        "total_records": total,
+        "next_page_token": next_page_token,
+        "meetings": items,
+    }))
+}
+
+/// The fields `PATCH …?occurrence_id=` may change (S-M).
+const OCCURRENCE_FIELDS: &[&str] = &["agenda", "start_time", "duration", "settings"];
+
+pub async fn update(
+    state: &AppState,
+    grant: &Granted<ops::MeetingUpdate>,
+    meeting_id: &str,
+    q: &QueryMap,
+    body: &Body,
+) -> ApiResult<()> {
+    let map = body.require()?;
+    let occurrence_id = q.get("occurrence_id").map(str::trim).filter(|s| !s.is_empty());
+    let fields: Map<String, Value> = match occurrence_id {
+        Some(_) => map
+            .iter()
+            .filter(|(k, _)| OCCURRENCE_FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        None => map.clone(),
+    };
+    let root = Obj::root(&fields);
+    let mut check = Check::default();
+    let mut input = read_input(&mut check, &root);
+    if input.schedule_for.is_some() {
+        // Moving a meeting to another host is not an update Zoom offers.
+        input.schedule_for = None;
+    }
+    check.finish()?;
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+    let host = resolve(tx.conn(), &state.store, grant.account_id(), None, &m.host_id, false).await?;
+    let mut check = Check::default();
+    match occurrence_id {
+        Some(occ) => {
+            if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
+                return Err(invalid_occurrence());
+            }
+            let mut change = m
+                .doc
+                .occurrence_overrides
+                .get(occ)
+                .cloned()
+                .unwrap_or(OccurrenceOverride::default());
+            if let Some(s) = &input.start_time {
+                match model::parse_start_time(s, &zone(&m)) {
+                    Some(t) => change.start_time = Some(t),
+                    None => check.fail("start_time"),
+                }
+            }
+            if let Some(d) = input.duration {
+                change.duration = Some(d);
+            }
+            if let Some(a) = input.agenda.take() {
+                m.doc.agenda = a;
+            }
+            for (k, v) in std::mem::take(&mut input.settings) {
+                m.doc.settings.insert(k, v);
+            }
+            m.doc.occurrence_overrides.insert(occ.to_string(), change);
+        }
+        None => apply(&mut check, &mut m, input, &host, now, false),
+    }
+    check.finish()?;
+    take_daily_quota(state, &mut tx, &m.host_id).await?;
+    meeting_store::update(tx.conn(), &m).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(
+    state: &AppState,
+    grant: &Granted<ops::MeetingDelete>,
+    meeting_id: &str,
+    q: &QueryMap,
+) -> ApiResult<()> {
+    let fields = q.fields();
+    let root = Obj::root(&fields);
+    let mut check = Check::default();
+    check.boolean(&root, "schedule_for_reminder");
+    check.boolean(&root, "cancel_meeting_reminder");
+    let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
+    check.finish()?;
+    let mut tx = state.store.begin_write().await?;
+    let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+    match occurrence_id {
+        Some(occ) => {
+            if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
+                return Err(invalid_occurrence());
+            }
+            m.doc.deleted_occurrences.push(occ);
+        }
+        None => {
+            if m.status == "started" {
+                return Err(ApiError::bad_request(
+                    3002,
+                    "Sorry, you cannot delete this meeting since it's in progress.",
+                ));
+            }
+            m.deleted_at = Some(state.clock.now());
+        }
+    }
+    meeting_store::update(tx.conn(), &m).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `PUT /meetings/{meetingId}/status`: `end` a meeting in progress, `recover` a deleted one.
+pub async fn set_status(
+    state: &AppState,
+    grant: &Granted<ops::MeetingStatus>,
+    meeting_id: &str,
+    body: &Body,
+) -> ApiResult<()> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let action = if check.required(&root, "action") {
+        check.string(&root, "action", None)
+    } else {
+        None
+    };
+    if action.as_deref().is_some_and(|a| a != "end" && a != "recover") {
+        check.fail("action");
+    }
+    check.finish()?;
+    let mut tx = state.store.begin_write().await?;
+    let mut m = load(tx.conn(), state, grant, meeting_id, true, true).await?;
+    match action.as_deref() {
+        Some("recover") => {
+            if m.deleted_at.is_none() {
+                return Err(ApiError::bad_request(
+                    3000,
+                    "The meeting is not deleted; there is nothing to recover.",
+                ));
+            }
+            m.deleted_at = None;
+        }
+        _ => {
+            if m.deleted_at.is_some() {
+                return Err(meeting_not_found(meeting_id));
+            }
+            if m.status != "started" {
+                return Err(ApiError::bad_request(3000, "The meeting is not in progress."));
+            }
+            m.status = "waiting".into();
+        }
+    }
+    meeting_store::update(tx.conn(), &m).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Control plane: a meeting starts (`started`) or ends (`waiting`), as if its host had.
+pub async fn set_live(state: &AppState, meeting_id: &str, body: &Body) -> ApiResult<Value> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let status = if check.required(&root, "status") {
+        check.string(&root, "status", None)
+    } else {
+        None
+    };
+    if status.as_deref().is_some_and(|s| s != "started" && s != "waiting") {
+        check.fail("status");
+    }
+    check.finish()?;
+    let status = status.ok_or_else(|| ApiError::invalid_field("status"))?;
+    let id = parse_meeting_id(meeting_id)?;
+    let mut tx = state.store.begin_write().await?;
+    let mut m = meeting_store::find(tx.conn(), &state.store, id, true)
+        .await?
+        .filter(|m| m.deleted_at.is_none())
+        .ok_or_else(|| meeting_not_found(meeting_id))?;
+    m.status = status;
+    meeting_store::update(tx.conn(), &m).await?;
+    tx.commit().await?;
+    Ok(json!({"id": m.id, "status": m.status}))
+}

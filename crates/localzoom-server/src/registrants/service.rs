@@ -1,0 +1,816 @@
+//! The registration workflow: registration only where `approval_type` is 0 or 1 and the host is
+//! licensed; 0 approves on arrival, 1 leaves registrants pending; approve, deny and cancel move
+//! between states; each registrant has its own join URL; required questions are enforced on add;
+//! 3 additions and 10 status updates per registrant per day.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::store::{self as registrant_store, Filter, RegistrantDoc, RegistrantRow};
+use crate::auth::{ops, Granted, Operation};
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, QueryMap};
+use crate::meetings::service::{load, occurrence_json, occurrences_of, registration_enabled, Occurrence};
+use crate::meetings::store::MeetingRow;
+use crate::pagination;
+use crate::ratelimit::quota::{self, Quota, Window};
+use crate::state::AppState;
+use crate::store::WriteTx;
+use crate::validate::{is_email, Check, Obj};
+
+/// Zoom's cap on one meeting's registrants.
+pub const MAX_REGISTRANTS: i64 = 4999;
+pub const MAX_STATUS_BATCH: usize = 30;
+const ADD_QUOTA: Quota = Quota {
+    limit: 3,
+    window: Window::UtcDay,
+};
+const STATUS_QUOTA: Quota = Quota {
+    limit: 10,
+    window: Window::UtcDay,
+};
+
+const PURCHASING_TIME_FRAMES: &[&str] = &[
+    "",
+    "Within a month",
+    "1-3 months",
+    "4-6 months",
+    "More than 6 months",
+    "No timeframe",
+];
+const ROLES_IN_PURCHASE: &[&str] = &[
+    "",
+    "Decision Maker",
+    "Evaluator/Recommender",
+    "Influencer",
+    "Not involved",
+];
+/// The reference's request and response lists differ; both are accepted.
+const EMPLOYEE_COUNTS: &[&str] = &[
+    "",
+    "1-20",
+    "21-50",
+    "51-100",
+    "101-250",
+    "251-500",
+    "101-500",
+    "500-1,000",
+    "501-1,000",
+    "1,001-5,000",
+    "5,001-10,000",
+    "More than 10,000",
+];
+const LANGUAGES: &[&str] = &[
+    "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "pt-PT", "ru-RU", "zh-CN", "zh-TW", "ko-KO", "it-IT", "vi-VN",
+    "pl-PL", "Tr-TR",
+];
+/// The standard questions a meeting can ask (`field_name`).
+pub const QUESTION_FIELDS: &[&str] = &[
+    "last_name",
+    "address",
+    "city",
+    "country",
+    "zip",
+    "state",
+    "phone",
+    "industry",
+    "org",
+    "job_title",
+    "purchasing_time_frame",
+    "role_in_purchase_process",
+    "no_of_employees",
+    "comments",
+];
+
+fn not_enabled(m: &MeetingRow) -> ApiError {
+    ApiError::bad_request(
+        300,
+        format!("Registration has not been enabled for this meeting: {}.", m.id),
+    )
+}
+
+fn invalid_registrant() -> ApiError {
+    ApiError::bad_request(
+        300,
+        "The value that you entered for the Registrant ID field is invalid. Enter a valid value and try again.",
+    )
+}
+
+fn too_many(what: &str, limit: i64) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        429,
+        format!("You have exceeded the daily rate limit ({limit}) of {what} API requests permitted for this registrant. You may resume these requests at GMT 00:00:00."),
+    )
+}
+
+/// A meeting that takes registrants, and its licensed host.
+async fn registration_meeting<O: Operation>(
+    tx_conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    grant: &Granted<O>,
+    meeting_id: &str,
+    lock: bool,
+) -> ApiResult<MeetingRow> {
+    let m = load(tx_conn, state, grant, meeting_id, lock, false).await?;
+    if !registration_enabled(&m) {
+        return Err(not_enabled(&m));
+    }
+    let host = crate::users::store::find(
+        tx_conn,
+        &state.store,
+        None,
+        crate::users::store::Lookup::Id(&m.host_id),
+        false,
+    )
+    .await?;
+    if host.is_none_or(|h| h.user_type != 2) {
+        return Err(ApiError::bad_request(
+            200,
+            format!("Only available for paid users: {}.", m.host_id),
+        ));
+    }
+    Ok(m)
+}
+
+pub fn join_url(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> String {
+    let mut url = format!("{origin}/w/{}?tk={}", m.id, r.doc.join_token);
+    if !m.doc.password.is_empty() {
+        url.push_str(&format!("&pwd={}", m.doc.encrypted_password));
+    }
+    url
+}
+
+pub fn to_json(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> Value {
+    let d = &r.doc;
+    json!({
+        "id": r.id, "email": d.email, "first_name": d.first_name, "last_name": d.last_name,
+        "address": d.address, "city": d.city, "state": d.state, "zip": d.zip, "country": d.country,
+        "phone": d.phone, "comments": d.comments, "industry": d.industry, "job_title": d.job_title,
+        "org": d.org, "no_of_employees": d.no_of_employees, "purchasing_time_frame": d.purchasing_time_frame,
+        "role_in_purchase_process": d.role_in_purchase_process, "custom_questions": d.custom_questions,
+        "status": r.status, "create_time": rfc3339(r.created_at), "join_url": join_url(r, m, origin),
+        "participant_pin_code": d.participant_pin_code,
+    })
+}
+
+fn one_of(check: &mut Check, root: &Obj, key: &str, allowed: &[&str]) -> String {
+    match check.string(root, key, None) {
+        Some(v) if allowed.contains(&v.as_str()) => v,
+        Some(_) => {
+            check.fail(key);
+            String::new()
+        }
+        None => String::new(),
+    }
+}
+
+/// Reads a registrant's answers, enforcing the meeting's required questions.
+fn read_registrant(check: &mut Check, root: &Obj, m: &MeetingRow) -> RegistrantDoc {
+    let required = |check: &mut Check, key: &str, max: Option<usize>| {
+        if check.required(root, key) {
+            check.string(root, key, max).unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let mut doc = RegistrantDoc {
+        first_name: required(check, "first_name", Some(64)),
+        email: required(check, "email", Some(128)).trim().to_string(),
+        last_name: check.string(root, "last_name", Some(64)).unwrap_or_default(),
+        purchasing_time_frame: one_of(check, root, "purchasing_time_frame", PURCHASING_TIME_FRAMES),
+        role_in_purchase_process: one_of(check, root, "role_in_purchase_process", ROLES_IN_PURCHASE),
+        no_of_employees: one_of(check, root, "no_of_employees", EMPLOYEE_COUNTS),
+        language: one_of(check, root, "language", LANGUAGES),
+        ..RegistrantDoc::default()
+    };
+    if !doc.email.is_empty() && !is_email(&doc.email) {
+        check.fail("email");
+    }
+    for (key, slot) in [
+        ("address", &mut doc.address),
+        ("city", &mut doc.city),
+        ("state", &mut doc.state),
+        ("zip", &mut doc.zip),
+        ("country", &mut doc.country),
+        ("phone", &mut doc.phone),
+        ("comments", &mut doc.comments),
+        ("industry", &mut doc.industry),
+        ("job_title", &mut doc.job_title),
+        ("org", &mut doc.org),
+    ] {
+        *slot = check.string(root, key, Some(1024)).unwrap_or_default();
+    }
+    let mut answers: Vec<(String, String)> = Vec::new();
+    for item in check.objects(root, "custom_questions", 100).unwrap_or_default() {
+        let title = check.string(&item, "title", None).unwrap_or_default();
+        let value = check.string(&item, "value", Some(128)).unwrap_or_default();
+        answers.push((title, value));
+    }
+    // The meeting's questions: required standard fields, required custom questions, allowed answers.
+    for q in &m.doc.questions {
+        let (Some(field), true) = (q["field_name"].as_str(), q["required"].as_bool().unwrap_or(false)) else {
+            continue;
+        };
+        if root
+            .map
+            .get(field)
+            .and_then(Value::as_str)
+            .is_none_or(|v| v.trim().is_empty())
+        {
+            check.fail_with(field, "This field is required.");
+        }
+    }
+    for q in &m.doc.custom_questions {
+        let title = q["title"].as_str().unwrap_or_default();
+        let answer = answers.iter().find(|(t, _)| t == title).map(|(_, v)| v.as_str());
+        let required = q["required"].as_bool().unwrap_or(false);
+        if required && answer.is_none_or(|a| a.trim().is_empty()) {
+            check.fail_with("custom_questions", format!("The question \"{title}\" is required."));
+        }
+        if let (Some(a), Some(allowed)) = (answer, q["answers"].as_array()) {
+            if q["type"] == "single" && !a.is_empty() && !allowed.iter().any(|x| x == a) {
+                check.fail_with("custom_questions", format!("\"{a}\" is not an answer to \"{title}\"."));
+            }
+        }
+    }
+    doc.custom_questions = answers
+        .into_iter()
+        .map(|(title, value)| json!({"title": title, "value": value}))
+        .collect();
+    doc
+}
+
+/// The occurrences named in `occurrence_ids`, each one of the series'; `None` for every one.
+fn chosen_occurrences(m: &MeetingRow, raw: Option<&str>, param: &str) -> ApiResult<Vec<String>> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    if m.kind != 8 {
+        return Ok(Vec::new());
+    }
+    let live = occurrences_of(m);
+    let mut out = Vec::new();
+    for id in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if !live.iter().any(|o| o.occurrence_id == id) {
+            return Err(ApiError::bad_request(300, format!("Invalid parameter: {param}.")));
+        }
+        if !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn new_registrant(
+    m: &MeetingRow,
+    doc: RegistrantDoc,
+    status: &str,
+    occurrence_ids: Vec<String>,
+    now: i64,
+) -> RegistrantRow {
+    RegistrantRow {
+        seq: 0,
+        id: crate::ids::zoom_id(),
+        meeting_id: m.id,
+        status: status.into(),
+        occurrence_ids,
+        created_at: now,
+        doc: RegistrantDoc {
+            join_token: crate::ids::secret(32),
+            participant_pin_code: crate::ids::digits(6),
+            ..doc
+        },
+    }
+}
+
+/// Registers `doc` (or refreshes an earlier registration of the same email) inside `tx`.
+async fn register(
+    state: &AppState,
+    tx: &mut WriteTx,
+    m: &MeetingRow,
+    doc: RegistrantDoc,
+    approve: bool,
+    occurrence_ids: Vec<String>,
+) -> ApiResult<RegistrantRow> {
+    let key = format!("registrant-add:{}:{}", m.id, doc.email.to_lowercase());
+    if quota::take(state, tx, &key, ADD_QUOTA).await?.is_err() {
+        return Err(too_many(
+            "Add Meeting Registrant",
+            state.switches().scaled(ADD_QUOTA.limit),
+        ));
+    }
+    let existing = registrant_store::find(tx.conn(), &state.store, m.id, None, Some(&doc.email), true).await?;
+    if let Some(mut r) = existing {
+        // Registering again keeps the registrant (id, join URL, status) and takes the new answers.
+        r.doc = RegistrantDoc {
+            join_token: r.doc.join_token.clone(),
+            participant_pin_code: r.doc.participant_pin_code,
+            ..doc
+        };
+        if !r.occurrence_ids.is_empty() {
+            r.occurrence_ids = if occurrence_ids.is_empty() {
+                Vec::new()
+            } else {
+                let mut ids = r.occurrence_ids.clone();
+                ids.extend(occurrence_ids.into_iter().filter(|o| !r.occurrence_ids.contains(o)));
+                ids
+            };
+        }
+        registrant_store::update(tx.conn(), &r).await?;
+        return Ok(r);
+    }
+    if registrant_store::count_all(tx.conn(), m.id).await? >= MAX_REGISTRANTS {
+        return Err(ApiError::bad_request(
+            3043,
+            "Meeting has reached maximum attendee capacity.",
+        ));
+    }
+    let status = if approve { "approved" } else { "pending" };
+    let r = new_registrant(m, doc, status, occurrence_ids, state.clock.now());
+    registrant_store::insert(tx.conn(), &r).await?;
+    // Read back for the sequence number the store gave it.
+    registrant_store::find(tx.conn(), &state.store, m.id, Some(&r.id), None, false)
+        .await?
+        .ok_or_else(|| ApiError::internal("a registrant vanished inside its own transaction"))
+}
+
+fn meeting_over(m: &MeetingRow, now: i64) -> bool {
+    m.kind == 2
+        && m.start_time
+            .is_some_and(|s| s + m.doc.duration.unwrap_or(60) * 60 < now)
+}
+
+fn approval_type(m: &MeetingRow) -> i64 {
+    m.doc.settings.get("approval_type").and_then(Value::as_i64).unwrap_or(2)
+}
+
+pub async fn add(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrantCreate>,
+    meeting_id: &str,
+    q: &QueryMap,
+    body: &Body,
+    origin: &str,
+) -> ApiResult<Value> {
+    let root = Obj::root(body.require()?);
+    let mut tx = state.store.begin_write().await?;
+    let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+    let mut check = Check::default();
+    let doc = read_registrant(&mut check, &root, &m);
+    let auto_approve = check.boolean(&root, "auto_approve").unwrap_or(false);
+    check.finish()?;
+    let now = state.clock.now();
+    if meeting_over(&m, now) {
+        return Err(ApiError::bad_request(
+            3038,
+            "Meeting is over, you can not register now. If you have any questions, please contact the Meeting host.",
+        ));
+    }
+    let occurrence_ids = chosen_occurrences(&m, q.get("occurrence_ids"), "occurrence_ids")?;
+    let approve = approval_type(&m) == 0 || auto_approve;
+    let r = register(state, &mut tx, &m, doc, approve, occurrence_ids).await?;
+    tx.commit().await?;
+    let occurrences: Vec<Value> = occurrences_of(&m)
+        .iter()
+        .filter(|o| r.occurrence_ids.is_empty() || r.occurrence_ids.contains(&o.occurrence_id))
+        .map(occurrence_json)
+        .collect();
+    let mut out = json!({
+        "id": m.id,
+        "registrant_id": r.id,
+        "join_url": join_url(&r, &m, origin),
+        "participant_pin_code": r.doc.participant_pin_code,
+        "topic": m.doc.topic,
+    });
+    if let Some(t) = m.start_time {
+        out["start_time"] = json!(rfc3339(t));
+    }
+    if m.kind == 8 {
+        out["occurrences"] = Value::Array(occurrences);
+    }
+    Ok(out)
+}
+
+const REGISTRANTS_RESOURCE: &str = "registrants";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ListCursor {
+    meeting_id: i64,
+    status: String,
+    occurrence_id: Option<String>,
+    page_size: i64,
+    page_number: i64,
+    after_seq: i64,
+}
+
+pub async fn list(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrants>,
+    meeting_id: &str,
+    q: &QueryMap,
+    origin: &str,
+) -> ApiResult<Value> {
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
+    drop(conn);
+    let account_id = grant.account_id();
+    let (cursor, offset) = match q.get("next_page_token").filter(|t| !t.is_empty()) {
+        Some(token) => {
+            let c: ListCursor = pagination::redeem(state, account_id, REGISTRANTS_RESOURCE, token).await?;
+            if c.meeting_id != m.id {
+                return Err(ApiError::page_token_invalid());
+            }
+            (c, 0)
+        }
+        None => {
+            let fields = q.fields();
+            let root = Obj::root(&fields);
+            let mut check = Check::default();
+            let status = check.string(&root, "status", None).unwrap_or_else(|| "approved".into());
+            if !["pending", "approved", "denied"].contains(&status.as_str()) {
+                check.fail("status");
+            }
+            let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
+            let page_size = match check.int(&root, "page_size") {
+                Some(n) if n < 1 => {
+                    check.fail("page_size");
+                    30
+                }
+                Some(n) => n.min(300),
+                None => 30,
+            };
+            let page_number = match check.int(&root, "page_number") {
+                Some(n) if n < 1 => {
+                    check.fail("page_number");
+                    1
+                }
+                Some(n) => n,
+                None => 1,
+            };
+            check.finish()?;
+            if let Some(occ) = &occurrence_id {
+                if m.kind == 8 && !occurrences_of(&m).iter().any(|o| &o.occurrence_id == occ) {
+                    return Err(ApiError::bad_request(300, "Invalid parameter: occurrence_id."));
+                }
+            }
+            let cursor = ListCursor {
+                meeting_id: m.id,
+                status,
+                occurrence_id: occurrence_id.filter(|_| m.kind == 8),
+                page_size,
+                page_number,
+                after_seq: 0,
+            };
+            (cursor, (page_number - 1).saturating_mul(page_size))
+        }
+    };
+    let filter = Filter {
+        meeting_id: m.id,
+        status: &cursor.status,
+        occurrence_id: cursor.occurrence_id.as_deref(),
+    };
+    let mut rows =
+        registrant_store::list(&state.store, &filter, cursor.after_seq, offset, cursor.page_size + 1).await?;
+    let total = registrant_store::count(&state.store, &filter).await?;
+    let more = rows.len() as i64 > cursor.page_size;
+    rows.truncate(cursor.page_size as usize);
+    let next_page_token = match (more, rows.last()) {
+        (true, Some(last)) => {
+            let next = ListCursor {
+                after_seq: last.seq,
+                page_number: cursor.page_number + 1,
+                ..cursor.clone()
+            };
+            pagination::issue(state, account_id, REGISTRANTS_RESOURCE, &next).await?
+        }
+        _ => String::new(),
+    };
+    Ok(json!({
+        "page_count": (total + cursor.page_size - 1) / cursor.page_size,
+        "page_number": cursor.page_number,
+        "page_size": cursor.page_size,
+        "total_records": total,
+        "next_page_token": next_page_token,
+        "registrants": rows.iter().map(|r| to_json(r, &m, origin)).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn get(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrantGet>,
+    meeting_id: &str,
+    registrant_id: &str,
+    origin: &str,
+) -> ApiResult<Value> {
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
+    let r = registrant_store::find(&mut conn, &state.store, m.id, Some(registrant_id), None, false)
+        .await?
+        .ok_or_else(invalid_registrant)?;
+    Ok(to_json(&r, &m, origin))
+}
+
+pub async fn delete(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrantDelete>,
+    meeting_id: &str,
+    registrant_id: &str,
+    q: &QueryMap,
+) -> ApiResult<()> {
+    let mut tx = state.store.begin_write().await?;
+    let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+    let mut r = registrant_store::find(tx.conn(), &state.store, m.id, Some(registrant_id), None, true)
+        .await?
+        .ok_or_else(invalid_registrant)?;
+    let occurrence = chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
+    match occurrence.first() {
+        // One occurrence of a registration for several: the others stay.
+        Some(occ) => {
+            let registered: Vec<String> = if r.occurrence_ids.is_empty() {
+                occurrences_of(&m)
+                    .into_iter()
+                    .map(|o: Occurrence| o.occurrence_id)
+                    .collect()
+            } else {
+                r.occurrence_ids.clone()
+            };
+            r.occurrence_ids = registered.into_iter().filter(|o| o != occ).collect();
+            if r.occurrence_ids.is_empty() {
+                registrant_store::delete(tx.conn(), r.seq).await?;
+            } else {
+                registrant_store::update(tx.conn(), &r).await?;
+            }
+        }
+        None => registrant_store::delete(tx.conn(), r.seq).await?,
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The state an action moves a registrant to, or why it cannot.
+fn next_status(action: &str, current: &str) -> Result<&'static str, String> {
+    match (action, current) {
+        ("approve", "pending" | "denied" | "approved") => Ok("approved"),
+        ("deny", "pending" | "approved" | "denied") => Ok("denied"),
+        ("cancel", "approved") => Ok("denied"),
+        ("cancel", other) => Err(format!(
+            "Only an approved registration can be cancelled; this one is {other}."
+        )),
+        (_, other) => Err(format!("A {other} registrant cannot be changed that way.")),
+    }
+}
+
+pub async fn set_status(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrantStatus>,
+    meeting_id: &str,
+    q: &QueryMap,
+    body: &Body,
+) -> ApiResult<()> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let action = if check.required(&root, "action") {
+        check.string(&root, "action", None)
+    } else {
+        None
+    };
+    if action
+        .as_deref()
+        .is_some_and(|a| !["approve", "cancel", "deny"].contains(&a))
+    {
+        check.fail("action");
+    }
+    let items = if check.required(&root, "registrants") {
+        check
+            .objects(&root, "registrants", MAX_STATUS_BATCH)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut wanted: Vec<(Option<String>, Option<String>)> = Vec::new();
+    for item in &items {
+        let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
+        let email = check.string(item, "email", None).filter(|s| !s.trim().is_empty());
+        if id.is_none() && email.is_none() {
+            check.fail_with(item.path("id"), "Give the registrant's id or email.");
+        }
+        wanted.push((id, email));
+    }
+    if items.is_empty() && check.is_ok() {
+        check.fail("registrants");
+    }
+    check.finish()?;
+    let Some(action) = action else {
+        return Err(ApiError::invalid_field("action"));
+    };
+    let mut tx = state.store.begin_write().await?;
+    let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+    chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
+    for (id, email) in wanted {
+        let found =
+            registrant_store::find(tx.conn(), &state.store, m.id, id.as_deref(), email.as_deref(), true).await?;
+        // An id and an email naming different registrants name none.
+        let r = found.filter(|r| {
+            email
+                .as_deref()
+                .is_none_or(|e| r.doc.email.eq_ignore_ascii_case(e.trim()))
+        });
+        let Some(mut r) = r else {
+            return Err(invalid_registrant());
+        };
+        let next = next_status(&action, &r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
+        if quota::take(state, &mut tx, &format!("registrant-status:{}", r.id), STATUS_QUOTA)
+            .await?
+            .is_err()
+        {
+            return Err(too_many(
+                "Update Registrant Status",
+                state.switches().scaled(STATUS_QUOTA.limit),
+            ));
+        }
+        if r.status != next {
+            r.status = next.into();
+            registrant_store::update(tx.conn(), &r).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn questions(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrantsQuestionsGet>,
+    meeting_id: &str,
+) -> ApiResult<Value> {
+    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
+    Ok(json!({"questions": m.doc.questions, "custom_questions": m.doc.custom_questions}))
+}
+
+pub async fn update_questions(
+    state: &AppState,
+    grant: &Granted<ops::MeetingRegistrantQuestionUpdate>,
+    meeting_id: &str,
+    body: &Body,
+) -> ApiResult<()> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let questions = check.objects(&root, "questions", QUESTION_FIELDS.len()).map(|items| {
+        items
+            .iter()
+            .filter_map(|q| {
+                let field = if check.required(q, "field_name") {
+                    check.string(q, "field_name", None)
+                } else {
+                    None
+                };
+                if field.as_deref().is_some_and(|f| !QUESTION_FIELDS.contains(&f)) {
+                    check.fail(q.path("field_name"));
+                }
+                let required = check.boolean(q, "required").unwrap_or(false);
+                field.map(|f| json!({"field_name": f, "required": required}))
+            })
+            .collect::<Vec<_>>()
+    });
+    let custom = check.objects(&root, "custom_questions", 100).map(|items| {
+        items
+            .iter()
+            .filter_map(|q| {
+                let title = if check.required(q, "title") {
+                    check.string(q, "title", Some(128))
+                } else {
+                    None
+                };
+                let kind = check.string(q, "type", None).unwrap_or_else(|| "short".into());
+                if kind != "short" && kind != "single" {
+                    check.fail(q.path("type"));
+                }
+                let required = check.boolean(q, "required").unwrap_or(false);
+                let answers: Vec<String> = match q.map.get("answers") {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
+                        a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()
+                    }
+                    Some(_) => {
+                        check.fail(q.path("answers"));
+                        Vec::new()
+                    }
+                };
+                if kind == "single" && answers.is_empty() {
+                    check.fail_with(q.path("answers"), "A single-answer question needs answers.");
+                }
+                title.map(|t| json!({"title": t, "type": kind, "required": required, "answers": answers}))
+            })
+            .collect::<Vec<_>>()
+    });
+    check.finish()?;
+    let mut tx = state.store.begin_write().await?;
+    let mut m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+    if let Some(q) = questions {
+        m.doc.questions = q;
+    }
+    if let Some(c) = custom {
+        m.doc.custom_questions = c;
+    }
+    crate::meetings::store::update(tx.conn(), &m).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn batch(
+    state: &AppState,
+    grant: &Granted<ops::AddBatchRegistrants>,
+    meeting_id: &str,
+    body: &Body,
+    origin: &str,
+) -> ApiResult<Value> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let auto_approve = check.boolean(&root, "auto_approve").unwrap_or(false);
+    check.boolean(&root, "registrants_confirmation_email");
+    let items = if check.required(&root, "registrants") {
+        check
+            .objects(&root, "registrants", MAX_STATUS_BATCH)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut docs = Vec::new();
+    for item in &items {
+        let email = if check.required(item, "email") {
+            check.string(item, "email", Some(128)).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        if !email.is_empty() && !is_email(email.trim()) {
+            check.fail(item.path("email"));
+        }
+        let first_name = if check.required(item, "first_name") {
+            check.string(item, "first_name", Some(64)).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let last_name = check.string(item, "last_name", Some(64)).unwrap_or_default();
+        docs.push(RegistrantDoc {
+            email: email.trim().to_string(),
+            first_name,
+            last_name,
+            ..RegistrantDoc::default()
+        });
+    }
+    if items.is_empty() && check.is_ok() {
+        check.fail("registrants");
+    }
+    check.finish()?;
+    let mut tx = state.store.begin_write().await?;
+    let m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+    if m.kind != 2 {
+        return Err(ApiError::bad_request(
+            303,
+            "This API can only be used for scheduled meeting(meeting type: 2). Batch registration is not supported for other meeting types.",
+        ));
+    }
+    let m = match registration_meeting(tx.conn(), state, grant, meeting_id, true).await {
+        Err(e) if e.code == 300 => {
+            return Err(ApiError::bad_request(
+                404,
+                format!("Registration has not been enabled for this meeting: {}.", m.id),
+            ))
+        }
+        other => other?,
+    };
+    if meeting_over(&m, state.clock.now()) {
+        return Err(ApiError::bad_request(
+            3038,
+            "Meeting is over, you can not register now. If you have any questions, please contact the Meeting host.",
+        ));
+    }
+    let approve = auto_approve || approval_type(&m) == 0;
+    let mut out = Vec::new();
+    for doc in docs {
+        let r = register(state, &mut tx, &m, doc, approve, Vec::new()).await?;
+        out.push(json!({
+            "registrant_id": r.id,
+            "email": r.doc.email,
+            "join_url": join_url(&r, &m, origin),
+            "participant_pin_code": r.doc.participant_pin_code,
+        }));
+    }
+    tx.commit().await?;
+    Ok(json!({"registrants": out}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_status;
+
+    #[test]
+    fn status_moves() {
+        assert_eq!(next_status("approve", "pending"), Ok("approved"));
+        assert_eq!(next_status("deny", "approved"), Ok("denied"));
+        assert_eq!(next_status("cancel", "approved"), Ok("denied"));
+        assert!(next_status("cancel", "pending").is_err());
+    }
+}
