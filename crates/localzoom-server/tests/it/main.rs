@@ -13,6 +13,7 @@ mod meetings;
 mod oauth;
 mod presence;
 mod ratelimits;
+mod registrants;
 mod replicas;
 mod seeds;
 mod users;

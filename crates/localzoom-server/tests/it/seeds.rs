@@ -206,3 +206,53 @@ fn curl_blocks_parse() {
     assert_eq!(c.form[0], ("first_name".to_string(), "in nu".to_string()));
     assert!(c.url.ends_with("?login_type=100&remove_tsp_credentials=true"));
 }
+
+#[tokio::test]
+async fn seed_004_update_registrant_status() {
+    let app = spawn_app().await;
+    let (s, meeting) = app
+        .call(
+            Method::POST,
+            "/v2/users/me/meetings",
+            Some(json!({"topic": "Seed 004", "settings": {"approval_type": 1}})),
+        )
+        .await;
+    assert_eq!(s, 201, "{meeting}");
+    let id = meeting["id"].as_i64().unwrap().to_string();
+    let mut registrants = Vec::new();
+    for email in ["nulla@example.com", "incididunt@example.com"] {
+        let (s, r) = app
+            .call(
+                Method::POST,
+                &format!("/v2/meetings/{id}/registrants"),
+                Some(json!({"email": email, "first_name": "Seed"})),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        registrants.push(json!({"id": r["registrant_id"], "email": email}));
+    }
+    let doc = fixture("004_update_registrant_status.txt");
+    // As written: `registrants=deny[…]` is not a JSON list.
+    let (s, body) = replay_as(&app, &doc, &[(":meetingId", &id)], &[]).await;
+    assert_eq!((s, body["code"].clone()), (400, json!(300)), "{body}");
+    assert_eq!(body["errors"][0]["field"], "registrants");
+    let pending_url = format!("/v2/meetings/{id}/registrants?status=pending");
+    let (_, pending) = app.call(Method::GET, &pending_url, None).await;
+    assert_eq!(pending["total_records"], 2, "nothing changed");
+    // The Postman item's clean shape (a JSON list of {id, email}) naming these registrants, approving them.
+    let clean = serde_json::to_string(&registrants).unwrap();
+    let (s, body) = replay_as(
+        &app,
+        &doc,
+        &[(":meetingId", &id)],
+        &[("action", "approve"), ("registrants", &clean)],
+    )
+    .await;
+    assert_eq!(s, 204, "{body}");
+    let (_, pending) = app.call(Method::GET, &pending_url, None).await;
+    assert_eq!(pending["total_records"], 0);
+    let (_, approved) = app
+        .call(Method::GET, &format!("/v2/meetings/{id}/registrants"), None)
+        .await;
+    assert_eq!(approved["total_records"], 2);
+}
