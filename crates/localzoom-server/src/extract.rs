@@ -180,3 +180,56 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
             .map_err(|_| ApiError::bad_request(300, "Invalid path parameter."))
     }
 }
+
+/// A multipart body read field by field, for uploads whose size limit is the route's own.
+pub struct MultipartBody(pub Multipart);
+
+impl FromRequest<AppState> for MultipartBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !content_type(req.headers()).starts_with("multipart/form-data") {
+            return Err(ApiError::bad_request(300, "Content-Type must be multipart/form-data."));
+        }
+        Multipart::from_request(req, state)
+            .await
+            .map(MultipartBody)
+            .map_err(|_| ApiError::bad_request(300, "Invalid multipart/form-data body."))
+    }
+}
+
+impl MultipartBody {
+    /// The file in field `name`, read chunk by chunk: past `max` bytes the read stops (nothing
+    /// more is buffered) and the answer is `too_big`. Other fields are skipped. `None` when the
+    /// field is absent.
+    pub async fn file(mut self, name: &str, max: usize, too_big: ApiError) -> Result<Option<Upload>, ApiError> {
+        let invalid = || ApiError::bad_request(300, "Invalid multipart/form-data body.");
+        while let Some(mut field) = self.0.next_field().await.map_err(|_| invalid())? {
+            if field.name() != Some(name) {
+                continue;
+            }
+            let file_name = field.file_name().map(str::to_string);
+            let content_type = field.content_type().map(str::to_string);
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_big.clone()
+                } else {
+                    invalid()
+                }
+            })? {
+                if bytes.len() + chunk.len() > max {
+                    return Err(too_big);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            return Ok(Some(Upload {
+                field: name.to_string(),
+                file_name,
+                content_type,
+                bytes,
+            }));
+        }
+        Ok(None)
+    }
+}

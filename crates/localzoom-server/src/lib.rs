@@ -20,6 +20,7 @@ pub mod presence;
 pub mod ratelimit;
 pub mod registrants;
 pub mod runtime;
+pub mod settings;
 pub mod state;
 pub mod store;
 pub mod testing;
@@ -76,6 +77,7 @@ impl Server {
             .merge(accounts::routes::routes())
             .merge(meetings::routes::routes())
             .merge(registrants::routes::routes())
+            .merge(settings::routes::routes())
             .merge(control::routes::routes())
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })

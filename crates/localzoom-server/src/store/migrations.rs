@@ -41,6 +41,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0005_meetings.sql"),
         postgres: include_str!("migrations/postgres/0005_meetings.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_settings_files",
+        sqlite: include_str!("migrations/sqlite/0006_settings_files.sql"),
+        postgres: include_str!("migrations/postgres/0006_settings_files.sql"),
+    },
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -231,7 +231,7 @@ pub fn to_user(u: &UserRow, account_number: Option<i64>, origin: &str) -> User {
         phone_country: Some(p.phone_country.clone()),
         phone_number: Some(p.phone_number.clone()),
         phone_numbers: (!p.phone_numbers.is_empty()).then(|| p.phone_numbers.clone()),
-        pic_url: None,
+        pic_url: p.pic_file_id.as_ref().map(|f| format!("{origin}/p/{f}")),
         plan_united_type: p.plan_united_type.clone(),
         pronouns: non_empty(&p.pronouns),
         pronouns_option: p.pronouns_option,

@@ -45,6 +45,8 @@ pub struct Profile {
     /// Features set through `POST /users/features` (other than the user type and plan types), by
     /// feature type.
     pub features: std::collections::BTreeMap<String, String>,
+    /// The stored profile picture (`user_files`), served at `/p/{id}`.
+    pub pic_file_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,4 +16,5 @@ mod ratelimits;
 mod registrants;
 mod replicas;
 mod seeds;
+mod settings;
 mod users;
