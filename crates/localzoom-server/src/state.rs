@@ -20,6 +20,8 @@ pub struct Inner {
     pub clock: Clock,
     pub config: Config,
     switches: RwLock<Switches>,
+    /// Per-second counters of the rate limiter, when the store is SQLite (one process).
+    pub local_counters: crate::ratelimit::store::LocalCounters,
     /// Control plane: milliseconds an operation waits while holding its lock key, by operation id.
     latency: RwLock<HashMap<String, u64>>,
 }
@@ -41,6 +43,7 @@ impl AppState {
                 scale: config.rate_limit_scale,
             }),
             config,
+            local_counters: Default::default(),
             latency: RwLock::default(),
         }))
     }

@@ -38,6 +38,7 @@ pub struct Caller {
     pub scopes: Vec<String>,
     /// The account's plan (`free`, `pro`, `business`): it sets the rate limits.
     pub plan: String,
+    pub account_number: Option<i64>,
 }
 
 /// Proof that a caller may run operation `O`; services that act on the account take one.
@@ -46,6 +47,7 @@ pub struct Granted<O: Operation> {
     account_id: String,
     me: Option<String>,
     admin: bool,
+    account_number: Option<i64>,
     _op: PhantomData<O>,
 }
 
@@ -62,6 +64,11 @@ impl<O: Operation> Granted<O> {
     /// acts only as `me` (a user-level scope such as `meeting:write`).
     pub fn is_admin(&self) -> bool {
         self.admin
+    }
+
+    /// The account's number, as the user object shows it.
+    pub fn account_number(&self) -> Option<i64> {
+        self.account_number
     }
 }
 
@@ -90,6 +97,7 @@ impl Caller {
             account_id: self.account_id.clone(),
             me: self.me.clone(),
             admin,
+            account_number: self.account_number,
             _op: PhantomData,
         })
     }
@@ -156,6 +164,7 @@ mod tests {
             client_id: None,
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             plan: "business".into(),
+            account_number: None,
         }
     }
 

@@ -173,9 +173,14 @@ pub async fn list_apps(state: &AppState, account_id: Option<&str>) -> ApiResult<
 
 /// Resolves a bearer token into its caller, or Zoom's 401/124.
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
-    let (row, plan) = auth_store::token_with_plan(&state.store, token)
+    let found = auth_store::token_with_context(&state.store, token)
         .await?
         .ok_or_else(ApiError::invalid_token)?;
+    // The same round trip brought the run-time settings: the expiry below reads the shared clock.
+    if let (Some(settings), true) = (&found.settings, state.store.is_shared()) {
+        crate::runtime::adopt(state, settings);
+    }
+    let (row, plan, account_number) = (found.token, found.plan, found.account_number);
     if row.kind != "access" || row.revoked_at.is_some() {
         return Err(ApiError::invalid_token());
     }
@@ -188,6 +193,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
         client_id: row.client_id,
         scopes: row.scopes.split_whitespace().map(str::to_string).collect(),
         plan: plan.unwrap_or_else(|| "business".into()),
+        account_number,
     })
 }
 

@@ -187,16 +187,46 @@ pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, Store
     Ok(row.as_ref().map(token_from_row).transpose()?)
 }
 
-/// A token with its account's plan, in one round trip (every `/v2` request needs both).
-pub async fn token_with_plan(store: &Store, token: &str) -> Result<Option<(TokenRow, Option<String>)>, StoreError> {
+/// What a `/v2` request needs to know about its token, in one round trip: the token, its
+/// account's plan, and the run-time settings (clock, rate-limit switches) every replica follows.
+pub struct TokenLookup {
+    pub token: TokenRow,
+    pub plan: Option<String>,
+    pub account_number: Option<i64>,
+    pub settings: Option<crate::runtime::Settings>,
+}
+
+pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<TokenLookup>, StoreError> {
     let row = sqlx::query(&format!(
-        "SELECT {TOKEN_COLUMNS}, a.plan FROM access_tokens t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.token = $1"
+        "SELECT {TOKEN_COLUMNS}, a.plan, r.clock_offset_ms, r.clock_frozen_at, r.rate_limits, r.rate_limit_scale, \
+         a.account_number \
+         FROM access_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
+         LEFT JOIN runtime_settings r ON r.id = 1 WHERE t.token = $1"
     ))
     .bind(token)
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
-    Ok(Some((token_from_row(&r)?, r.try_get(9)?)))
+    let offset: Option<i64> = r.try_get(10)?;
+    let settings = match offset {
+        Some(offset_ms) => Some(crate::runtime::Settings {
+            clock: crate::clock::ClockState {
+                offset_ms,
+                frozen_at: r.try_get(11)?,
+            },
+            limits: crate::runtime::Switches {
+                enabled: r.try_get::<i64, _>(12)? != 0,
+                scale: r.try_get(13)?,
+            },
+        }),
+        None => None,
+    };
+    Ok(Some(TokenLookup {
+        token: token_from_row(&r)?,
+        plan: r.try_get(9)?,
+        account_number: r.try_get(14)?,
+        settings,
+    }))
 }
 
 pub async fn revoke_token(store: &Store, token: &str, at: i64) -> Result<bool, StoreError> {

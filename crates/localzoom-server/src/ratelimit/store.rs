@@ -1,8 +1,30 @@
-//! SQL for the rate counters: one row per key holding its current window and count.
+//! SQL for the rate counters: one row per key holding its current window and count; and, for the
+//! single-process SQLite store, the same counters for short windows kept in memory.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use sqlx::Row;
 
 use crate::store::{Store, StoreError};
+
+/// Per-second and per-minute counters of one process: with SQLite there is one localzoom process
+/// (several replicas need PostgreSQL), so these need not cost a write per request. One entry per
+/// account and label, so the map stays bounded.
+#[derive(Debug, Default)]
+pub struct LocalCounters(Mutex<HashMap<String, (i64, i64)>>);
+
+impl LocalCounters {
+    pub fn hit(&self, key: &str, window_start: i64) -> i64 {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = map.entry(key.to_string()).or_insert((window_start, 0));
+        if entry.0 != window_start {
+            *entry = (window_start, 0);
+        }
+        entry.1 += 1;
+        entry.1
+    }
+}
 
 /// Counts one request for `key` in the window starting at `window_start` and returns the count so
 /// far. One atomic statement: concurrent requests (in any replica) each get a distinct count, so

@@ -54,7 +54,8 @@ pub struct Settings {
     pub limits: Switches,
 }
 
-fn apply(state: &AppState, s: &Settings) {
+/// Takes settings read from the store as the ones in force here.
+pub fn adopt(state: &AppState, s: &Settings) {
     state.clock.replace(s.clock);
     state.set_switches(s.limits);
 }
@@ -76,7 +77,7 @@ pub async fn update(state: &AppState, change: impl FnOnce(&mut Settings)) -> Res
     change(&mut settings);
     store::save(tx.conn(), &settings).await?;
     tx.commit().await?;
-    apply(state, &settings);
+    adopt(state, &settings);
     Ok(settings)
 }
 
@@ -88,13 +89,17 @@ pub async fn refresh(state: &AppState) -> Result<(), StoreError> {
     }
     let mut conn = state.store.pool().acquire().await?;
     if let Some(settings) = store::load(&mut conn, &state.store, false).await? {
-        apply(state, &settings);
+        adopt(state, &settings);
     }
     Ok(())
 }
 
-/// Middleware: every request sees the settings as they stand in the store.
+/// Middleware: every request sees the settings as they stand in the store. `/v2` requests read
+/// them with their token instead (one round trip for both).
 pub async fn sync(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/v2/") {
+        return next.run(req).await;
+    }
     if let Err(e) = refresh(&state).await {
         tracing::warn!(error = %e, "could not re-read the run-time settings");
     }

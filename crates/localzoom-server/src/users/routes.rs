@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v2/users/features", post(bulk_features))
         .route("/v2/users/{user_id}/email", put(update_email))
         .route("/v2/users/{user_id}/permissions", get(permissions))
+        .route("/_localzoom/users/seed", post(seed))
         .route("/v2/users/{user_id}", get(get_user).patch(update).delete(delete))
         .route("/v2/users/{user_id}/status", put(set_status))
 }
@@ -125,4 +126,10 @@ async fn permissions(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserPermission>()?;
     Ok(Json(attributes::permissions(&state, &grant, &user_id).await?).into_response())
+}
+
+/// Control plane: bulk users for load tests (`{"count": N, "account_id"?, "type"?, "email_prefix"?, "domain"?}`).
+async fn seed(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
+    let created = service::seed(&state, &body).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }

@@ -516,8 +516,7 @@ pub async fn get(
     check.boolean(&root, "search_by_unique_id");
     check.finish()?;
     let user = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
-    let account = account_store::by_id(state.store.pool(), &user.account_id).await?;
-    let mut out = to_user(&user, account.map(|a| a.account_number), origin);
+    let mut out = to_user(&user, grant.account_number(), origin);
     if user.status == "pending" {
         // Zoom shows a pending user's creation time as the time of the call.
         out.created_at = Some(rfc3339(state.clock.now()));
@@ -951,6 +950,96 @@ pub async fn summary(state: &AppState, grant: &Granted<ops::UserSummary>) -> Api
         + s.join_only_users_count
         + s.room_users_count;
     Ok(s)
+}
+
+/// The most users one control-plane seeding call creates.
+pub const MAX_SEED: i64 = 1_000_000;
+const SEED_BATCH: usize = 200;
+
+/// Control plane: `count` active users (`{prefix}{n}@{domain}`) in `account_id` (the default
+/// account if none), inserted in batches, for load tests and benchmarks.
+pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value> {
+    let empty = Map::new();
+    let root = Obj::root(if body.present { &body.fields } else { &empty });
+    let mut check = Check::default();
+    let count = if check.required(&root, "count") {
+        check.int(&root, "count")
+    } else {
+        None
+    };
+    if count.is_some_and(|c| !(1..=MAX_SEED).contains(&c)) {
+        check.fail_with("count", format!("count is 1 to {MAX_SEED}."));
+    }
+    let user_type = check.int_in(&root, "type", &[1, 2, 4]).unwrap_or(1);
+    let account_id = check.string(&root, "account_id", None);
+    let account_id = account_id.as_deref();
+    let prefix = check
+        .string(&root, "email_prefix", Some(64))
+        .unwrap_or_else(|| format!("seed-{}-", ids::alnum(6).to_lowercase()));
+    let domain = check
+        .string(&root, "domain", Some(60))
+        .unwrap_or_else(|| "example.com".into());
+    if !is_email(&format!("{prefix}0@{domain}")) {
+        check.fail("email_prefix");
+    }
+    check.finish()?;
+    let count = count.unwrap_or(0);
+    let now = state.clock.now();
+    let account = {
+        let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+        match account_id {
+            Some(id) => crate::accounts::store::by_id(&mut *conn, id).await?,
+            None => crate::accounts::store::default_account(&mut conn).await?,
+        }
+        .ok_or_else(|| ApiError::account_not_found(account_id))?
+    };
+    let mut made = 0i64;
+    while made < count {
+        let n = (count - made).min(SEED_BATCH as i64);
+        let mut batch: Vec<UserRow> = (made..made + n)
+            .map(|i| {
+                let mut row = new_row(
+                    &account.id,
+                    &format!("{prefix}{i}@{domain}"),
+                    user_type,
+                    ROLE_MEMBER,
+                    "active",
+                    "custCreate",
+                    now,
+                );
+                row.profile.first_name = "Seed".into();
+                row.profile.last_name = i.to_string();
+                row.profile.display_name = format!("Seed {i}");
+                row
+            })
+            .collect();
+        let mut tx = state.store.begin_write().await?;
+        let mut attempts = 0;
+        loop {
+            tx.savepoint().await?;
+            match user_store::insert_many(tx.conn(), &batch).await {
+                Ok(()) => {
+                    tx.release_savepoint().await?;
+                    break;
+                }
+                Err(e) => {
+                    tx.rollback_to_savepoint().await?;
+                    if e.is_unique_on("email") {
+                        return Err(ApiError::email_taken(&format!("{prefix}…@{domain}")));
+                    }
+                    // A random PMI met a taken one: draw the batch's PMIs again.
+                    if !(e.is_unique_on("pmi") && attempts < 8) {
+                        return Err(e.into());
+                    }
+                    attempts += 1;
+                    batch.iter_mut().for_each(|u| u.pmi = ids::digits(10));
+                }
+            }
+        }
+        tx.commit().await?;
+        made += n;
+    }
+    Ok(serde_json::json!({"account_id": account.id, "created": made, "email_prefix": prefix, "domain": domain}))
 }
 
 #[cfg(test)]

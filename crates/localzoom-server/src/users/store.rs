@@ -98,6 +98,45 @@ fn profile_json(p: &Profile) -> Result<String, StoreError> {
     serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Inserts many users in one statement (bulk seeding); any taken email or PMI fails them all.
+pub async fn insert_many(conn: &mut AnyConnection, users: &[UserRow]) -> Result<(), StoreError> {
+    if users.is_empty() {
+        return Ok(());
+    }
+    let mut params = Params::default();
+    let rows: Vec<String> = users
+        .iter()
+        .map(|_| {
+            let p: Vec<String> = (0..13).map(|_| params.placeholder()).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO users (id, account_id, email, email_key, type, role_id, status, create_action, pmi, vanity_key, \
+         created_at, updated_at, profile) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for u in users {
+        q = q
+            .bind(&u.id)
+            .bind(&u.account_id)
+            .bind(&u.email)
+            .bind(email_key(&u.email))
+            .bind(u.user_type)
+            .bind(&u.role_id)
+            .bind(&u.status)
+            .bind(&u.create_action)
+            .bind(u.pmi)
+            .bind(vanity_key(&u.profile))
+            .bind(u.created_at)
+            .bind(u.updated_at)
+            .bind(profile_json(&u.profile)?);
+    }
+    q.execute(conn).await.map_err(StoreError::classify)?;
+    Ok(())
+}
+
 /// Inserts a user; a taken email, PMI or vanity name comes back as `StoreError::Unique`.
 pub async fn insert(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreError> {
     sqlx::query(

@@ -168,3 +168,40 @@ async fn accounts_and_apps() {
     assert_eq!(s, 200);
     assert_eq!(list["apps"][0]["client_id"], app.creds.client_id.as_str());
 }
+
+#[tokio::test]
+async fn users_are_seeded_in_bulk() {
+    let app = crate::common::spawn_app().await;
+    let (s, out) = app
+        .control(
+            reqwest::Method::POST,
+            "/_localzoom/users/seed",
+            serde_json::json!({"count": 450, "email_prefix": "load-", "type": 2}),
+        )
+        .await;
+    assert_eq!(s, 201, "{out}");
+    assert_eq!(out["created"], 450);
+    let (_, page) = app.call(reqwest::Method::GET, "/v2/users?page_size=1", None).await;
+    assert_eq!(page["total_records"], 451, "the owner and the seeded users");
+    let (s, user) = app
+        .call(reqwest::Method::GET, "/v2/users/load-449@example.com", None)
+        .await;
+    assert_eq!((s, user["type"].clone()), (200, serde_json::json!(2)));
+    // The same emails again are taken, and nothing of that call is kept.
+    let (s, err) = app
+        .control(
+            reqwest::Method::POST,
+            "/_localzoom/users/seed",
+            serde_json::json!({"count": 10, "email_prefix": "load-"}),
+        )
+        .await;
+    assert_eq!((s, err["code"].clone()), (409, serde_json::json!(1005)));
+    for bad in [
+        serde_json::json!({}),
+        serde_json::json!({"count": 0}),
+        serde_json::json!({"count": 2_000_000}),
+    ] {
+        let (s, err) = app.control(reqwest::Method::POST, "/_localzoom/users/seed", bad).await;
+        assert_eq!((s, err["code"].clone()), (400, serde_json::json!(300)));
+    }
+}
