@@ -23,6 +23,9 @@ use crate::validate::{Check, Obj};
 pub const DEFAULT_PAGE_SIZE: i64 = 30;
 pub const MAX_PAGE_SIZE: i64 = 300;
 const DEFAULT_DURATION: i64 = 60;
+/// The longest meeting localzoom schedules, in minutes (a week); longer values are a client's
+/// mistake, and bounding them keeps every time computed from them in range.
+const MAX_DURATION: i64 = 7 * 24 * 60;
 const LICENSED: i64 = 2;
 /// "100 requests per day … applied against the userId of the meeting host" (S-M).
 const CREATE_UPDATE_QUOTA: Quota = Quota {
@@ -232,7 +235,7 @@ fn read_input(check: &mut Check, root: &Obj) -> MeetingInput {
         ..MeetingInput::default()
     };
     check.string(root, "template_id", None);
-    if input.duration.is_some_and(|d| d < 0) {
+    if input.duration.is_some_and(|d| !(0..=MAX_DURATION).contains(&d)) {
         check.fail("duration");
     }
     if input.timezone.as_deref().is_some_and(|t| model::time_zone(t).is_none()) {

@@ -47,6 +47,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/sqlite/0006_settings_files.sql"),
         postgres: include_str!("migrations/postgres/0006_settings_files.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_user_counts",
+        sqlite: include_str!("migrations/sqlite/0007_user_counts.sql"),
+        postgres: include_str!("migrations/postgres/0007_user_counts.sql"),
+    },
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

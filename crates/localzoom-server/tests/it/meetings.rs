@@ -287,7 +287,7 @@ async fn updates_validate_whole_and_deleted_meetings_recover() {
         .call(
             Method::PATCH,
             &path,
-            Some(json!({"topic": "Never", "type": 5, "password": "far too long!", "settings": {"audio": "smoke", "jbh_time": 7}})),
+            Some(json!({"topic": "Never", "type": 5, "duration": 99_999_999_999i64, "password": "far too long!", "settings": {"audio": "smoke", "jbh_time": 7}})),
         )
         .await;
     assert_eq!((s, err["code"].clone()), (400, json!(300)));
@@ -298,7 +298,10 @@ async fn updates_validate_whole_and_deleted_meetings_recover() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["password", "settings.audio", "settings.jbh_time", "type"]);
+    assert_eq!(
+        fields,
+        ["duration", "password", "settings.audio", "settings.jbh_time", "type"]
+    );
     let (_, got) = app.call(Method::GET, &path, None).await;
     assert_eq!(got["topic"], "After");
     // Registration needs a licensed host: a basic user's meeting cannot take approval_type 0.
