@@ -9,6 +9,7 @@ use sqlx::Row;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::state::AppState;
+use crate::validate::{Check, Obj};
 
 pub const PAGE_TOKEN_TTL_SECONDS: i64 = 15 * 60;
 
@@ -56,4 +57,43 @@ pub async fn redeem<T: DeserializeOwned>(
     }
     let query: String = row.try_get(0).map_err(ApiError::internal)?;
     serde_json::from_str(&query).map_err(|_| ApiError::page_token_invalid())
+}
+
+/// Zoom's default page size.
+pub const DEFAULT_PAGE_SIZE: i64 = 30;
+
+/// `page_size` (default 30, clamped to `max`) and `page_number` (default 1) of a list's first
+/// request; values below 1 are Zoom's 300 on that field.
+pub fn page_params(check: &mut Check, root: &Obj, max: i64) -> (i64, i64) {
+    let page_size = match check.int(root, "page_size") {
+        Some(n) if n < 1 => {
+            check.fail("page_size");
+            DEFAULT_PAGE_SIZE
+        }
+        Some(n) => n.min(max),
+        None => DEFAULT_PAGE_SIZE,
+    };
+    let page_number = match check.int(root, "page_number") {
+        Some(n) if n < 1 => {
+            check.fail("page_number");
+            1
+        }
+        Some(n) => n,
+        None => 1,
+    };
+    (page_size, page_number)
+}
+
+/// Rows to skip for `page_number` (keyset pages after the first skip none).
+pub fn offset(page_size: i64, page_number: i64) -> i64 {
+    (page_number - 1).saturating_mul(page_size)
+}
+
+/// How many pages `total` rows make.
+pub fn page_count(total: i64, page_size: i64) -> i64 {
+    if page_size > 0 {
+        (total + page_size - 1) / page_size
+    } else {
+        0
+    }
 }

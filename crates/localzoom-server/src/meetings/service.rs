@@ -20,7 +20,6 @@ use crate::users::service::resolve;
 use crate::users::store::UserRow;
 use crate::validate::{Check, Obj};
 
-pub const DEFAULT_PAGE_SIZE: i64 = 30;
 pub const MAX_PAGE_SIZE: i64 = 300;
 const DEFAULT_DURATION: i64 = 60;
 /// The longest meeting localzoom schedules, in minutes (a week); longer values are a client's
@@ -623,24 +622,9 @@ pub async fn list(
             };
             let from = parse_date(&mut check, &root, "from", &tz, false);
             let to = parse_date(&mut check, &root, "to", &tz, true);
-            let page_size = match check.int(&root, "page_size") {
-                Some(n) if n < 1 => {
-                    check.fail("page_size");
-                    DEFAULT_PAGE_SIZE
-                }
-                Some(n) => n.min(MAX_PAGE_SIZE),
-                None => DEFAULT_PAGE_SIZE,
-            };
-            let page_number = match check.int(&root, "page_number") {
-                Some(n) if n < 1 => {
-                    check.fail("page_number");
-                    1
-                }
-                Some(n) => n,
-                None => 1,
-            };
+            let (page_size, page_number) = pagination::page_params(&mut check, &root, MAX_PAGE_SIZE);
             check.finish()?;
-            let offset = (page_number - 1).saturating_mul(page_size);
+            let offset = pagination::offset(page_size, page_number);
             let cursor = ListCursor {
                 host_id: host.id.clone(),
                 kind,
@@ -705,11 +689,7 @@ pub async fn list(
             item
         })
         .collect();
-    let page_count = if cursor.page_size > 0 {
-        (total + cursor.page_size - 1) / cursor.page_size
-    } else {
-        0
-    };
+    let page_count = pagination::page_count(total, cursor.page_size);
     Ok(json!({
         "page_count": page_count,
         "page_number": cursor.page_number,

@@ -433,22 +433,7 @@ pub async fn list(
                 check.fail("status");
             }
             let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
-            let page_size = match check.int(&root, "page_size") {
-                Some(n) if n < 1 => {
-                    check.fail("page_size");
-                    30
-                }
-                Some(n) => n.min(300),
-                None => 30,
-            };
-            let page_number = match check.int(&root, "page_number") {
-                Some(n) if n < 1 => {
-                    check.fail("page_number");
-                    1
-                }
-                Some(n) => n,
-                None => 1,
-            };
+            let (page_size, page_number) = pagination::page_params(&mut check, &root, 300);
             check.finish()?;
             if let Some(occ) = &occurrence_id {
                 if m.kind == 8 && !occurrences_of(&m).iter().any(|o| &o.occurrence_id == occ) {
@@ -463,7 +448,7 @@ pub async fn list(
                 page_number,
                 after_seq: 0,
             };
-            (cursor, (page_number - 1).saturating_mul(page_size))
+            (cursor, pagination::offset(page_size, page_number))
         }
     };
     let filter = Filter {
@@ -488,7 +473,7 @@ pub async fn list(
         _ => String::new(),
     };
     Ok(json!({
-        "page_count": (total + cursor.page_size - 1) / cursor.page_size,
+        "page_count": pagination::page_count(total, cursor.page_size),
         "page_number": cursor.page_number,
         "page_size": cursor.page_size,
         "total_records": total,

@@ -26,7 +26,6 @@ pub const ROLE_OWNER: &str = "0";
 pub const ROLE_ADMIN: &str = "1";
 pub const ROLE_MEMBER: &str = "2";
 
-pub const DEFAULT_PAGE_SIZE: i64 = 30;
 /// Zoom's historical cap; larger requests are clamped and the response's `page_size` shows it.
 pub const MAX_PAGE_SIZE: i64 = 300;
 
@@ -322,24 +321,9 @@ pub async fn list(state: &AppState, grant: &Granted<ops::Users>, q: &QueryMap) -
             {
                 check.fail("include_fields");
             }
-            let page_size = match check.int(&root, "page_size") {
-                Some(n) if n < 1 => {
-                    check.fail("page_size");
-                    DEFAULT_PAGE_SIZE
-                }
-                Some(n) => n.min(MAX_PAGE_SIZE),
-                None => DEFAULT_PAGE_SIZE,
-            };
-            let page_number = match check.int(&root, "page_number") {
-                Some(n) if n < 1 => {
-                    check.fail("page_number");
-                    1
-                }
-                Some(n) => n,
-                None => 1,
-            };
+            let (page_size, page_number) = pagination::page_params(&mut check, &root, MAX_PAGE_SIZE);
             check.finish()?;
-            let offset = (page_number - 1).saturating_mul(page_size);
+            let offset = pagination::offset(page_size, page_number);
             (
                 ListCursor {
                     status,
@@ -375,7 +359,7 @@ pub async fn list(state: &AppState, grant: &Granted<ops::Users>, q: &QueryMap) -
     };
     Ok(UserList {
         next_page_token,
-        page_count: Some((total + cursor.page_size - 1) / cursor.page_size),
+        page_count: Some(pagination::page_count(total, cursor.page_size)),
         page_number: Some(cursor.page_number),
         page_size: cursor.page_size,
         total_records: total,

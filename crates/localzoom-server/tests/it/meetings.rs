@@ -454,3 +454,29 @@ async fn deleting_a_host_moves_or_removes_their_meetings() {
         assert_eq!(s, 404);
     }
 }
+
+#[tokio::test]
+async fn an_inactive_user_cannot_host() {
+    let app = spawn_app().await;
+    let id = app.create_user("away@example.com", "custCreate", 2).await;
+    let (s, _) = app
+        .call(
+            Method::PUT,
+            &format!("/v2/users/{id}/status"),
+            Some(json!({"action": "deactivate"})),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, err) = app
+        .call(Method::POST, &format!("/v2/users/{id}/meetings"), Some(json!({})))
+        .await;
+    assert_eq!(
+        (s, err),
+        (
+            400,
+            json!({"code": 3161, "message": "Your user account is not allowed meeting hosting and scheduling capabilities."})
+        )
+    );
+    let (_, list) = app.call(Method::GET, &format!("/v2/users/{id}/meetings"), None).await;
+    assert_eq!(list["total_records"], 0);
+}
