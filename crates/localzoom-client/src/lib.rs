@@ -21,8 +21,13 @@ use tokio::sync::Mutex;
 pub use zoom_types;
 use zoom_types::{ErrorBody, FieldError, OAuthError, TokenResponse};
 
+mod meetings;
 mod users;
-pub use users::{DeleteUser, ListUsers, Users};
+pub use meetings::{ListMeetings, ListRegistrants, Meetings, Registrants};
+pub use users::{
+    Assistant, BackgroundFile, DeleteUser, FeatureFailure, FeaturesResult, ListUsers, Presence, Scheduler,
+    SettingsQuery, UserRef, Users,
+};
 
 /// Zoom's API origin; `/v2` is appended.
 pub const ZOOM_API_BASE: &str = "https://api.zoom.us";
@@ -96,6 +101,7 @@ pub struct ClientBuilder {
     oauth_base: Option<String>,
     auth: Option<Auth>,
     timeout: Option<Duration>,
+    retry_budget: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -141,6 +147,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How long one call may spend waiting out Zoom's 429s before it returns the error (default
+    /// 30 s; zero never retries). A per-second limit waits about a second; a daily limit waits
+    /// until `Retry-After` if that fits in the budget. Other errors are never retried.
+    pub fn retry_budget(mut self, budget: Duration) -> Self {
+        self.retry_budget = Some(budget);
+        self
+    }
+
     pub fn build(self) -> Result<Client> {
         let auth = self
             .auth
@@ -154,6 +168,7 @@ impl ClientBuilder {
             oauth_base: self.oauth_base.unwrap_or_else(|| ZOOM_OAUTH_BASE.into()),
             auth,
             token: Mutex::new(None),
+            retry_budget: self.retry_budget.unwrap_or(DEFAULT_RETRY_BUDGET),
         })
     }
 }
@@ -165,6 +180,54 @@ pub struct Client {
     oauth_base: String,
     auth: Auth,
     token: Mutex<Option<CachedToken>>,
+    retry_budget: Duration,
+}
+
+/// Default time one call may spend waiting out 429s.
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(30);
+
+/// How long a 429 asks to wait: about a second for a per-second limit, until `Retry-After` for a
+/// daily one; `None` for 429s that say neither (per-resource limits, lock keys).
+fn retry_wait(headers: &reqwest::header::HeaderMap, now_unix: i64) -> Option<Duration> {
+    let kind = headers.get("x-ratelimit-type").and_then(|v| v.to_str().ok())?;
+    match kind {
+        "QPS" => Some(Duration::from_secs(1)),
+        "Daily-limit" => {
+            let at = headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_utc)?;
+            Some(Duration::from_secs(u64::try_from(at - now_unix).unwrap_or(0)))
+        }
+        _ => None,
+    }
+}
+
+/// Unix seconds of `YYYY-MM-DDTHH:MM:SSZ` (Zoom's timestamp form).
+fn parse_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 impl Client {
@@ -175,6 +238,16 @@ impl Client {
     /// The Users API.
     pub fn users(&self) -> Users<'_> {
         Users::new(self)
+    }
+
+    /// The Meetings API.
+    pub fn meetings(&self) -> Meetings<'_> {
+        Meetings::new(self)
+    }
+
+    /// The registrants of one meeting.
+    pub fn registrants(&self, meeting_id: i64) -> Registrants<'_> {
+        Registrants::new(self, meeting_id)
     }
 
     /// Fetches a new Server-to-Server token (`POST /oauth/token`, grant `account_credentials`).
@@ -235,7 +308,8 @@ impl Client {
         format!("{}{}", self.api_base, path)
     }
 
-    /// Sends a request built by `build`, renewing the token once on Zoom's 401/124.
+    /// Sends a request built by `build`, renewing the token once on Zoom's 401/124 and waiting out
+    /// rate-limit 429s within the retry budget.
     pub(crate) async fn send(
         &self,
         method: Method,
@@ -243,6 +317,7 @@ impl Client {
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<reqwest::Response> {
         let mut renewed = false;
+        let mut waited = Duration::ZERO;
         loop {
             let token = self.access_token(renewed).await?;
             let req = build(self.http.request(method.clone(), self.url(path)).bearer_auth(&token));
@@ -250,14 +325,24 @@ impl Client {
             if resp.status().is_success() {
                 return Ok(resp);
             }
+            let wait = (resp.status().as_u16() == 429)
+                .then(|| retry_wait(resp.headers(), unix_now()))
+                .flatten();
             let err = api_error(resp).await;
-            match err {
-                Error::Api {
-                    status: 401, code: 124, ..
-                } if !renewed && matches!(self.auth, Auth::ServerToServer { .. }) => {
+            match (err, wait) {
+                (
+                    Error::Api {
+                        status: 401, code: 124, ..
+                    },
+                    _,
+                ) if !renewed && matches!(self.auth, Auth::ServerToServer { .. }) => {
                     renewed = true;
                 }
-                other => return Err(other),
+                (_, Some(wait)) if waited + wait <= self.retry_budget => {
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                }
+                (other, _) => return Err(other),
             }
         }
     }
@@ -272,6 +357,61 @@ impl Client {
         let bytes = resp.bytes().await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("{path}: {e}")))
     }
+}
+
+impl Client {
+    pub(crate) async fn send_unit(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<()> {
+        self.send(method, path, build).await.map(drop)
+    }
+}
+
+/// A stream of items over pages: `fetch` turns a page's query into its items and the next
+/// page's query (`None` after the last page).
+pub(crate) fn paginate<Q, T, F, Fut>(first: Q, fetch: F) -> impl futures_util::Stream<Item = Result<T>>
+where
+    F: Fn(Q) -> Fut + Clone,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<Q>)>>,
+{
+    let start = (Some(first), std::collections::VecDeque::new());
+    futures_util::stream::unfold(start, move |(mut next, mut buffered)| {
+        let fetch = fetch.clone();
+        async move {
+            loop {
+                if let Some(item) = buffered.pop_front() {
+                    return Some((Ok(item), (next, buffered)));
+                }
+                let query = next.take()?;
+                match fetch(query).await {
+                    Ok((items, following)) => {
+                        buffered = items.into();
+                        next = following;
+                    }
+                    Err(e) => return Some((Err(e), (None, buffered))),
+                }
+            }
+        }
+    })
+}
+
+/// Collects a paginated stream, stopping at the first error.
+pub(crate) async fn collect<T>(stream: impl futures_util::Stream<Item = Result<T>>) -> Result<Vec<T>> {
+    use futures_util::StreamExt;
+    let mut stream = std::pin::pin!(stream);
+    let mut out = Vec::new();
+    while let Some(item) = stream.next().await {
+        out.push(item?);
+    }
+    Ok(out)
+}
+
+/// One field of a JSON answer, typed.
+pub(crate) fn field<T: DeserializeOwned>(mut v: serde_json::Value, name: &str) -> Result<T> {
+    serde_json::from_value(v[name].take()).map_err(|e| Error::Decode(format!("{name}: {e}")))
 }
 
 async fn api_error(resp: reqwest::Response) -> Error {
@@ -306,4 +446,28 @@ pub(crate) fn segment(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zoom_timestamps_parse() {
+        assert_eq!(parse_utc("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_utc("2024-03-27T04:00:00Z"), Some(1_711_512_000));
+        assert_eq!(parse_utc("2024-03-27 04:00:00"), None);
+    }
+
+    #[test]
+    fn only_rate_limit_429s_are_waited_out() {
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(retry_wait(&h, 0), None);
+        h.insert("x-ratelimit-type", "QPS".parse().unwrap());
+        assert_eq!(retry_wait(&h, 0), Some(Duration::from_secs(1)));
+        h.insert("x-ratelimit-type", "Daily-limit".parse().unwrap());
+        h.insert("retry-after", "1970-01-01T00:01:00Z".parse().unwrap());
+        assert_eq!(retry_wait(&h, 30), Some(Duration::from_secs(30)));
+    }
 }

@@ -1,17 +1,31 @@
-//! The Users API: `zoom_api::users::Users` methods as typed calls.
+//! The Users API: every method of `zoom_api::users::Users`, typed. See the crate docs for the
+//! method-by-method map.
 
+use futures_util::Stream;
 use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use zoom_types::enums::{
+    DeleteAction, PresenceStatus, PresenceUpdate, SettingsOption, StatusAction, TokenType, UserStatus,
+};
 use zoom_types::users::{
-    CreateUserRequest, CreatedUser, EmailCheck, UpdateUserRequest, User, UserList, UserStatusRequest, UserSummary,
+    CreateUserRequest, CreatedUser, EmailCheck, UpdateUserRequest, User, UserList, UserListItem, UserStatusRequest,
+    UserSummary,
 };
 
 use crate::{segment, Client, Result};
 
 /// Options of `GET /users`; `Default` is Zoom's default (active users, 30 per page).
+///
+/// ```
+/// use localzoom_client::ListUsers;
+/// use localzoom_client::zoom_types::enums::UserStatus;
+/// let opts = ListUsers { status: Some(UserStatus::Pending), page_size: Some(300), ..Default::default() };
+/// # let _ = opts;
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ListUsers {
-    /// `active` (default), `inactive` or `pending`.
-    pub status: Option<String>,
+    pub status: Option<UserStatus>,
     pub page_size: Option<i64>,
     pub role_id: Option<String>,
     pub page_number: Option<i64>,
@@ -23,8 +37,8 @@ pub struct ListUsers {
 impl ListUsers {
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut q = Vec::new();
-        if let Some(v) = &self.status {
-            q.push(("status", v.clone()));
+        if let Some(v) = self.status {
+            q.push(("status", v.to_string()));
         }
         if let Some(v) = self.page_size {
             q.push(("page_size", v.to_string()));
@@ -49,14 +63,113 @@ impl ListUsers {
 #[derive(Debug, Clone, Default)]
 pub struct DeleteUser {
     /// `disassociate` (Zoom's default) or `delete`.
-    pub action: Option<String>,
+    pub action: Option<DeleteAction>,
     pub transfer_email: Option<String>,
     pub transfer_meeting: Option<bool>,
 }
 
-/// The Users API of a [`Client`].
+/// A user named by id or by email, as assistant and bulk-feature lists take them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl UserRef {
+    pub fn id(id: &str) -> Self {
+        UserRef {
+            id: Some(id.into()),
+            email: None,
+        }
+    }
+
+    pub fn email(email: &str) -> Self {
+        UserRef {
+            id: None,
+            email: Some(email.into()),
+        }
+    }
+}
+
+/// An assistant (`GET /users/{userId}/assistants`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assistant {
+    pub id: String,
+    pub email: String,
+}
+
+/// A scheduler: a user the assistant schedules for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheduler {
+    pub id: String,
+    pub email: String,
+    #[serde(default)]
+    pub pmi: i64,
+}
+
+/// A user's presence (`GET /users/{userId}/presence_status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub status: PresenceStatus,
+    /// The end of the caller's own Do-Not-Disturb.
+    #[serde(default)]
+    pub end_time: Option<String>,
+    /// Minutes of the caller's own Do-Not-Disturb left.
+    #[serde(default)]
+    pub remaining_time: Option<i64>,
+}
+
+/// A virtual background file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackgroundFile {
+    pub id: String,
+    pub name: String,
+    /// `image` or `video`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub size: i64,
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+/// The answer of `POST /users/features`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeaturesResult {
+    pub success_user_ids: Vec<String>,
+    pub fail_details: Vec<FeatureFailure>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureFailure {
+    pub user_ids: Vec<String>,
+    pub reason: String,
+}
+
+/// Options of `GET /users/{userId}/settings`.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsQuery {
+    pub option: Option<SettingsOption>,
+    /// Keep only these fields, nested as in the full document.
+    pub custom_query_fields: Vec<String>,
+}
+
+/// The Users API of a [`Client`]: `client.users()`.
+///
+/// ```no_run
+/// # async fn demo(client: &localzoom_client::Client) -> localzoom_client::Result<()> {
+/// use localzoom_client::zoom_types::enums::StatusAction;
+/// let me = client.users().get("me").await?;
+/// client.users().set_status("jill@example.com", StatusAction::Deactivate).await?;
+/// # let _ = me; Ok(()) }
+/// ```
 pub struct Users<'a> {
     client: &'a Client,
+}
+
+fn user_path(user_id: &str, rest: &str) -> String {
+    format!("/users/{}{rest}", segment(user_id))
 }
 
 impl<'a> Users<'a> {
@@ -70,18 +183,22 @@ impl<'a> Users<'a> {
         self.client.send_json(Method::GET, "/users", |r| r.query(&q)).await
     }
 
-    /// Every user matching `opts`, following `next_page_token` to the end.
-    pub async fn list_all(&self, opts: &ListUsers) -> Result<Vec<zoom_types::users::UserListItem>> {
-        let mut opts = opts.clone();
-        let mut out = Vec::new();
-        loop {
-            let page = self.list(&opts).await?;
-            out.extend(page.users);
-            if page.next_page_token.is_empty() {
-                return Ok(out);
-            }
-            opts.next_page_token = Some(page.next_page_token);
-        }
+    /// Every user matching `opts`, page after page, following `next_page_token`.
+    pub fn stream(&self, opts: &ListUsers) -> impl Stream<Item = Result<UserListItem>> + 'a {
+        let client = self.client;
+        crate::paginate(opts.clone(), move |opts| async move {
+            let page = Users { client }.list(&opts).await?;
+            let next = (!page.next_page_token.is_empty()).then(|| ListUsers {
+                next_page_token: Some(page.next_page_token.clone()),
+                ..opts
+            });
+            Ok((page.users, next))
+        })
+    }
+
+    /// Every user matching `opts`, collected.
+    pub async fn list_all(&self, opts: &ListUsers) -> Result<Vec<UserListItem>> {
+        crate::collect(self.stream(opts)).await
     }
 
     /// `POST /users`.
@@ -91,24 +208,21 @@ impl<'a> Users<'a> {
 
     /// `GET /users/{userId}`: by id, email or `me`.
     pub async fn get(&self, user_id: &str) -> Result<User> {
-        self.client
-            .send_json(Method::GET, &format!("/users/{}", segment(user_id)), |r| r)
-            .await
+        self.client.send_json(Method::GET, &user_path(user_id, ""), |r| r).await
     }
 
     /// `PATCH /users/{userId}`.
     pub async fn update(&self, user_id: &str, body: &UpdateUserRequest) -> Result<()> {
         self.client
-            .send(Method::PATCH, &format!("/users/{}", segment(user_id)), |r| r.json(body))
+            .send_unit(Method::PATCH, &user_path(user_id, ""), |r| r.json(body))
             .await
-            .map(drop)
     }
 
     /// `DELETE /users/{userId}`.
     pub async fn delete(&self, user_id: &str, opts: &DeleteUser) -> Result<()> {
         let mut q: Vec<(&str, String)> = Vec::new();
-        if let Some(a) = &opts.action {
-            q.push(("action", a.clone()));
+        if let Some(a) = opts.action {
+            q.push(("action", a.to_string()));
         }
         if let Some(e) = &opts.transfer_email {
             q.push(("transfer_email", e.clone()));
@@ -117,20 +231,18 @@ impl<'a> Users<'a> {
             q.push(("transfer_meeting", t.to_string()));
         }
         self.client
-            .send(Method::DELETE, &format!("/users/{}", segment(user_id)), |r| r.query(&q))
+            .send_unit(Method::DELETE, &user_path(user_id, ""), |r| r.query(&q))
             .await
-            .map(drop)
     }
 
-    /// `PUT /users/{userId}/status` with `activate`, `deactivate`, `clock_in` or `clock_out`.
-    pub async fn set_status(&self, user_id: &str, action: &str) -> Result<()> {
-        let body = UserStatusRequest { action: action.into() };
+    /// `PUT /users/{userId}/status`.
+    pub async fn set_status(&self, user_id: &str, action: StatusAction) -> Result<()> {
+        let body = UserStatusRequest {
+            action: action.to_string(),
+        };
         self.client
-            .send(Method::PUT, &format!("/users/{}/status", segment(user_id)), |r| {
-                r.json(&body)
-            })
+            .send_unit(Method::PUT, &user_path(user_id, "/status"), |r| r.json(&body))
             .await
-            .map(drop)
     }
 
     /// `GET /users/email`: whether the email belongs to a user of the account.
@@ -142,8 +254,245 @@ impl<'a> Users<'a> {
         Ok(check.existed_email)
     }
 
+    /// `PUT /users/{userId}/email`.
+    pub async fn update_email(&self, user_id: &str, email: &str) -> Result<()> {
+        self.client
+            .send_unit(Method::PUT, &user_path(user_id, "/email"), |r| {
+                r.json(&json!({ "email": email }))
+            })
+            .await
+    }
+
+    /// `GET /users/vanity_name`: whether a personal meeting room name is taken.
+    pub async fn vanity_name_exists(&self, name: &str) -> Result<bool> {
+        let v: Value = self
+            .client
+            .send_json(Method::GET, "/users/vanity_name", |r| r.query(&[("vanity_name", name)]))
+            .await?;
+        Ok(v["existed"].as_bool().unwrap_or(false))
+    }
+
     /// `GET /users/summary`.
     pub async fn summary(&self) -> Result<UserSummary> {
         self.client.send_json(Method::GET, "/users/summary", |r| r).await
+    }
+
+    /// `GET /users/{userId}/assistants`.
+    pub async fn assistants(&self, user_id: &str) -> Result<Vec<Assistant>> {
+        let v: Value = self
+            .client
+            .send_json(Method::GET, &user_path(user_id, "/assistants"), |r| r)
+            .await?;
+        crate::field(v, "assistants")
+    }
+
+    /// `POST /users/{userId}/assistants`: the ids now assistants.
+    pub async fn add_assistants(&self, user_id: &str, assistants: &[UserRef]) -> Result<Vec<String>> {
+        let v: Value = self
+            .client
+            .send_json(Method::POST, &user_path(user_id, "/assistants"), |r| {
+                r.json(&json!({ "assistants": assistants }))
+            })
+            .await?;
+        Ok(v["ids"]
+            .as_str()
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// `DELETE /users/{userId}/assistants`: all of them.
+    pub async fn delete_assistants(&self, user_id: &str) -> Result<()> {
+        self.client
+            .send_unit(Method::DELETE, &user_path(user_id, "/assistants"), |r| r)
+            .await
+    }
+
+    /// `DELETE /users/{userId}/assistants/{assistantId}`.
+    pub async fn delete_assistant(&self, user_id: &str, assistant_id: &str) -> Result<()> {
+        let path = user_path(user_id, &format!("/assistants/{}", segment(assistant_id)));
+        self.client.send_unit(Method::DELETE, &path, |r| r).await
+    }
+
+    /// `GET /users/{userId}/schedulers`.
+    pub async fn schedulers(&self, user_id: &str) -> Result<Vec<Scheduler>> {
+        let v: Value = self
+            .client
+            .send_json(Method::GET, &user_path(user_id, "/schedulers"), |r| r)
+            .await?;
+        crate::field(v, "schedulers")
+    }
+
+    /// `DELETE /users/{userId}/schedulers`: all of them.
+    pub async fn delete_schedulers(&self, user_id: &str) -> Result<()> {
+        self.client
+            .send_unit(Method::DELETE, &user_path(user_id, "/schedulers"), |r| r)
+            .await
+    }
+
+    /// `DELETE /users/{userId}/schedulers/{schedulerId}`.
+    pub async fn delete_scheduler(&self, user_id: &str, scheduler_id: &str) -> Result<()> {
+        let path = user_path(user_id, &format!("/schedulers/{}", segment(scheduler_id)));
+        self.client.send_unit(Method::DELETE, &path, |r| r).await
+    }
+
+    /// `PUT /users/{userId}/password`.
+    pub async fn set_password(&self, user_id: &str, password: &str) -> Result<()> {
+        self.client
+            .send_unit(Method::PUT, &user_path(user_id, "/password"), |r| {
+                r.json(&json!({ "password": password }))
+            })
+            .await
+    }
+
+    /// `GET /users/{userId}/permissions`.
+    pub async fn permissions(&self, user_id: &str) -> Result<Vec<String>> {
+        let v: Value = self
+            .client
+            .send_json(Method::GET, &user_path(user_id, "/permissions"), |r| r)
+            .await?;
+        crate::field(v, "permissions")
+    }
+
+    /// `GET /users/{userId}/token`: a token, ZAK or on-behalf token; `ttl` in seconds.
+    pub async fn token(&self, user_id: &str, kind: TokenType, ttl: Option<i64>) -> Result<String> {
+        let mut q = vec![("type", kind.to_string())];
+        if let Some(t) = ttl {
+            q.push(("ttl", t.to_string()));
+        }
+        let v: Value = self
+            .client
+            .send_json(Method::GET, &user_path(user_id, "/token"), |r| r.query(&q))
+            .await?;
+        crate::field(v, "token")
+    }
+
+    /// `GET /users/me/zak`: a ZAK for the token's user, valid five minutes.
+    pub async fn zak(&self) -> Result<String> {
+        let v: Value = self.client.send_json(Method::GET, "/users/me/zak", |r| r).await?;
+        crate::field(v, "token")
+    }
+
+    /// `DELETE /users/{userId}/token`: revokes the tokens issued for the user.
+    pub async fn revoke_tokens(&self, user_id: &str) -> Result<()> {
+        self.client
+            .send_unit(Method::DELETE, &user_path(user_id, "/token"), |r| r)
+            .await
+    }
+
+    /// `GET /users/{userId}/presence_status`.
+    pub async fn presence(&self, user_id: &str) -> Result<Presence> {
+        self.client
+            .send_json(Method::GET, &user_path(user_id, "/presence_status"), |r| r)
+            .await
+    }
+
+    /// `PUT /users/{userId}/presence_status`; `duration` (minutes) only for Do-Not-Disturb.
+    pub async fn set_presence(&self, user_id: &str, status: PresenceUpdate, duration: Option<i64>) -> Result<()> {
+        let mut body = json!({ "status": status });
+        if let Some(d) = duration {
+            body["duration"] = json!(d);
+        }
+        self.client
+            .send_unit(Method::PUT, &user_path(user_id, "/presence_status"), |r| r.json(&body))
+            .await
+    }
+
+    /// `GET /users/{userId}/settings`: the document, or the part `option` names.
+    pub async fn settings(&self, user_id: &str, query: &SettingsQuery) -> Result<Value> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(o) = query.option {
+            q.push(("option", o.to_string()));
+        }
+        if !query.custom_query_fields.is_empty() {
+            q.push(("custom_query_fields", query.custom_query_fields.join(",")));
+        }
+        self.client
+            .send_json(Method::GET, &user_path(user_id, "/settings"), |r| r.query(&q))
+            .await
+    }
+
+    /// `PATCH /users/{userId}/settings`: merges `patch` into the document (or the `option` part).
+    pub async fn update_settings(&self, user_id: &str, option: Option<SettingsOption>, patch: &Value) -> Result<()> {
+        let q: Vec<(&str, String)> = option.map(|o| ("option", o.to_string())).into_iter().collect();
+        self.client
+            .send_unit(Method::PATCH, &user_path(user_id, "/settings"), |r| {
+                r.query(&q).json(patch)
+            })
+            .await
+    }
+
+    /// `POST /users/{userId}/picture`: jpg/jpeg, gif or png, at most 2 MB.
+    pub async fn upload_picture(&self, user_id: &str, file_name: &str, bytes: Vec<u8>) -> Result<()> {
+        let (name, data) = (file_name.to_string(), bytes);
+        self.client
+            .send_unit(Method::POST, &user_path(user_id, "/picture"), move |r| {
+                let part = reqwest::multipart::Part::bytes(data.clone()).file_name(name.clone());
+                r.multipart(reqwest::multipart::Form::new().part("pic_file", part))
+            })
+            .await
+    }
+
+    /// `DELETE /users/{userId}/picture`.
+    pub async fn delete_picture(&self, user_id: &str) -> Result<()> {
+        self.client
+            .send_unit(Method::DELETE, &user_path(user_id, "/picture"), |r| r)
+            .await
+    }
+
+    /// `POST /users/{userId}/settings/virtual_backgrounds`.
+    pub async fn upload_virtual_background(
+        &self,
+        user_id: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<BackgroundFile> {
+        let (name, data) = (file_name.to_string(), bytes);
+        self.client
+            .send_json(
+                Method::POST,
+                &user_path(user_id, "/settings/virtual_backgrounds"),
+                move |r| {
+                    let part = reqwest::multipart::Part::bytes(data.clone()).file_name(name.clone());
+                    r.multipart(reqwest::multipart::Form::new().part("file", part))
+                },
+            )
+            .await
+    }
+
+    /// `DELETE /users/{userId}/settings/virtual_backgrounds?file_ids=…`.
+    pub async fn delete_virtual_backgrounds(&self, user_id: &str, file_ids: &[String]) -> Result<()> {
+        let ids = file_ids.join(",");
+        self.client
+            .send_unit(
+                Method::DELETE,
+                &user_path(user_id, "/settings/virtual_backgrounds"),
+                |r| r.query(&[("file_ids", ids.as_str())]),
+            )
+            .await
+    }
+
+    /// `POST /users/features`: one feature for up to 30 users.
+    pub async fn update_features(
+        &self,
+        feature_type: &str,
+        feature_value: &str,
+        users: &[UserRef],
+    ) -> Result<FeaturesResult> {
+        let body = json!({"feature_type": feature_type, "feature_value": feature_value, "users": users});
+        self.client
+            .send_json(Method::POST, "/users/features", |r| r.json(&body))
+            .await
+    }
+
+    /// `PUT /accounts/{accountId}/users/{userId}/account`: moves a user to sub account `target`
+    /// (`account_id` may be `me`, the master).
+    pub async fn switch_account(&self, account_id: &str, user_id: &str, target: &str) -> Result<()> {
+        let path = format!("/accounts/{}/users/{}/account", segment(account_id), segment(user_id));
+        self.client
+            .send_unit(Method::PUT, &path, |r| r.json(&json!({ "account_id": target })))
+            .await
     }
 }

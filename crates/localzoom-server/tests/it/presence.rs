@@ -168,7 +168,11 @@ async fn signed_out_users_read_offline_and_cannot_be_set() {
     assert_eq!(presence(&app, &id).await, json!({"status": "Available"}));
     assert_eq!(put(&app, &id, json!({"status": "Busy"})).await.0, 204);
     // Deactivation signs a user out.
-    app.client.users().set_status(&id, "deactivate").await.unwrap();
+    app.client
+        .users()
+        .set_status(&id, zoom_types::enums::StatusAction::Deactivate)
+        .await
+        .unwrap();
     assert_eq!(presence(&app, &id).await, json!({"status": "Offline"}));
     app.advance_clock(60).await;
     assert_eq!(put(&app, &id, json!({"status": "Busy"})).await.0, 400);

@@ -554,7 +554,7 @@ async fn status_deactivate_activate_and_refusals() {
         .client
         .users()
         .list(&ListUsers {
-            status: Some("inactive".into()),
+            status: Some(zoom_types::enums::UserStatus::Inactive),
             ..Default::default()
         })
         .await
@@ -565,7 +565,11 @@ async fn status_deactivate_activate_and_refusals() {
     );
     let active = app.client.users().list(&ListUsers::default()).await.unwrap();
     assert_eq!(active.total_records, 1);
-    app.client.users().set_status(&id, "activate").await.unwrap();
+    app.client
+        .users()
+        .set_status(&id, zoom_types::enums::StatusAction::Activate)
+        .await
+        .unwrap();
     assert_eq!(get_user(&app, &id).await["status"], "active");
     // Owners cannot be deactivated.
     let (s, b) = app
@@ -683,7 +687,11 @@ async fn email_check_and_summary() {
     app.create_user("sso@example.com", "ssoCreate", 1).await;
     app.create_user("p@example.com", "create", 4).await;
     let id4 = app.create_user("j@example.com", "custCreate", 4).await;
-    app.client.users().set_status(&id4, "deactivate").await.unwrap();
+    app.client
+        .users()
+        .set_status(&id4, zoom_types::enums::StatusAction::Deactivate)
+        .await
+        .unwrap();
     for (email, want) in [
         ("e1@example.com", true),
         ("E2@EXAMPLE.COM", true),
