@@ -2,14 +2,70 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), localzoom_client::Error> {
+//! use futures_util::StreamExt;
+//! use localzoom_client::zoom_types::enums::{PresenceUpdate, UserStatus};
+//!
 //! let client = localzoom_client::Client::builder()
-//!     .base_url("http://127.0.0.1:9666")
+//!     .base_url("http://127.0.0.1:9666") // leave it out for https://api.zoom.us and https://zoom.us
 //!     .server_to_server("ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET")
 //!     .build()?;
 //! let page = client.users().list(&Default::default()).await?;
 //! println!("{} users", page.total_records);
+//! let pending = localzoom_client::ListUsers { status: Some(UserStatus::Pending), ..Default::default() };
+//! let mut users = std::pin::pin!(client.users().stream(&pending));
+//! while let Some(user) = users.next().await {
+//!     println!("{}", user?.email);
+//! }
+//! client.users().set_presence("me", PresenceUpdate::DoNotDisturb, Some(30)).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! - **Auth**: Server-to-Server OAuth (token fetched, cached, renewed a minute before it expires
+//!   and once more on Zoom's 401/124), or a fixed bearer token.
+//! - **Pagination**: every list has a one-page call and a `stream` that follows `next_page_token`.
+//! - **Rate limits**: a 429 marked `X-RateLimit-Type: QPS` is retried after about a second, a
+//!   daily one after `Retry-After`, as long as the call's retry budget allows
+//!   ([`ClientBuilder::retry_budget`]); other errors come back as [`Error::Api`] with the HTTP
+//!   status and Zoom's `code` and `message`.
+//!
+//! ## From `zoom_api::users::Users`
+//!
+//! | `zoom_api::users::Users` | localzoom-client |
+//! |---|---|
+//! | `get_page(status, page_size, role_id, page_number, include_fields, next_page_token)` | [`Users::list`] with [`ListUsers`] |
+//! | `get_all(status, role_id, include_fields)` | [`Users::stream`], [`Users::list_all`] |
+//! | `create(body)` | [`Users::create`] |
+//! | `user(user_id, login_type, encrypted_email)` | [`Users::get`] |
+//! | `delete(user_id, action, transfer_email, …)` | [`Users::delete`] with [`DeleteUser`] |
+//! | `update(user_id, login_type, body)` | [`Users::update`] |
+//! | `zak()` | [`Users::zak`] |
+//! | `assistant(user_id)` | [`Users::assistants`] |
+//! | `assistant_create(user_id, body)` | [`Users::add_assistants`] |
+//! | `assistants_delete(user_id)` | [`Users::delete_assistants`] |
+//! | `assistant_delete(user_id, assistant_id)` | [`Users::delete_assistant`] |
+//! | `scheduler(user_id)` | [`Users::schedulers`] |
+//! | `schedulers_delete(user_id)` | [`Users::delete_schedulers`] |
+//! | `scheduler_delete(user_id, scheduler_id)` | [`Users::delete_scheduler`] |
+//! | `picture(user_id)` | [`Users::upload_picture`], [`Users::delete_picture`] |
+//! | `settings_domains`, `settings_user`, `settings_meeting_security`, `setting` | [`Users::settings`] with [`SettingsQuery`] |
+//! | `settings_update(option, user_id, body)` | [`Users::update_settings`] |
+//! | `status(user_id, body)` | [`Users::set_status`] |
+//! | `password(user_id, body)` | [`Users::set_password`] |
+//! | `permission(user_id)` | [`Users::permissions`] |
+//! | `token(user_id, type_, ttl)` | [`Users::token`] |
+//! | `sso_token_delete(user_id)` | [`Users::revoke_tokens`] |
+//! | `email(email)` | [`Users::email_exists`] |
+//! | `email_update(user_id, body)` | [`Users::update_email`] |
+//! | `vanity_name(vanity_name)` | [`Users::vanity_name_exists`] |
+//! | `switch_account(account_id, user_id, body)` | [`Users::switch_account`] |
+//! | `update_presence_status(user_id, body)` | [`Users::set_presence`] (and [`Users::presence`] to read it) |
+//! | `upload_v_buser(user_id, body)` | [`Users::upload_virtual_background`] |
+//! | `del_vb(user_id, file_ids)` | [`Users::delete_virtual_backgrounds`] |
+//! | — | [`Users::summary`], [`Users::update_features`] |
+//!
+//! Meetings: [`Meetings`] (`create`, `get`, `list`, `stream`, `update`, `delete`, `set_status`);
+//! registrants of a meeting: [`Registrants`] (`add`, `list`, `stream`, `get`, `delete`,
+//! `set_status`, `questions`, `update_questions`, `add_batch`).
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,9 +1,12 @@
-//! The `localzoom` binary: `localzoom serve` runs the Zoom API emulator.
+//! The `localzoom` binary: `localzoom serve` runs the Zoom API emulator; `localzoom users|meetings|
+//! registrants …` talk to it (or to Zoom) through localzoom-client.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod cli;
 use localzoom_server::{Config, Server};
 
 #[derive(Parser)]
@@ -21,6 +24,27 @@ struct Cli {
 enum Command {
     /// Run the emulator: the Zoom API under /v2, OAuth under /oauth, the control plane under /_localzoom.
     Serve(Config),
+    /// Users: list, get, create, update, delete, activate, deactivate, presence.
+    Users {
+        #[command(flatten)]
+        connection: cli::Connection,
+        #[command(subcommand)]
+        command: cli::UsersCommand,
+    },
+    /// Meetings: list, get, create, update, delete.
+    Meetings {
+        #[command(flatten)]
+        connection: cli::Connection,
+        #[command(subcommand)]
+        command: cli::MeetingsCommand,
+    },
+    /// A meeting's registrants: list, add, approve, deny, cancel.
+    Registrants {
+        #[command(flatten)]
+        connection: cli::Connection,
+        #[command(subcommand)]
+        command: cli::RegistrantsCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,6 +64,9 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Serve(config) => runtime.block_on(serve(config)),
+        Command::Users { connection, command } => runtime.block_on(cli::users(&connection, command)),
+        Command::Meetings { connection, command } => runtime.block_on(cli::meetings(&connection, command)),
+        Command::Registrants { connection, command } => runtime.block_on(cli::registrants(&connection, command)),
     }
 }
 

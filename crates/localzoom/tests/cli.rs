@@ -281,3 +281,206 @@ fn help_texts_name_every_flag_and_variable() {
         assert!(!bad.status.success(), "{bad_args:?} was accepted");
     }
 }
+
+/// Runs `localzoom ARGS` as a client of `server`, credentials from ZOOM_* variables.
+async fn client_cmd(server: &Running, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_localzoom"))
+        .args(args)
+        .env("ZOOM_BASE_URL", &server.origin)
+        .env("ZOOM_ACCOUNT_ID", server.value("account id"))
+        .env("ZOOM_CLIENT_ID", server.value("client id"))
+        .env("ZOOM_CLIENT_SECRET", server.value("client secret"))
+        .env_remove("ZOOM_OAUTH_URL")
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_cli_manages_users_with_tables_and_json() {
+    let mut s = start(&["--ephemeral"], &[]).await;
+    let (code, out, err) = client_cmd(
+        &s,
+        &[
+            "users",
+            "create",
+            "--email",
+            "cli@example.com",
+            "--type",
+            "2",
+            "--first-name",
+            "Cli",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let id = out
+        .lines()
+        .find_map(|l| l.strip_prefix("id"))
+        .map(|v| v.trim().to_string())
+        .unwrap();
+    for i in 0..3 {
+        let email = format!("bulk{i}@example.com");
+        assert_eq!(client_cmd(&s, &["users", "create", "--email", &email]).await.0, 0);
+    }
+    // A table by default: a header and one line per user.
+    let (code, out, _) = client_cmd(&s, &["users", "list", "--all"]).await;
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("ID") && lines[0].contains("EMAIL"), "{out}");
+    assert_eq!(lines.len(), 1 + 5, "{out}");
+    assert!(out.contains("cli@example.com"));
+    // JSON for scripts.
+    let (_, out, _) = client_cmd(&s, &["users", "get", "cli@example.com", "--json"]).await;
+    let user: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (user["id"].as_str(), user["first_name"].as_str()),
+        (Some(id.as_str()), Some("Cli"))
+    );
+    // Update, bulk deactivate, presence.
+    let (code, _, err) = client_cmd(
+        &s,
+        &["users", "update", &id, "--set", "dept=Sales", "--set", "use_pmi=true"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = client_cmd(&s, &["users", "get", &id, "--json"]).await;
+    let user: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (user["dept"].as_str(), user["use_pmi"].as_bool()),
+        (Some("Sales"), Some(true))
+    );
+    let (code, out, _) = client_cmd(
+        &s,
+        &[
+            "users",
+            "deactivate",
+            "bulk0@example.com",
+            "bulk1@example.com",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().len(),
+        2
+    );
+    let (_, out, _) = client_cmd(&s, &["users", "list", "--status", "inactive", "--json"]).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().len(),
+        2
+    );
+    let (code, out, _) = client_cmd(&s, &["users", "presence", &id, "--set", "Away", "--json"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["status"], "Away");
+    // Zoom's errors: code and message on stderr, non-zero exit.
+    let (code, out, err) = client_cmd(&s, &["users", "get", "ghost@example.com"]).await;
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(
+        err.contains("[404/1001] User does not exist: ghost@example.com."),
+        "{err}"
+    );
+    let (code, _, err) = client_cmd(&s, &["users", "update", &id, "--set", "pmi=12"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("[400/300] Validation Failed.") && err.contains("pmi: Invalid field."),
+        "{err}"
+    );
+    // Bad usage is clap's error (exit 2); missing credentials are said plainly.
+    let (code, _, _) = client_cmd(&s, &["users", "list", "--status", "sleeping"]).await;
+    assert_eq!(code, 2);
+    let out = Command::new(env!("CARGO_BIN_EXE_localzoom"))
+        .args(["users", "list", "--base-url", &s.origin])
+        .env_remove("ZOOM_ACCOUNT_ID")
+        .env_remove("ZOOM_CLIENT_ID")
+        .env_remove("ZOOM_CLIENT_SECRET")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ZOOM_ACCOUNT_ID"));
+    s.child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_cli_runs_the_registration_workflow() {
+    let mut s = start(&["--ephemeral"], &[]).await;
+    let (code, out, err) = client_cmd(
+        &s,
+        &[
+            "meetings",
+            "create",
+            "me",
+            "--topic",
+            "Launch",
+            "--start-time",
+            "2036-01-05T10:00:00Z",
+            "--approval-type",
+            "1",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let meeting: Value = serde_json::from_str(&out).unwrap();
+    let id = meeting["id"].as_i64().unwrap().to_string();
+    let (_, out, _) = client_cmd(&s, &["meetings", "list", "me"]).await;
+    assert!(out.contains("Launch") && out.contains(&id), "{out}");
+    for who in ["ann", "bob"] {
+        let email = format!("{who}@example.com");
+        let (code, _, err) = client_cmd(&s, &["registrants", "add", &id, "--email", &email, "--first-name", who]).await;
+        assert_eq!(code, 0, "{err}");
+    }
+    let (_, out, _) = client_cmd(&s, &["registrants", "list", &id, "--status", "pending", "--json"]).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        client_cmd(
+            &s,
+            &["registrants", "approve", &id, "ann@example.com", "bob@example.com"]
+        )
+        .await
+        .0,
+        0
+    );
+    assert_eq!(
+        client_cmd(&s, &["registrants", "cancel", &id, "bob@example.com"])
+            .await
+            .0,
+        0
+    );
+    let (_, out, _) = client_cmd(&s, &["registrants", "list", &id]).await;
+    assert!(
+        out.contains("ann@example.com") && !out.contains("bob@example.com"),
+        "{out}"
+    );
+    let (_, out, _) = client_cmd(&s, &["registrants", "list", &id, "--status", "denied", "--json"]).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()[0]["email"],
+        "bob@example.com"
+    );
+    let (code, _, err) = client_cmd(&s, &["registrants", "deny", &id, "nobody@example.com"]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("[400/300]"), "{err}");
+    assert_eq!(
+        client_cmd(&s, &["meetings", "update", &id, "--set", "topic=Relaunch"])
+            .await
+            .0,
+        0
+    );
+    let (_, out, _) = client_cmd(&s, &["meetings", "get", &id, "--json"]).await;
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["topic"], "Relaunch");
+    assert_eq!(client_cmd(&s, &["meetings", "delete", &id]).await.0, 0);
+    let (code, _, err) = client_cmd(&s, &["meetings", "get", &id]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("3001"), "{err}");
+    s.child.kill().await.unwrap();
+}
