@@ -130,16 +130,22 @@ impl TestApp {
         read(r.send().await.unwrap()).await
     }
 
+    /// A user created through the client (setup, not a test of the wire).
     pub async fn create_user(&self, email: &str, action: &str, user_type: i64) -> String {
-        let (s, b) = self
-            .call(
-                Method::POST,
-                "/v2/users",
-                Some(json!({"action": action, "user_info": {"email": email, "type": user_type, "first_name": "Test", "last_name": "User"}})),
-            )
-            .await;
-        assert_eq!(s, 201, "{b}");
-        b["id"].as_str().unwrap().to_string()
+        let req = zoom_types::users::CreateUserRequest {
+            action: action.to_string(),
+            user_info: zoom_types::users::NewUserInfo {
+                email: email.into(),
+                user_type,
+                first_name: Some("Test".into()),
+                last_name: Some("User".into()),
+                ..Default::default()
+            },
+        };
+        match self.client.users().create(&req).await {
+            Ok(created) => created.id,
+            Err(e) => panic!("creating {email}: {e}"),
+        }
     }
 
     /// Roles have no API in localzoom yet: tests set them in the store.
