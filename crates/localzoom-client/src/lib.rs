@@ -68,6 +68,7 @@
 //! `set_status`, `questions`, `update_questions`, `add_batch`).
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![warn(missing_docs)]
 
 use std::time::{Duration, Instant};
 
@@ -96,14 +97,25 @@ pub enum Error {
     /// Zoom answered with an error body: HTTP status, Zoom's code and message.
     #[error("[{status}/{code}] {message}")]
     Api {
+        /// The HTTP status.
         status: u16,
+        /// Zoom's numeric code.
         code: i64,
+        /// Zoom's message.
         message: String,
+        /// The fields a validation failure names.
         errors: Vec<FieldError>,
     },
     /// The OAuth token endpoint refused.
     #[error("OAuth error {status}: {error}: {reason}")]
-    OAuth { status: u16, error: String, reason: String },
+    OAuth {
+        /// The HTTP status.
+        status: u16,
+        /// The OAuth error code (`invalid_client`, …).
+        error: String,
+        /// Why.
+        reason: String,
+    },
     /// The request did not complete.
     #[error("HTTP error: {0}")]
     Http(#[from] reqwest::Error),
@@ -133,6 +145,7 @@ impl Error {
     }
 }
 
+/// The result of every call.
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[derive(Debug, Clone)]
@@ -211,6 +224,7 @@ impl ClientBuilder {
         self
     }
 
+    /// The client; fails without credentials.
     pub fn build(self) -> Result<Client> {
         let auth = self
             .auth
@@ -287,6 +301,7 @@ fn unix_now() -> i64 {
 }
 
 impl Client {
+    /// Starts a [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }

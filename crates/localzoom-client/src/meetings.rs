@@ -16,10 +16,13 @@ use crate::{segment, Client, Result};
 pub struct ListMeetings {
     /// `scheduled` (Zoom's default), `live`, `upcoming`, …
     pub kind: Option<MeetingListType>,
+    /// Meetings per page (at most 300).
     pub page_size: Option<i64>,
     /// `YYYY-MM-DD`.
     pub from: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
     pub to: Option<String>,
+    /// The token of the page to fetch.
     pub next_page_token: Option<String>,
 }
 
@@ -142,8 +145,11 @@ impl<'a> Meetings<'a> {
 pub struct ListRegistrants {
     /// `approved` (Zoom's default), `pending` or `denied`.
     pub status: Option<RegistrantStatus>,
+    /// Only registrants of this occurrence.
     pub occurrence_id: Option<String>,
+    /// Registrants per page (at most 300).
     pub page_size: Option<i64>,
+    /// The token of the page to fetch.
     pub next_page_token: Option<String>,
 }
 

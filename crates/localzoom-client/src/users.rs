@@ -25,12 +25,17 @@ use crate::{segment, Client, Result};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ListUsers {
+    /// `active` (Zoom's default), `inactive` or `pending`.
     pub status: Option<UserStatus>,
+    /// Users per page (Zoom's default 30).
     pub page_size: Option<i64>,
+    /// Only users of this role.
     pub role_id: Option<String>,
+    /// A page by number (deprecated by Zoom; prefer the token).
     pub page_number: Option<i64>,
     /// `custom_attributes` and/or `host_key`.
     pub include_fields: Vec<String>,
+    /// The token of the page to fetch.
     pub next_page_token: Option<String>,
 }
 
@@ -64,7 +69,9 @@ impl ListUsers {
 pub struct DeleteUser {
     /// `disassociate` (Zoom's default) or `delete`.
     pub action: Option<DeleteAction>,
+    /// Who receives the user's data.
     pub transfer_email: Option<String>,
+    /// Hand the user's meetings to `transfer_email`.
     pub transfer_meeting: Option<bool>,
 }
 
@@ -72,12 +79,15 @@ pub struct DeleteUser {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's id.
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's email.
     pub email: Option<String>,
 }
 
 impl UserRef {
+    /// A user by id.
     pub fn id(id: &str) -> Self {
         UserRef {
             id: Some(id.into()),
@@ -85,6 +95,7 @@ impl UserRef {
         }
     }
 
+    /// A user by email.
     pub fn email(email: &str) -> Self {
         UserRef {
             id: None,
@@ -96,22 +107,28 @@ impl UserRef {
 /// An assistant (`GET /users/{userId}/assistants`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assistant {
+    /// The assistant's user id.
     pub id: String,
+    /// The assistant's email.
     pub email: String,
 }
 
 /// A scheduler: a user the assistant schedules for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scheduler {
+    /// The scheduler's user id.
     pub id: String,
+    /// The scheduler's email.
     pub email: String,
     #[serde(default)]
+    /// The scheduler's personal meeting id.
     pub pmi: i64,
 }
 
 /// A user's presence (`GET /users/{userId}/presence_status`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
+    /// The status, in Zoom's GET vocabulary.
     pub status: PresenceStatus,
     /// The end of the caller's own Do-Not-Disturb.
     #[serde(default)]
@@ -124,32 +141,42 @@ pub struct Presence {
 /// A virtual background file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackgroundFile {
+    /// The file's id.
     pub id: String,
+    /// The file's name.
     pub name: String,
     /// `image` or `video`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Size in bytes.
     pub size: i64,
     #[serde(default)]
+    /// Whether it is the default background.
     pub is_default: bool,
 }
 
 /// The answer of `POST /users/features`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeaturesResult {
+    /// Users whose feature changed.
     pub success_user_ids: Vec<String>,
+    /// Users whose feature did not change, by reason.
     pub fail_details: Vec<FeatureFailure>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Users a bulk feature update failed for, and why.
 pub struct FeatureFailure {
+    /// The users (ids, or the names given).
     pub user_ids: Vec<String>,
+    /// Why.
     pub reason: String,
 }
 
 /// Options of `GET /users/{userId}/settings`.
 #[derive(Debug, Clone, Default)]
 pub struct SettingsQuery {
+    /// A part of the settings instead of the whole document.
     pub option: Option<SettingsOption>,
     /// Keep only these fields, nested as in the full document.
     pub custom_query_fields: Vec<String>,
