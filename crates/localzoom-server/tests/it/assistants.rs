@@ -80,20 +80,23 @@ async fn assistants_and_schedulers_are_two_sides_of_one_relation() {
 
 #[tokio::test]
 async fn deleting_a_user_removes_their_relations() {
+    // About stored state, not the wire: driven through the client.
     let app = spawn_app().await;
+    let users = app.client.users();
     let boss = app.create_user("b2@example.com", "custCreate", 2).await;
     let aide = app.create_user("a2@example.com", "custCreate", 2).await;
-    let path = format!("/v2/users/{boss}/assistants");
-    let (s, _) = app
-        .call(Method::POST, &path, Some(json!({"assistants": [{"id": aide}]})))
-        .await;
-    assert_eq!(s, 201);
-    let (s, _) = app
-        .call(Method::DELETE, &format!("/v2/users/{aide}?action=delete"), None)
-        .await;
-    assert_eq!(s, 204);
-    let (_, list) = app.call(Method::GET, &path, None).await;
-    assert_eq!(list, json!({"assistants": []}));
+    let added = users
+        .add_assistants(&boss, &[localzoom_client::UserRef::id(&aide)])
+        .await
+        .unwrap();
+    assert_eq!(added, [aide.clone()]);
+    assert_eq!(users.schedulers(&aide).await.unwrap()[0].id, boss);
+    let delete = localzoom_client::DeleteUser {
+        action: Some(zoom_types::enums::DeleteAction::Delete),
+        ..Default::default()
+    };
+    users.delete(&aide, &delete).await.unwrap();
+    assert!(users.assistants(&boss).await.unwrap().is_empty());
 }
 
 #[tokio::test]

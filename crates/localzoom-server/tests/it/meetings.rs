@@ -425,33 +425,36 @@ async fn a_host_creates_or_updates_at_most_100_meetings_a_day() {
 
 #[tokio::test]
 async fn deleting_a_host_moves_or_removes_their_meetings() {
+    // About stored state, not the wire: driven through the client.
     let app = spawn_app().await;
+    let (users, meetings) = (app.client.users(), app.client.meetings());
     let leaving = app.create_user("leaving@example.com", "custCreate", 2).await;
     let staying = app.create_user("staying@example.com", "custCreate", 2).await;
-    let kept = create_meeting(&app, &leaving, json!({"topic": "kept"})).await;
-    let (s, _) = app
-        .call(
-            Method::DELETE,
-            &format!("/v2/users/{leaving}?action=delete&transfer_email=staying@example.com&transfer_meeting=true"),
-            None,
-        )
-        .await;
-    assert_eq!(s, 204);
-    let (_, got) = app
-        .call(Method::GET, &format!("/v2/meetings/{}", kept["id"]), None)
-        .await;
+    let topic = |t: &str| zoom_types::meetings::MeetingRequest {
+        topic: Some(t.into()),
+        ..Default::default()
+    };
+    let kept = meetings.create(&leaving, &topic("kept")).await.unwrap();
+    let handover = localzoom_client::DeleteUser {
+        action: Some(zoom_types::enums::DeleteAction::Delete),
+        transfer_email: Some("staying@example.com".into()),
+        transfer_meeting: Some(true),
+    };
+    users.delete(&leaving, &handover).await.unwrap();
+    let got = meetings.get(kept.id, None).await.unwrap();
     assert_eq!(
-        (got["host_id"].clone(), got["host_email"].clone()),
-        (json!(staying), json!("staying@example.com"))
+        (got.host_id.as_str(), got.host_email.as_str()),
+        (staying.as_str(), "staying@example.com")
     );
-    let gone = create_meeting(&app, &staying, json!({"topic": "gone"})).await;
-    let (s, _) = app
-        .call(Method::DELETE, &format!("/v2/users/{staying}?action=delete"), None)
-        .await;
-    assert_eq!(s, 204);
-    for m in [kept, gone] {
-        let (s, _) = app.call(Method::GET, &format!("/v2/meetings/{}", m["id"]), None).await;
-        assert_eq!(s, 404);
+    let gone = meetings.create(&staying, &topic("gone")).await.unwrap();
+    let delete = localzoom_client::DeleteUser {
+        action: Some(zoom_types::enums::DeleteAction::Delete),
+        ..Default::default()
+    };
+    users.delete(&staying, &delete).await.unwrap();
+    for id in [kept.id, gone.id] {
+        let err = meetings.get(id, None).await.unwrap_err();
+        assert_eq!((err.status(), err.code()), (Some(404), Some(3001)));
     }
 }
 
