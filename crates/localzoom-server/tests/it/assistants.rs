@@ -89,7 +89,7 @@ async fn deleting_a_user_removes_their_relations() {
         .add_assistants(&boss, &[localzoom_client::UserRef::id(&aide)])
         .await
         .unwrap();
-    assert_eq!(added, [aide.clone()]);
+    assert_eq!(added, std::slice::from_ref(&aide));
     assert_eq!(users.schedulers(&aide).await.unwrap()[0].id, boss);
     let delete = localzoom_client::DeleteUser {
         action: Some(zoom_types::enums::DeleteAction::Delete),
