@@ -9,13 +9,12 @@ use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Body;
 use crate::state::AppState;
-use crate::users::service::resolve;
+use crate::users::service::{resolve, LICENSED};
 use crate::users::store::{self as user_store, Lookup, UserRow};
 use crate::validate::{Check, Obj};
 
 /// Zoom caps a user's assistants (S-U `maxItems`).
 pub const MAX_ASSISTANTS: usize = 30;
-const LICENSED: i64 = 2;
 
 #[derive(Debug, Serialize)]
 pub struct AssistantItem {

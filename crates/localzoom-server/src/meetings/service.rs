@@ -16,7 +16,7 @@ use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::StoreError;
-use crate::users::service::resolve;
+use crate::users::service::{resolve, LICENSED};
 use crate::users::store::UserRow;
 use crate::validate::{Check, Obj};
 
@@ -25,7 +25,6 @@ const DEFAULT_DURATION: i64 = 60;
 /// The longest meeting localzoom schedules, in minutes (a week); longer values are a client's
 /// mistake, and bounding them keeps every time computed from them in range.
 const MAX_DURATION: i64 = 7 * 24 * 60;
-const LICENSED: i64 = 2;
 /// "100 requests per day … applied against the userId of the meeting host" (S-M).
 const CREATE_UPDATE_QUOTA: Quota = Quota {
     limit: 100,

@@ -125,7 +125,7 @@ async fn registration_meeting<O: Operation>(
         false,
     )
     .await?;
-    if host.is_none_or(|h| h.user_type != 2) {
+    if host.is_none_or(|h| h.user_type != crate::users::service::LICENSED) {
         return Err(ApiError::bad_request(
             200,
             format!("Only available for paid users: {}.", m.host_id),

@@ -25,6 +25,8 @@ use crate::validate::{is_email, Check, Obj};
 pub const ROLE_OWNER: &str = "0";
 pub const ROLE_ADMIN: &str = "1";
 pub const ROLE_MEMBER: &str = "2";
+/// User type 2: Licensed (assistants, registration and paid features need it).
+pub const LICENSED: i64 = 2;
 
 /// Zoom's historical cap; larger requests are clamped and the response's `page_size` shows it.
 pub const MAX_PAGE_SIZE: i64 = 300;
@@ -977,6 +979,8 @@ pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value>
         }
         .ok_or_else(|| ApiError::account_not_found(account_id))?
     };
+    // One transaction for the whole call: a taken email anywhere leaves nothing behind.
+    let mut tx = state.store.begin_write().await?;
     let mut made = 0i64;
     while made < count {
         let n = (count - made).min(SEED_BATCH as i64);
@@ -997,7 +1001,6 @@ pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value>
                 row
             })
             .collect();
-        let mut tx = state.store.begin_write().await?;
         let mut attempts = 0;
         loop {
             tx.savepoint().await?;
@@ -1020,9 +1023,9 @@ pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value>
                 }
             }
         }
-        tx.commit().await?;
         made += n;
     }
+    tx.commit().await?;
     Ok(serde_json::json!({"account_id": account.id, "created": made, "email_prefix": prefix, "domain": domain}))
 }
 
