@@ -291,10 +291,10 @@ async fn set_latency(app: &TestApp, operation: &str, ms: i64) {
 async fn a_second_concurrent_delete_of_one_user_meets_the_lock_key() {
     let app = spawn_app().await;
     let id = app.create_user("twice@example.com", "custCreate", 1).await;
-    set_latency(&app, "userDelete", 800).await;
+    set_latency(&app, "userDelete", 1500).await;
     let first = app.req(Method::DELETE, &format!("/v2/users/{id}")).send();
     let first = tokio::spawn(first);
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     // By email or by id, it is the same user's key.
     let (s, body) = app.call(Method::DELETE, "/v2/users/twice@example.com", None).await;
     assert_eq!(s, 429);
@@ -319,10 +319,10 @@ async fn a_second_concurrent_delete_of_one_user_meets_the_lock_key() {
 #[tokio::test]
 async fn a_user_whose_creation_is_in_flight_is_locked() {
     let app = spawn_app().await;
-    set_latency(&app, "userCreate", 800).await;
+    set_latency(&app, "userCreate", 1500).await;
     let body = json!({"action": "custCreate", "user_info": {"email": "slow@example.com", "type": 1}});
     let creating = tokio::spawn(app.req(Method::POST, "/v2/users").json(&body).send());
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let locked = json!({"code": 429, "message": "Too many concurrent requests. A request to create this user has already been made."});
     for (method, body) in [
         (Method::GET, None),
