@@ -97,3 +97,22 @@ pub fn page_count(total: i64, page_size: i64) -> i64 {
         0
     }
 }
+
+/// Trims `rows` (fetched with one more than `page_size`) to the page and, when more follow,
+/// issues the token whose query `next` builds from the page's last row; else `""`.
+pub async fn next_page<R, C: Serialize>(
+    state: &AppState,
+    account_id: &str,
+    resource: &str,
+    rows: &mut Vec<R>,
+    page_size: i64,
+    next: impl FnOnce(&R) -> C,
+) -> ApiResult<String> {
+    let keep = usize::try_from(page_size).unwrap_or(0);
+    let more = rows.len() > keep;
+    rows.truncate(keep);
+    match (more, rows.last()) {
+        (true, Some(last)) => issue(state, account_id, resource, &next(last)).await,
+        _ => Ok(String::new()),
+    }
+}

@@ -643,25 +643,25 @@ pub async fn list(
         .filter(|m| listed(m, &cursor, now))
         .collect();
     let total = all.len() as i64;
-    let page: Vec<&MeetingRow> = all
+    let mut page: Vec<&MeetingRow> = all
         .iter()
         .filter(|m| m.id > cursor.after_id)
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(cursor.page_size).unwrap_or(0) + 1)
         .collect();
-    let more = page.len() as i64 > cursor.page_size;
-    let page = &page[..page.len().min(cursor.page_size as usize)];
-    let next_page_token = match (more, page.last()) {
-        (true, Some(last)) => {
-            let next = ListCursor {
-                after_id: last.id,
-                page_number: cursor.page_number + 1,
-                ..cursor.clone()
-            };
-            pagination::issue(state, account_id, MEETINGS_RESOURCE, &next).await?
-        }
-        _ => String::new(),
-    };
+    let next_page_token = pagination::next_page(
+        state,
+        account_id,
+        MEETINGS_RESOURCE,
+        &mut page,
+        cursor.page_size,
+        |last| ListCursor {
+            after_id: last.id,
+            page_number: cursor.page_number + 1,
+            ..cursor.clone()
+        },
+    )
+    .await?;
     let items: Vec<Value> = page
         .iter()
         .map(|m| {

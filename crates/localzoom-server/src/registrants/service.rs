@@ -459,19 +459,19 @@ pub async fn list(
     let mut rows =
         registrant_store::list(&state.store, &filter, cursor.after_seq, offset, cursor.page_size + 1).await?;
     let total = registrant_store::count(&state.store, &filter).await?;
-    let more = rows.len() as i64 > cursor.page_size;
-    rows.truncate(cursor.page_size as usize);
-    let next_page_token = match (more, rows.last()) {
-        (true, Some(last)) => {
-            let next = ListCursor {
-                after_seq: last.seq,
-                page_number: cursor.page_number + 1,
-                ..cursor.clone()
-            };
-            pagination::issue(state, account_id, REGISTRANTS_RESOURCE, &next).await?
-        }
-        _ => String::new(),
-    };
+    let next_page_token = pagination::next_page(
+        state,
+        account_id,
+        REGISTRANTS_RESOURCE,
+        &mut rows,
+        cursor.page_size,
+        |last| ListCursor {
+            after_seq: last.seq,
+            page_number: cursor.page_number + 1,
+            ..cursor.clone()
+        },
+    )
+    .await?;
     Ok(json!({
         "page_count": pagination::page_count(total, cursor.page_size),
         "page_number": cursor.page_number,

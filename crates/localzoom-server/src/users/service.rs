@@ -346,19 +346,15 @@ pub async fn list(state: &AppState, grant: &Granted<ops::Users>, q: &QueryMap) -
     };
     let mut rows = user_store::list(&state.store, &filter, cursor.after_seq, offset, cursor.page_size + 1).await?;
     let total = user_store::count(&state.store, &filter).await?;
-    let more = rows.len() as i64 > cursor.page_size;
-    rows.truncate(cursor.page_size as usize);
-    let next_page_token = match (more, rows.last()) {
-        (true, Some(last)) => {
-            let next = ListCursor {
+    let next_page_token =
+        pagination::next_page(state, account_id, USERS_RESOURCE, &mut rows, cursor.page_size, |last| {
+            ListCursor {
                 after_seq: last.seq,
                 page_number: cursor.page_number + 1,
                 ..cursor.clone()
-            };
-            pagination::issue(state, account_id, USERS_RESOURCE, &next).await?
-        }
-        _ => String::new(),
-    };
+            }
+        })
+        .await?;
     Ok(UserList {
         next_page_token,
         page_count: Some(pagination::page_count(total, cursor.page_size)),
