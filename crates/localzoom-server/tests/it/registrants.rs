@@ -386,3 +386,57 @@ async fn batch_registration_and_status_limits() {
     let (s, err) = add(&app, id, json!({"email": "late@example.com", "first_name": "L"})).await;
     assert_eq!((s, err["code"].clone()), (400, json!(3038)));
 }
+
+#[tokio::test]
+async fn a_meeting_takes_at_most_4999_registrants() {
+    // Thousands of additions: the per-second limits are not what this test is about.
+    let app = crate::common::spawn_with(|c| c.rate_limits = localzoom_server::config::RateLimitMode::Off).await;
+    let m = create_meeting(
+        &app,
+        "me",
+        json!({"start_time": "2036-01-05T10:00:00Z", "settings": {"approval_type": 0}}),
+    )
+    .await;
+    let id = m["id"].as_i64().unwrap();
+    let batch = |from: usize| -> Value {
+        let regs: Vec<Value> = (from..from + 30)
+            .map(|i| json!({"email": format!("r{i}@example.com"), "first_name": "R"}))
+            .collect();
+        json!({"registrants": regs})
+    };
+    // 4,980 through batch registration, 19 one by one.
+    let mut tasks = Vec::new();
+    for chunk in 0..166 {
+        let req = app
+            .req(Method::POST, &format!("/v2/meetings/{id}/batch_registrants"))
+            .json(&batch(chunk * 30));
+        tasks.push(tokio::spawn(async move { req.send().await.unwrap().status().as_u16() }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 201);
+    }
+    for i in 4980..4999 {
+        let (s, body) = add(
+            &app,
+            id,
+            json!({"email": format!("r{i}@example.com"), "first_name": "R"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{body}");
+    }
+    let (_, page) = app
+        .call(Method::GET, &format!("/v2/meetings/{id}/registrants?page_size=1"), None)
+        .await;
+    assert_eq!(page["total_records"], 4999);
+    let (s, err) = add(&app, id, json!({"email": "one-more@example.com", "first_name": "X"})).await;
+    assert_eq!(
+        (s, err),
+        (
+            400,
+            json!({"code": 3043, "message": "Meeting has reached maximum attendee capacity."})
+        )
+    );
+    // Registering again an email already there is not a new registrant.
+    let (s, _) = add(&app, id, json!({"email": "r7@example.com", "first_name": "R"})).await;
+    assert_eq!(s, 201);
+}
