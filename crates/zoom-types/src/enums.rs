@@ -7,7 +7,7 @@ macro_rules! wire_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
+            $($(#[$vmeta])* #[doc = concat!("`", $wire, "`")] #[serde(rename = $wire)] $variant),+
         }
 
         impl $name {

@@ -1,6 +1,8 @@
 //! Zoom REST API v2 wire types: the JSON bodies localzoom serves and the client reads.
 //! No I/O lives here, so the server and the client cannot drift apart.
 
+#![warn(missing_docs)]
+
 pub mod enums;
 pub mod error;
 pub mod meetings;
