@@ -90,9 +90,7 @@ impl ApiError {
 
     /// The once-a-minute presence limit.
     pub fn presence_too_many() -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            429,
+        Self::too_many(
             "Too many requests submitted to update the presence status of this user. Please wait for the request to be processed and try again later.",
         )
     }
@@ -100,11 +98,55 @@ impl ApiError {
     /// The daily cap on `action=create` users (S-U names the caps, not the message; this one
     /// follows Zoom's per-host meeting message).
     pub fn user_create_daily_limit(limit: i64) -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            429,
+        Self::too_many(
             format!("You have exceeded the daily rate limit ({limit}) of User Create API requests with action create permitted for this account. You may resume these requests at GMT 00:00:00."),
         )
+    }
+
+    fn too_many(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, 429, message)
+    }
+
+    /// The per-second limit of an operation's rate-limit label.
+    pub fn qps_limit() -> Self {
+        Self::too_many("You have reached the maximum per-second rate limit for this API. Try again later.")
+    }
+
+    /// The daily limit of an operation's rate-limit label.
+    pub fn daily_limit() -> Self {
+        Self::too_many(
+            "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.",
+        )
+    }
+
+    /// A lock key is held: a request to `what` this user is already in flight.
+    pub fn concurrent_request(what: &str) -> Self {
+        Self::too_many(format!(
+            "Too many concurrent requests. A request to {what} this user has already been made."
+        ))
+    }
+
+    /// 100 meeting creates/updates per host per day (the message Zoom's staff quoted).
+    pub fn meeting_daily_limit(limit: i64) -> Self {
+        Self::too_many(format!(
+            "You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."
+        ))
+    }
+
+    /// A per-registrant daily cap (`what`: the API it counts); undocumented, worded like the meeting one.
+    pub fn registrant_daily_limit(what: &str, limit: i64) -> Self {
+        Self::too_many(format!(
+            "You have exceeded the daily rate limit ({limit}) of {what} API requests permitted for this registrant. You may resume these requests at GMT 00:00:00."
+        ))
+    }
+
+    /// Three email changes per user per 24 hours.
+    pub fn email_change_limit() -> Self {
+        Self::too_many("A user's email address can be changed up to 3 times in any 24 hour period.")
+    }
+
+    pub fn meeting_not_found(id: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, 3001, format!("Meeting does not exist: {id}."))
     }
 
     pub fn email_taken(email: &str) -> Self {

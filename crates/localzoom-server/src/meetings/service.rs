@@ -31,14 +31,6 @@ const CREATE_UPDATE_QUOTA: Quota = Quota {
     window: Window::UtcDay,
 };
 
-pub fn meeting_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::NOT_FOUND,
-        3001,
-        format!("Meeting does not exist: {id}."),
-    )
-}
-
 fn not_host() -> ApiError {
     ApiError::bad_request(3003, "Not meeting host.")
 }
@@ -52,7 +44,7 @@ pub fn parse_meeting_id(raw: &str) -> ApiResult<i64> {
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| meeting_not_found(raw))
+        .ok_or_else(|| ApiError::meeting_not_found(raw))
 }
 
 /// A meeting the caller may act on: in its account, not deleted (unless `deleted_too`), and hosted
@@ -69,7 +61,7 @@ pub async fn load<O: Operation>(
     let meeting = meeting_store::find(conn, &state.store, id, lock)
         .await?
         .filter(|m| m.account_id == grant.account_id() && (deleted_too || m.deleted_at.is_none()))
-        .ok_or_else(|| meeting_not_found(raw_id))?;
+        .ok_or_else(|| ApiError::meeting_not_found(raw_id))?;
     if !grant.is_admin() && grant.me() != Some(meeting.host_id.as_str()) {
         return Err(not_host());
     }
@@ -116,8 +108,14 @@ pub fn occurrence_json(o: &Occurrence) -> Value {
     json!({"occurrence_id": o.occurrence_id, "start_time": rfc3339(o.start_time), "duration": o.duration, "status": o.status})
 }
 
+/// `settings.approval_type`: 0 registrants approved on arrival, 1 approved by hand, 2 (Zoom's
+/// default) no registration.
+pub fn approval_type(m: &MeetingRow) -> i64 {
+    m.doc.settings.get("approval_type").and_then(Value::as_i64).unwrap_or(2)
+}
+
 pub fn registration_enabled(m: &MeetingRow) -> bool {
-    matches!(m.doc.settings.get("approval_type").and_then(Value::as_i64), Some(0 | 1))
+    matches!(approval_type(m), 0 | 1)
 }
 
 /// The meeting's join URL (registrants get their own).
@@ -357,11 +355,8 @@ async fn take_daily_quota(state: &AppState, tx: &mut crate::store::WriteTx, host
         .await?
         .is_err()
     {
-        let limit = state.switches().scaled(CREATE_UPDATE_QUOTA.limit);
-        return Err(ApiError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            429,
-            format!("You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."),
+        return Err(ApiError::meeting_daily_limit(
+            state.switches().scaled(CREATE_UPDATE_QUOTA.limit),
         ));
     }
     Ok(())
@@ -546,8 +541,15 @@ fn span(m: &MeetingRow) -> Option<(i64, i64)> {
         let last = occ.last()?;
         return Some((first.start_time, last.start_time + last.duration * 60));
     }
-    let start = m.start_time?;
-    Some((start, start + m.doc.duration.unwrap_or(DEFAULT_DURATION) * 60))
+    Some((m.start_time?, ends_at(m)?))
+}
+
+/// When a meeting with a fixed start ends (unix seconds); a series ends with its last occurrence.
+pub fn ends_at(m: &MeetingRow) -> Option<i64> {
+    if m.kind == 8 {
+        return span(m).map(|(_, end)| end);
+    }
+    Some(m.start_time? + m.doc.duration.unwrap_or(DEFAULT_DURATION) * 60)
 }
 
 fn listed(m: &MeetingRow, c: &ListCursor, now: i64) -> bool {
@@ -838,7 +840,7 @@ pub async fn set_status(
         }
         _ => {
             if m.deleted_at.is_some() {
-                return Err(meeting_not_found(meeting_id));
+                return Err(ApiError::meeting_not_found(meeting_id));
             }
             if m.status != "started" {
                 return Err(ApiError::bad_request(3000, "The meeting is not in progress."));
@@ -870,7 +872,7 @@ pub async fn set_live(state: &AppState, meeting_id: &str, body: &Body) -> ApiRes
     let mut m = meeting_store::find(tx.conn(), &state.store, id, true)
         .await?
         .filter(|m| m.deleted_at.is_none())
-        .ok_or_else(|| meeting_not_found(meeting_id))?;
+        .ok_or_else(|| ApiError::meeting_not_found(meeting_id))?;
     m.status = status;
     meeting_store::update(tx.conn(), &m).await?;
     tx.commit().await?;

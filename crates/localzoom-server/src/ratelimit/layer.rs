@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -103,12 +103,7 @@ pub async fn check(state: &AppState, caller: &Caller, label: Label) -> Result<Ve
             reset: Some(window + rate.seconds),
             ..qps
         };
-        let error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            429,
-            "You have reached the maximum per-second rate limit for this API. Try again later.",
-        );
-        return Ok(Verdict::Limited(headers, error));
+        return Ok(Verdict::Limited(headers, ApiError::qps_limit()));
     }
     let Some(daily) = daily else {
         return Ok(Verdict::Allowed(qps));
@@ -123,12 +118,7 @@ pub async fn check(state: &AppState, caller: &Caller, label: Label) -> Result<Ve
             retry_after: Some(rfc3339(day + DAY)),
             ..headers
         };
-        let error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            429,
-            "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.",
-        );
-        return Ok(Verdict::Limited(headers, error));
+        return Ok(Verdict::Limited(headers, ApiError::daily_limit()));
     }
     Ok(Verdict::Allowed(headers))
 }

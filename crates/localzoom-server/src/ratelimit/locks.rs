@@ -2,7 +2,6 @@
 //! creation blocks other requests for that user). A key is a row in the store, so replicas share
 //! it; it expires by wall time, so a crashed holder cannot keep it.
 
-use axum::http::StatusCode;
 use sqlx::Row;
 
 use crate::clock::real_now_ms;
@@ -15,15 +14,6 @@ const LOCK_TTL_SECONDS: i64 = 60;
 
 fn wall_now() -> i64 {
     real_now_ms().div_euclid(1000)
-}
-
-/// The 429 Zoom answers when a lock key is held.
-pub fn too_many_concurrent(what: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        429,
-        format!("Too many concurrent requests. A request to {what} this user has already been made."),
-    )
 }
 
 /// A held lock key. Release it with `release` once the work is committed; dropped unreleased (a
@@ -63,7 +53,7 @@ pub async fn acquire(state: &AppState, key: &str, what: &str, operation: &str) -
         None => false,
     };
     if !ours {
-        return Err(too_many_concurrent(what));
+        return Err(ApiError::concurrent_request(what));
     }
     let lock = Lock {
         store: state.store.clone(),

@@ -11,7 +11,9 @@ use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};
-use crate::meetings::service::{load, occurrence_json, occurrences_of, registration_enabled, Occurrence};
+use crate::meetings::service::{
+    approval_type, ends_at, load, occurrence_json, occurrences_of, registration_enabled, Occurrence,
+};
 use crate::meetings::store::MeetingRow;
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
@@ -94,14 +96,6 @@ fn invalid_registrant() -> ApiError {
     ApiError::bad_request(
         300,
         "The value that you entered for the Registrant ID field is invalid. Enter a valid value and try again.",
-    )
-}
-
-fn too_many(what: &str, limit: i64) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::TOO_MANY_REQUESTS,
-        429,
-        format!("You have exceeded the daily rate limit ({limit}) of {what} API requests permitted for this registrant. You may resume these requests at GMT 00:00:00."),
     )
 }
 
@@ -296,7 +290,7 @@ async fn register(
 ) -> ApiResult<RegistrantRow> {
     let key = format!("registrant-add:{}:{}", m.id, doc.email.to_lowercase());
     if quota::take(state, tx, &key, ADD_QUOTA).await?.is_err() {
-        return Err(too_many(
+        return Err(ApiError::registrant_daily_limit(
             "Add Meeting Registrant",
             state.switches().scaled(ADD_QUOTA.limit),
         ));
@@ -337,13 +331,7 @@ async fn register(
 }
 
 fn meeting_over(m: &MeetingRow, now: i64) -> bool {
-    m.kind == 2
-        && m.start_time
-            .is_some_and(|s| s + m.doc.duration.unwrap_or(60) * 60 < now)
-}
-
-fn approval_type(m: &MeetingRow) -> i64 {
-    m.doc.settings.get("approval_type").and_then(Value::as_i64).unwrap_or(2)
+    m.kind == 2 && ends_at(m).is_some_and(|end| end < now)
 }
 
 pub async fn add(
@@ -610,7 +598,7 @@ pub async fn set_status(
             .await?
             .is_err()
         {
-            return Err(too_many(
+            return Err(ApiError::registrant_daily_limit(
                 "Update Registrant Status",
                 state.switches().scaled(STATUS_QUOTA.limit),
             ));

@@ -52,11 +52,7 @@ pub async fn update_email(
         .await?
         .is_err()
     {
-        return Err(ApiError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            429,
-            "A user's email address can be changed up to 3 times in any 24 hour period.",
-        ));
+        return Err(ApiError::email_change_limit());
     }
     user.email = email.clone();
     user.updated_at = state.clock.now();

@@ -162,7 +162,7 @@ pub async fn resolve(
         Some(user) => Ok(user),
         // A user whose creation is in flight is locked, not missing.
         None if matches!(lookup, Lookup::Email(_)) && locks::is_held(conn, &creation_key(user_id)).await? => {
-            Err(locks::too_many_concurrent("create"))
+            Err(ApiError::concurrent_request("create"))
         }
         None => Err(ApiError::user_not_found(user_id)),
     }
