@@ -10,49 +10,26 @@ struct Migration {
     postgres: &'static str,
 }
 
+/// One migration: its number and name; the SQL comes from both backends' folders.
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "0001_init",
-        sqlite: include_str!("migrations/sqlite/0001_init.sql"),
-        postgres: include_str!("migrations/postgres/0001_init.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "0002_presence_quotas",
-        sqlite: include_str!("migrations/sqlite/0002_presence_quotas.sql"),
-        postgres: include_str!("migrations/postgres/0002_presence_quotas.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "0003_rate_limits",
-        sqlite: include_str!("migrations/sqlite/0003_rate_limits.sql"),
-        postgres: include_str!("migrations/postgres/0003_rate_limits.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "0004_assistants_passwords",
-        sqlite: include_str!("migrations/sqlite/0004_assistants_passwords.sql"),
-        postgres: include_str!("migrations/postgres/0004_assistants_passwords.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "0005_meetings",
-        sqlite: include_str!("migrations/sqlite/0005_meetings.sql"),
-        postgres: include_str!("migrations/postgres/0005_meetings.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "0006_settings_files",
-        sqlite: include_str!("migrations/sqlite/0006_settings_files.sql"),
-        postgres: include_str!("migrations/postgres/0006_settings_files.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "0007_user_counts",
-        sqlite: include_str!("migrations/sqlite/0007_user_counts.sql"),
-        postgres: include_str!("migrations/postgres/0007_user_counts.sql"),
-    },
+    migration!(1, "0001_init"),
+    migration!(2, "0002_presence_quotas"),
+    migration!(3, "0003_rate_limits"),
+    migration!(4, "0004_assistants_passwords"),
+    migration!(5, "0005_meetings"),
+    migration!(6, "0006_settings_files"),
+    migration!(7, "0007_user_counts"),
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {
