@@ -58,8 +58,8 @@ async fn a_user_moves_from_the_master_to_a_sub_account_and_between_subs() {
         .await;
     assert_eq!(s, 204, "{body}");
     // Gone from the master, found in the sub account.
-    let (s, _) = app.call(Method::GET, &format!("/v2/users/{id}"), None).await;
-    assert_eq!(s, 404);
+    let (s, err) = app.call(Method::GET, &format!("/v2/users/{id}"), None).await;
+    assert_eq!((s, err["code"].clone()), (404, json!(1001)));
     assert!(users_of(&app, &one).await.contains(&"mover@example.com".to_string()));
     let (s, _) = app
         .call(
@@ -93,8 +93,14 @@ async fn switching_accounts_refuses_what_zoom_refuses() {
         .await;
     assert_eq!((s, err["code"].clone()), (400, json!(200)), "{err}");
     app.set_role(&id, "1").await;
-    let (s, _) = app.call(Method::PUT, &path, Some(json!({"account_id": sub_id}))).await;
-    assert_eq!(s, 400);
+    let (s, err) = app.call(Method::PUT, &path, Some(json!({"account_id": sub_id}))).await;
+    assert_eq!(
+        (s, err),
+        (
+            400,
+            json!({"code": 200, "message": "Owners and admins cannot be moved to another account."})
+        )
+    );
     app.set_role(&id, "2").await;
     // Another master's account, missing accounts and users, bad bodies.
     let (s, err) = app

@@ -52,17 +52,21 @@ async fn email_changes_are_unique_limited_to_three_a_day_and_refused_for_pending
     );
     // The old address is free again and the new one finds the user; 24 hours after the first change
     // a fourth is allowed.
-    let (s, _) = app.call(Method::GET, "/v2/users/first@example.com", None).await;
-    assert_eq!(s, 404);
+    let (s, err) = app.call(Method::GET, "/v2/users/first@example.com", None).await;
+    assert_eq!((s, err["code"].clone()), (404, json!(1001)));
     let (_, check) = app
         .call(Method::GET, "/v2/users/email?email=fourth@example.com", None)
         .await;
     assert_eq!(check, json!({"existed_email": true}));
     app.advance_clock(22 * 3600 - 1).await;
-    let (s, _) = app
+    let (s, err) = app
         .call(Method::PUT, &path, Some(json!({"email": "fifth@example.com"})))
         .await;
-    assert_eq!(s, 429, "a second short of 24 hours");
+    assert_eq!(
+        (s, err["code"].clone()),
+        (429, json!(429)),
+        "a second short of 24 hours"
+    );
     app.advance_clock(1).await;
     let (s, _) = app
         .call(Method::PUT, &path, Some(json!({"email": "fifth@example.com"})))

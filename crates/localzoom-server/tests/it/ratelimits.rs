@@ -136,8 +136,11 @@ async fn the_daily_limit_answers_with_retry_after_and_resets_at_midnight_utc() {
     assert_eq!(get_me(&app).await.0, 200);
     // Still the same day an hour on; the next day opens it.
     app.advance_clock(60).await;
-    let (s, _) = app.call(Method::GET, "/v2/users?page_size=1", None).await;
-    assert_eq!(s, 429);
+    let (s, err) = app.call(Method::GET, "/v2/users?page_size=1", None).await;
+    assert_eq!(
+        (s, err["message"].as_str().map(|m| m.contains("daily"))),
+        (429, Some(true))
+    );
     app.freeze_at("2026-01-06T00:00:00Z").await;
     let resp = app.req(Method::GET, "/v2/users?page_size=1").send().await.unwrap();
     assert_eq!(resp.status(), 200);

@@ -175,13 +175,14 @@ async fn automatic_approval_questions_and_repeat_registrations() {
         .collect();
     fields.sort_unstable();
     assert_eq!(fields, ["custom_questions", "org"]);
-    let (s, _) = add(
+    let (s, err) = add(
         &app,
         id,
         json!({"email": "eve@example.com", "first_name": "Eve", "org": "Acme", "custom_questions": [{"title": "Diet", "value": "meat"}]}),
     )
     .await;
     assert_eq!(s, 400, "an answer outside the choices");
+    assert_eq!(err["errors"][0]["message"], "\"meat\" is not an answer to \"Diet\".");
     let body = json!({"email": "eve@example.com", "first_name": "Eve", "org": "Acme", "custom_questions": [{"title": "Diet", "value": "veg"}]});
     let (s, first) = add(&app, id, body.clone()).await;
     assert_eq!(s, 201, "{first}");

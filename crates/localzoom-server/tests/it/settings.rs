@@ -320,8 +320,8 @@ async fn virtual_backgrounds_are_listed_in_settings_and_capped_at_ten() {
         .await;
     assert_eq!((s, err["code"].clone()), (400, json!(300)));
     assert_eq!(listed(&settings(&app, &id, "").await), 8, "nothing deleted");
-    let (s, _) = app.call(Method::DELETE, &path, None).await;
-    assert_eq!(s, 400);
+    let (s, err) = app.call(Method::DELETE, &path, None).await;
+    assert_eq!((s, err["errors"][0]["field"].clone()), (400, json!("file_ids")));
     // Files go with their owner.
     let (s, _) = upload(
         &app,
