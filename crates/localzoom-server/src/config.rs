@@ -17,7 +17,8 @@ pub struct Config {
     #[arg(long, env = "LOCALZOOM_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Keep all state in memory; nothing is written to disk.
+    /// Throwaway state: the store lives in a private temporary directory that is removed at exit
+    /// (nothing is written to the data directory).
     #[arg(long, env = "LOCALZOOM_EPHEMERAL", default_value_t = false)]
     pub ephemeral: bool,
 
@@ -57,6 +58,14 @@ pub struct Config {
     /// Multiplies every numeric rate limit (e.g. 1000 for load tests); counting still runs.
     #[arg(long, env = "LOCALZOOM_RATE_LIMIT_SCALE", default_value_t = 1.0, value_parser = parse_scale)]
     pub rate_limit_scale: f64,
+
+    /// Most database connections the server opens [default: 8 for SQLite, 16 for PostgreSQL].
+    #[arg(long, env = "LOCALZOOM_DB_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_max_connections: Option<u32>,
+
+    /// How long a request waits for a database connection before it is answered 503, in milliseconds.
+    #[arg(long, env = "LOCALZOOM_DB_TIMEOUT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    pub db_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -97,6 +106,8 @@ impl Default for Config {
             max_body_bytes: 16 * 1024 * 1024,
             rate_limits: RateLimitMode::On,
             rate_limit_scale: 1.0,
+            db_max_connections: None,
+            db_timeout_ms: 5000,
         }
     }
 }

@@ -169,9 +169,20 @@ impl ApiError {
         Self::new(StatusCode::METHOD_NOT_ALLOWED, 405, "Method Not Allowed.")
     }
 
+    /// The database cannot be reached (connection lost, pool exhausted for too long): worth retrying later.
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            503,
+            "The service is temporarily unavailable. Try again later.",
+        )
+    }
+
     /// A transaction that lost to a concurrent one; worth running again.
     pub fn is_conflict(&self) -> bool {
-        self.status == StatusCode::SERVICE_UNAVAILABLE && self.code == 503
+        // Not `unavailable()`: a connection lost during a commit leaves its outcome unknown, so
+        // running the request again could apply it twice.
+        self.status == StatusCode::SERVICE_UNAVAILABLE && self.code == 503 && self.message == CONFLICT_MESSAGE
     }
 
     /// An internal failure: logged with its cause, answered without it.
@@ -198,15 +209,17 @@ impl From<crate::store::StoreError> for ApiError {
             // Retried by `store::retry_conflicts`; seen by a client only if every attempt lost.
             crate::store::StoreError::Conflict(cause) => {
                 tracing::warn!(%cause, "transaction conflict");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    503,
-                    "The request conflicted with concurrent requests. Try again.",
-                )
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, 503, CONFLICT_MESSAGE)
+            }
+            crate::store::StoreError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                ApiError::unavailable()
             }
             other => ApiError::internal(other),
         }
     }
 }
+
+const CONFLICT_MESSAGE: &str = "The request conflicted with concurrent requests. Try again.";
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -3,16 +3,34 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+/// Bytes from the OS random source, the only source of ids and secrets. If it fails there is no
+/// safe fallback (a guessable token is worse than none): the process stops at once rather than hand
+/// out a predictable value. `check_random_source` runs at start-up so a broken source stops the start.
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
-    // The OS random source failing is unrecoverable; fall back to a time-seeded value rather than panic.
-    if getrandom::fill(&mut buf).is_err() {
-        let seed = time::OffsetDateTime::now_utc().unix_timestamp_nanos().to_le_bytes();
-        for (i, b) in buf.iter_mut().enumerate() {
-            *b = seed[i % seed.len()] ^ (i as u8).wrapping_mul(31);
-        }
+    if let Err(e) = getrandom::fill(&mut buf) {
+        eprintln!("localzoom: the OS random source failed ({e}); refusing to issue a guessable id or token");
+        std::process::abort();
     }
     buf
+}
+
+/// Fails when the OS random source cannot be read, so `serve` refuses to start instead.
+pub fn check_random_source() -> Result<(), String> {
+    let mut buf = [0u8; 16];
+    getrandom::fill(&mut buf).map_err(|e| format!("the OS random source is unavailable: {e}"))
+}
+
+/// SHA-256 of a token, hex: what the store keeps of access tokens, ZAKs and page tokens, so a
+/// copy of the database hands out nothing that works.
+pub fn digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(token.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in hash {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 /// A 22-character URL-safe id (16 random bytes), like Zoom's user and account ids.

@@ -88,6 +88,7 @@ impl Server {
             ))
             .layer(middleware::from_fn_with_state(self.state.clone(), runtime::sync))
             .layer(middleware::from_fn(logging::log_requests))
+            .layer(middleware::from_fn(run_to_completion))
             .with_state(self.state.clone())
     }
 
@@ -107,6 +108,16 @@ impl Server {
     /// The address the server will listen on.
     pub fn bind_address(&self) -> String {
         format!("{}:{}", self.state.config.host, self.state.config.port)
+    }
+}
+
+/// Runs each request on its own task, so a client that hangs up or times out cannot cancel a
+/// handler halfway through a store call: the request finishes (or rolls back) as if it had
+/// stayed, and only its answer is lost. A panic in a handler is answered as Zoom's 500.
+async fn run_to_completion(req: Request, next: middleware::Next) -> axum::response::Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(e) => axum::response::IntoResponse::into_response(ApiError::internal(e)),
     }
 }
 

@@ -9,6 +9,7 @@ use sqlx::Row;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::state::AppState;
+use crate::store::StoreError;
 use crate::validate::{Check, Obj};
 
 pub const PAGE_TOKEN_TTL_SECONDS: i64 = 15 * 60;
@@ -22,16 +23,16 @@ pub async fn issue(state: &AppState, account_id: &str, resource: &str, query: &i
         .bind(now)
         .execute(store.pool())
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(StoreError::from)?;
     sqlx::query("INSERT INTO page_tokens (token, account_id, resource, query, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&token)
+        .bind(ids::digest(&token))
         .bind(account_id)
         .bind(resource)
         .bind(query)
         .bind(now + PAGE_TOKEN_TTL_SECONDS)
         .execute(store.pool())
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(StoreError::from)?;
     Ok(token)
 }
 
@@ -44,12 +45,12 @@ pub async fn redeem<T: DeserializeOwned>(
 ) -> ApiResult<T> {
     let row =
         sqlx::query("SELECT query, expires_at FROM page_tokens WHERE token = $1 AND account_id = $2 AND resource = $3")
-            .bind(token)
+            .bind(ids::digest(token))
             .bind(account_id)
             .bind(resource)
             .fetch_optional(state.store.pool())
             .await
-            .map_err(ApiError::internal)?
+            .map_err(StoreError::from)?
             .ok_or_else(ApiError::page_token_invalid)?;
     let expires_at: i64 = row.try_get(1).map_err(ApiError::internal)?;
     if state.clock.now() >= expires_at {

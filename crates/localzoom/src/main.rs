@@ -71,6 +71,10 @@ fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> ExitCode {
+    if let Err(e) = localzoom_server::ids::check_random_source() {
+        eprintln!("localzoom: {e}: ids and tokens would be guessable, so localzoom will not start");
+        return ExitCode::FAILURE;
+    }
     let server = match Server::new(config).await {
         Ok(s) => s,
         Err(e) => {
@@ -81,7 +85,10 @@ async fn serve(config: Config) -> ExitCode {
     let (listener, addr) = match localzoom_server::bind(&server).await {
         Ok(bound) => bound,
         Err(e) => {
-            eprintln!("localzoom: cannot listen on {}: {e}", server.bind_address());
+            eprintln!(
+                "localzoom: cannot listen on {}: {e} (change --port or --host)",
+                server.bind_address()
+            );
             return ExitCode::FAILURE;
         }
     };

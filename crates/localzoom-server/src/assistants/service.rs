@@ -50,7 +50,7 @@ async fn read_user<O: Operation>(
     grant: &Granted<O>,
     user_id: &str,
 ) -> ApiResult<(UserRow, sqlx::pool::PoolConnection<sqlx::Any>)> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     Ok((user, conn))
 }

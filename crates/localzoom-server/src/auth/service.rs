@@ -162,7 +162,7 @@ pub async fn create_app(
 /// Control plane: the apps of `account_id` (the default account if none).
 pub async fn list_apps(state: &AppState, account_id: Option<&str>) -> ApiResult<Vec<AppRow>> {
     use crate::accounts::store as account_store;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let account = match account_id {
         Some(id) => account_store::by_id(&mut *conn, id).await?,
         None => account_store::default_account(&mut conn).await?,

@@ -19,6 +19,7 @@ pub struct AppRow {
 
 #[derive(Debug, Clone)]
 pub struct TokenRow {
+    /// The token in clear when issued; read back from the store, its SHA-256 digest (only digests are stored).
     pub token: String,
     pub kind: String,
     pub client_id: Option<String>,
@@ -145,7 +146,7 @@ pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError>
         "INSERT INTO access_tokens (token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(&t.token)
+    .bind(crate::ids::digest(&t.token))
     .bind(&t.kind)
     .bind(&t.client_id)
     .bind(&t.account_id)
@@ -181,7 +182,7 @@ pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, Store
     let row = sqlx::query(&format!(
         "SELECT {TOKEN_COLUMNS} FROM access_tokens t WHERE t.token = $1"
     ))
-    .bind(token)
+    .bind(crate::ids::digest(token))
     .fetch_optional(store.pool())
     .await?;
     Ok(row.as_ref().map(token_from_row).transpose()?)
@@ -203,7 +204,7 @@ pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<Tok
          FROM access_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
          LEFT JOIN runtime_settings r ON r.id = 1 WHERE t.token = $1"
     ))
-    .bind(token)
+    .bind(crate::ids::digest(token))
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
@@ -232,7 +233,7 @@ pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<Tok
 pub async fn revoke_token(store: &Store, token: &str, at: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE token = $2 AND revoked_at IS NULL")
         .bind(at)
-        .bind(token)
+        .bind(crate::ids::digest(token))
         .execute(store.pool())
         .await?;
     Ok(done.rows_affected() > 0)

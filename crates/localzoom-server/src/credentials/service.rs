@@ -131,7 +131,7 @@ pub async fn set_password(
     };
     check.finish()?;
     let password = password.ok_or_else(|| ApiError::invalid_field("password"))?;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let caller = me_user(state, grant, &mut conn).await?;
     if !matches!(caller.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
         return Err(ApiError::bad_request(200, "No privilege."));
@@ -214,7 +214,7 @@ pub async fn user_token(
         check.fail_with("ttl", "The maximum value is one year.");
     }
     check.finish()?;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     drop(conn);
     if user.status == "pending" {
@@ -229,7 +229,7 @@ pub async fn user_token(
 }
 
 pub async fn me_zak(state: &AppState, grant: &Granted<ops::UserZak>) -> ApiResult<UserToken> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let me = grant.me().ok_or_else(|| ApiError::user_not_found("me"))?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), Some(me), "me", false).await?;
     drop(conn);
@@ -268,7 +268,7 @@ pub async fn inspect(state: &AppState, token: &str) -> ApiResult<TokenView> {
     let row = auth_store::token(&state.store, token)
         .await?
         .ok_or_else(|| ApiError::new(axum::http::StatusCode::NOT_FOUND, 404, "Token does not exist."))?;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user_exists = match &row.user_id {
         Some(id) => cred_store::user_exists(&mut conn, id).await?,
         None => true,

@@ -488,7 +488,7 @@ pub async fn get(
     let show_previous = check.boolean(&root, "show_previous_occurrences").unwrap_or(false);
     let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
     check.finish()?;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let m = load(&mut conn, state, grant, meeting_id, false, false).await?;
     let occurrences = occurrences_of(&m);
     let occurrence = match &occurrence_id {
@@ -590,7 +590,7 @@ pub async fn list(
     origin: &str,
 ) -> ApiResult<Value> {
     let account_id = grant.account_id();
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let host = resolve(&mut conn, &state.store, account_id, grant.me(), user_id, false).await?;
     drop(conn);
     if !grant.is_admin() && grant.me() != Some(host.id.as_str()) {

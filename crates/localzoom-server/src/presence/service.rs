@@ -67,7 +67,7 @@ pub async fn get(
     user_id: &str,
 ) -> ApiResult<PresenceView> {
     let now = state.clock.now();
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     let p = current(&mut conn, &user.id, now).await?;
     if !p.signed_in {

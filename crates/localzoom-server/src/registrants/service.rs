@@ -400,7 +400,7 @@ pub async fn list(
     q: &QueryMap,
     origin: &str,
 ) -> ApiResult<Value> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
     drop(conn);
     let account_id = grant.account_id();
@@ -477,7 +477,7 @@ pub async fn get(
     registrant_id: &str,
     origin: &str,
 ) -> ApiResult<Value> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
     let r = registrant_store::find(&mut conn, &state.store, m.id, Some(registrant_id), None, false)
         .await?
@@ -617,7 +617,7 @@ pub async fn questions(
     grant: &Granted<ops::MeetingRegistrantsQuestionsGet>,
     meeting_id: &str,
 ) -> ApiResult<Value> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
     Ok(json!({"questions": m.doc.questions, "custom_questions": m.doc.custom_questions}))
 }

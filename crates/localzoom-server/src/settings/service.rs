@@ -89,7 +89,7 @@ pub async fn get(
     check.int_in(&root, "login_type", &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23]);
     let custom = check.string(&root, "custom_query_fields", None).unwrap_or_default();
     check.finish()?;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     if user.status == "pending" {
         return Err(ApiError::bad_request(1000, "Can not access pending user settings."));

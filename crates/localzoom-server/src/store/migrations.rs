@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_meetings"),
     migration!(6, "0006_settings_files"),
     migration!(7, "0007_user_counts"),
+    migration!(8, "0008_token_digests"),
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

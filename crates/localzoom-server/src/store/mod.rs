@@ -17,35 +17,94 @@ mod migrations;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     #[error("unique constraint violated: {0}")]
     Unique(String),
     #[error("transaction conflicted with a concurrent one: {0}")]
     Conflict(String),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("cannot open the store: {0}")]
     Open(String),
 }
 
+/// Every driver error is sorted on its way in, wherever a statement fails (not only at commit).
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::classify(e)
+    }
+}
+
+/// SQLite's primary result codes for busy (5) and locked (6); the extended codes carry them in
+/// their low byte (BUSY_RECOVERY 261, BUSY_SNAPSHOT 517, BUSY_TIMEOUT 773, LOCKED_SHAREDCACHE 262, …).
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+
 impl StoreError {
-    /// Sorts a driver error: unique violations become `Unique` so services can answer Zoom's 409s.
+    /// Sorts a driver error by SQLSTATE (PostgreSQL) or result code (SQLite), never by message text:
+    /// unique violations become `Unique` (services answer Zoom's 409s), deadlocks, serialization
+    /// failures and SQLite's busy/locked become `Conflict` (retried), lost connections and pool
+    /// time-outs become `Unavailable` (503).
     pub fn classify(e: sqlx::Error) -> Self {
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                return StoreError::Unique(db.message().to_string());
+        match &e {
+            sqlx::Error::Database(db) => {
+                if db.is_unique_violation() {
+                    return StoreError::Unique(unique_target(db.as_ref()));
+                }
+                let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+                if is_conflict_code(&code) {
+                    return StoreError::Conflict(db.message().to_string());
+                }
+                if is_unavailable_code(&code) {
+                    return StoreError::Unavailable(db.message().to_string());
+                }
+                StoreError::Db(e)
             }
-            // PostgreSQL's serialization failure and deadlock; SQLite's busy and stale snapshot.
-            if matches!(db.code().as_deref(), Some("40001" | "40P01" | "5" | "517")) {
-                return StoreError::Conflict(db.message().to_string());
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                StoreError::Unavailable(e.to_string())
             }
+            sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+            _ => StoreError::Db(e),
         }
-        StoreError::Db(e)
     }
 
     /// Whether this is a unique violation on a constraint or column whose name contains `what`.
     pub fn is_unique_on(&self, what: &str) -> bool {
         matches!(self, StoreError::Unique(m) if m.contains(what))
+    }
+}
+
+/// PostgreSQL: serialization failure and deadlock. SQLite: busy and locked, with any extended code.
+fn is_conflict_code(code: &str) -> bool {
+    if matches!(code, "40001" | "40P01") {
+        return true;
+    }
+    match code.parse::<i64>() {
+        Ok(n) => matches!(n & 0xff, SQLITE_BUSY | SQLITE_LOCKED),
+        Err(_) => false,
+    }
+}
+
+/// PostgreSQL: connection exceptions (class 08), the server shutting down or terminating the
+/// backend (57P01–57P03), too many connections (53300). SQLite: I/O error (10) and cannot open (14).
+fn is_unavailable_code(code: &str) -> bool {
+    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300") {
+        return true;
+    }
+    match code.parse::<i64>() {
+        Ok(n) => matches!(n & 0xff, 10 | 14),
+        Err(_) => false,
+    }
+}
+
+/// What a unique violation names: PostgreSQL's constraint, or SQLite's `table.column` list (its
+/// message is the only place SQLite names it; the classification itself used the result code).
+fn unique_target(db: &dyn sqlx::error::DatabaseError) -> String {
+    match db.constraint() {
+        Some(c) => c.to_string(),
+        None => db.message().to_string(),
     }
 }
 
@@ -85,8 +144,10 @@ pub struct Store {
     /// SQLite allows one writer; serialising writers here avoids `SQLITE_BUSY` on lock upgrades.
     write_lock: Option<Arc<Mutex<()>>>,
     location: String,
-    /// Whether another process can reach the same data (a file or a server, not `:memory:`).
+    /// Whether another process can reach the same data (a file or a server, not ephemeral).
     shared: bool,
+    /// The private directory of an `--ephemeral` store, removed when the last handle goes.
+    _ephemeral_dir: Option<Arc<tempfile::TempDir>>,
 }
 
 /// A write transaction. Dropped without `commit`, it rolls back.
@@ -129,13 +190,41 @@ impl WriteTx {
 impl Store {
     pub async fn open(config: &Config) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let (url, location, memory) = match (&config.database_url, config.ephemeral) {
-            (Some(url), _) => (url.clone(), redact(url), url.contains(":memory:")),
-            (None, true) => ("sqlite::memory:".to_string(), "memory (ephemeral)".to_string(), true),
+        let mut ephemeral_dir = None;
+        let (url, location, ephemeral) = match (&config.database_url, config.ephemeral) {
+            (Some(url), _) if url.contains(":memory:") => {
+                return Err(StoreError::Open(format!(
+                    "{}: an in-memory SQLite URL cannot be shared by connections; use --ephemeral instead",
+                    redact(url)
+                )))
+            }
+            (Some(url), _) => (url.clone(), redact(url), false),
+            (None, true) => {
+                // A file in a private temporary directory, not `:memory:`: an in-memory database lives
+                // only as long as its one connection, and a request dropped mid-query can close that
+                // connection (the pool would then open a new, empty database).
+                let dir = tempfile::Builder::new()
+                    .prefix("localzoom-ephemeral-")
+                    .tempdir()
+                    .map_err(|e| {
+                        StoreError::Open(format!(
+                            "cannot create a temporary directory in {} for --ephemeral: {e} (set TMPDIR)",
+                            std::env::temp_dir().display()
+                        ))
+                    })?;
+                let path = dir.path().join("localzoom.db");
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                ephemeral_dir = Some(Arc::new(dir));
+                (url, "ephemeral (removed at exit)".to_string(), true)
+            }
             (None, false) => {
                 let dir = config.resolved_data_dir();
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| StoreError::Open(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    StoreError::Open(format!(
+                        "cannot create the data directory {}: {e} (change --data-dir)",
+                        dir.display()
+                    ))
+                })?;
                 let path = dir.join("localzoom.db");
                 (
                     format!("sqlite://{}?mode=rwc", path.display()),
@@ -150,46 +239,57 @@ impl Store {
             Backend::Sqlite
         } else {
             return Err(StoreError::Open(format!(
-                "unsupported database URL {}: use sqlite:// or postgres://",
+                "unsupported database URL {}: use sqlite:// or postgres:// (change --database-url)",
                 redact(&url)
             )));
         };
-        let options = AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Open(e.to_string()))?;
-        let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-        pool = match (backend, memory) {
-            // One connection: every connection to `:memory:` would otherwise be its own database.
-            (Backend::Sqlite, true) => pool
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None),
-            (Backend::Sqlite, false) => pool.max_connections(8),
-            (Backend::Postgres, _) => pool.max_connections(16),
-        };
-        if backend == Backend::Sqlite {
-            pool = pool.after_connect(|conn, _| {
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Open(format!("{}: {e} (change --database-url)", redact(&url))))?;
+        let max = config.db_max_connections.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        let pool = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_millis(config.db_timeout_ms))
+            .max_connections(max);
+        let pool = if backend == Backend::Sqlite {
+            pool.after_connect(move |conn, _| {
                 Box::pin(async move {
                     // WAL + NORMAL: a committed write survives a crash of the process (kill -9).
+                    // An ephemeral store is thrown away at exit, so it need not wait for the disk.
                     conn.execute("PRAGMA journal_mode=WAL").await?;
-                    conn.execute("PRAGMA synchronous=NORMAL").await?;
+                    if ephemeral {
+                        conn.execute("PRAGMA synchronous=OFF").await?;
+                    } else {
+                        conn.execute("PRAGMA synchronous=NORMAL").await?;
+                    }
                     conn.execute("PRAGMA busy_timeout=10000").await?;
                     conn.execute("PRAGMA foreign_keys=ON").await?;
                     Ok(())
                 })
-            });
-        }
+            })
+        } else {
+            pool
+        };
         let pool = pool
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Open(e.to_string()))?;
+            .map_err(|e| StoreError::Open(open_failure(backend, &location, e)))?;
         let store = Store {
             pool,
             backend,
             write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             location,
-            shared: !memory,
+            shared: !ephemeral,
+            _ephemeral_dir: ephemeral_dir,
         };
-        migrations::run(&store).await?;
+        migrations::run(&store).await.map_err(|e| match e {
+            StoreError::Open(m) => StoreError::Open(m),
+            other => StoreError::Open(format!(
+                "cannot prepare the database at {}: {other} (is it a localzoom store? change --data-dir or --database-url)",
+                store.location
+            )),
+        })?;
         Ok(store)
     }
 
@@ -240,11 +340,35 @@ impl Store {
         Ok(WriteTx { tx, _guard: guard })
     }
 
+    /// A pooled connection; a pool that cannot hand one out in time is `Unavailable` (503).
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         conn.ping().await?;
         Ok(())
     }
+}
+
+/// One line naming what failed and the flag to change.
+fn open_failure(backend: Backend, location: &str, e: sqlx::Error) -> String {
+    let flag = match backend {
+        Backend::Sqlite => "--data-dir or --database-url",
+        Backend::Postgres => "--database-url",
+    };
+    let why = match &e {
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("28P01" | "28000") => format!("authentication failed: {}", db.message()),
+            Some("3D000") => format!("no such database: {}", db.message()),
+            Some("26") => "the file is not a database".to_string(),
+            _ => db.message().to_string(),
+        },
+        sqlx::Error::PoolTimedOut => "timed out connecting".to_string(),
+        other => other.to_string(),
+    };
+    format!("cannot open the database at {location}: {why} (change {flag})")
 }
 
 fn redact(url: &str) -> String {

@@ -147,7 +147,7 @@ pub async fn permissions(
     grant: &Granted<ops::UserPermission>,
     user_id: &str,
 ) -> ApiResult<Permissions> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     Ok(Permissions {
         permissions: permissions_of(&user.role_id),

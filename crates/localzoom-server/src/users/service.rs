@@ -181,7 +181,7 @@ pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, store: &Store, 
 }
 
 async fn resolve_read(state: &AppState, account_id: &str, me: Option<&str>, user_id: &str) -> ApiResult<UserRow> {
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     resolve(&mut conn, &state.store, account_id, me, user_id, false).await
 }
 
@@ -897,7 +897,7 @@ pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, q: 
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .ok_or_else(|| ApiError::invalid_field("email"))?;
-    let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+    let mut conn = state.store.acquire().await?;
     let user = user_store::find(
         &mut *conn,
         &state.store,
@@ -968,7 +968,7 @@ pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value>
     let count = count.unwrap_or(0);
     let now = state.clock.now();
     let account = {
-        let mut conn = state.store.pool().acquire().await.map_err(ApiError::internal)?;
+        let mut conn = state.store.acquire().await?;
         match account_id {
             Some(id) => crate::accounts::store::by_id(&mut *conn, id).await?,
             None => crate::accounts::store::default_account(&mut conn).await?,
