@@ -95,6 +95,18 @@ impl Check {
         Some(s)
     }
 
+    /// An email address (trimmed) of at most `max` characters; present but empty or malformed fails
+    /// on this field, so no email field anywhere stores "" or a non-address.
+    pub fn email(&mut self, obj: &Obj, key: &str, max: Option<usize>) -> Option<String> {
+        let s = self.string(obj, key, max)?;
+        let s = s.trim();
+        if !is_email(s) {
+            self.fail(obj.path(key));
+            return None;
+        }
+        Some(s.to_string())
+    }
+
     pub fn int(&mut self, obj: &Obj, key: &str) -> Option<i64> {
         let v = match obj.get(key)? {
             Value::Number(n) => n.as_i64(),

@@ -255,8 +255,10 @@ pub async fn switch_user_account(
     if user.account_id == destination.id {
         return Ok(());
     }
-    // Scheduling privileges do not cross accounts.
+    // Scheduling privileges do not cross accounts. Everything else the user owns goes along:
+    // meetings (with their registrants), settings, pictures and backgrounds, presence.
     crate::assistants::store::remove_all_of(tx.conn(), &user.id).await?;
+    crate::meetings::store::move_host_account(tx.conn(), &user.id, &destination.id).await?;
     user.account_id = destination.id;
     user.updated_at = state.clock.now();
     crate::users::store::update(tx.conn(), &user).await?;

@@ -86,9 +86,10 @@ fn wanted(check: &mut Check, items: &[Obj]) -> Vec<String> {
     let mut out = Vec::new();
     for item in items {
         let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
-        let email = check.string(item, "email", Some(128)).filter(|s| !s.trim().is_empty());
+        let email = check.email(item, "email", Some(128));
         match id.or(email) {
             Some(v) => out.push(v.trim().to_string()),
+            None if item.has("email") => {}
             None => check.fail_with(item.path("id"), "Give the assistant's id or email."),
         }
     }

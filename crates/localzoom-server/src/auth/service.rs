@@ -37,7 +37,20 @@ impl OAuthFailure {
         }
     }
 
-    pub fn internal(e: impl std::fmt::Display) -> Self {
+    /// A store failure: an unreachable database or a lost conflict is RFC 6749's
+    /// `temporarily_unavailable` (503, worth retrying); anything else a 500 that echoes nothing.
+    pub fn internal(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError;
+        if matches!(e, StoreError::Unavailable(_) | StoreError::Conflict(_)) {
+            tracing::warn!(error = %e, "database unavailable in OAuth");
+            return Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                ..Self::new(
+                    "The service is temporarily unavailable. Try again later.",
+                    "temporarily_unavailable",
+                )
+            };
+        }
         tracing::error!(error = %e, "internal error in OAuth");
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -168,7 +181,9 @@ pub async fn list_apps(state: &AppState, account_id: Option<&str>) -> ApiResult<
         None => account_store::default_account(&mut conn).await?,
     }
     .ok_or_else(|| ApiError::account_not_found(account_id))?;
-    Ok(auth_store::apps_of_account(&state.store, &account.id).await?)
+    // The same connection: taking a second one while holding this one could wait forever on a
+    // pool that has no other to give.
+    Ok(auth_store::apps_of_account(&mut conn, &account.id).await?)
 }
 
 /// Resolves a bearer token into its caller, or Zoom's 401/124.

@@ -105,12 +105,12 @@ pub async fn default_app(conn: &mut AnyConnection) -> Result<Option<AppRow>, Sto
     Ok(row.as_ref().map(app_from_row).transpose()?)
 }
 
-pub async fn apps_of_account(store: &Store, account_id: &str) -> Result<Vec<AppRow>, StoreError> {
+pub async fn apps_of_account(conn: &mut AnyConnection, account_id: &str) -> Result<Vec<AppRow>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {APP_COLUMNS} FROM apps WHERE account_id = $1 ORDER BY created_at, client_id"
     ))
     .bind(account_id)
-    .fetch_all(store.pool())
+    .fetch_all(conn)
     .await?;
     Ok(rows.iter().map(app_from_row).collect::<Result<_, _>>()?)
 }

@@ -96,5 +96,5 @@ async fn set_status(
 }
 
 async fn set_live(State(state): State<AppState>, PathParam(meeting_id): PathParam, body: Body) -> ApiResult<Response> {
-    Ok(Json(service::set_live(&state, &meeting_id, &body).await?).into_response())
+    Ok(Json(retry_conflicts(|| service::set_live(&state, &meeting_id, &body)).await?).into_response())
 }

@@ -58,9 +58,10 @@ pub async fn load<O: Operation>(
     deleted_too: bool,
 ) -> ApiResult<MeetingRow> {
     let id = parse_meeting_id(raw_id)?;
-    let meeting = meeting_store::find(conn, &state.store, id, lock)
+    let scope = meeting_store::Scope::Account(grant.account_id());
+    let meeting = meeting_store::find(conn, &state.store, scope, id, lock)
         .await?
-        .filter(|m| m.account_id == grant.account_id() && (deleted_too || m.deleted_at.is_none()))
+        .filter(|m| deleted_too || m.deleted_at.is_none())
         .ok_or_else(|| ApiError::meeting_not_found(raw_id))?;
     if !grant.is_admin() && grant.me() != Some(meeting.host_id.as_str()) {
         return Err(not_host());
@@ -639,7 +640,7 @@ pub async fn list(
         }
     };
     let now = state.clock.now();
-    let all: Vec<MeetingRow> = meeting_store::of_host(&state.store, &host.id)
+    let all: Vec<MeetingRow> = meeting_store::of_host(&state.store, account_id, &host.id)
         .await?
         .into_iter()
         .filter(|m| listed(m, &cursor, now))
@@ -869,7 +870,7 @@ pub async fn set_live(state: &AppState, meeting_id: &str, body: &Body) -> ApiRes
     let status = status.ok_or_else(|| ApiError::invalid_field("status"))?;
     let id = parse_meeting_id(meeting_id)?;
     let mut tx = state.store.begin_write().await?;
-    let mut m = meeting_store::find(tx.conn(), &state.store, id, true)
+    let mut m = meeting_store::find(tx.conn(), &state.store, meeting_store::Scope::AnyAccount, id, true)
         .await?
         .filter(|m| m.deleted_at.is_none())
         .ok_or_else(|| ApiError::meeting_not_found(meeting_id))?;

@@ -83,37 +83,77 @@ pub async fn update(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), Stor
     Ok(())
 }
 
-/// A meeting by id, deleted or not; `lock` holds its row until the transaction ends.
+/// Which meetings a lookup may see: one account's (every API call), or any (the control plane).
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    Account(&'a str),
+    AnyAccount,
+}
+
+/// A meeting by id within `scope`, deleted or not; `lock` holds its row until the transaction ends.
+/// The account is part of the query, so another account's meeting is never read at all.
 pub async fn find(
     conn: &mut AnyConnection,
     store: &Store,
+    scope: Scope<'_>,
     id: i64,
     lock: bool,
 ) -> Result<Option<MeetingRow>, StoreError> {
     let lock = if lock { store.for_update() } else { "" };
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM meetings WHERE id = $1{lock}"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+    let row = match scope {
+        Scope::Account(account_id) => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM meetings WHERE id = $1 AND account_id = $2{lock}"
+            ))
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(conn)
+            .await?
+        }
+        Scope::AnyAccount => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM meetings WHERE id = $1{lock}"))
+                .bind(id)
+                .fetch_optional(conn)
+                .await?
+        }
+    };
     row.as_ref().map(from_row).transpose()
 }
 
-/// A host's meetings that are not deleted, in id order.
-pub async fn of_host(store: &Store, host_id: &str) -> Result<Vec<MeetingRow>, StoreError> {
+/// A host's meetings in `account_id` that are not deleted, in id order.
+pub async fn of_host(store: &Store, account_id: &str, host_id: &str) -> Result<Vec<MeetingRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM meetings WHERE host_id = $1 AND deleted_at IS NULL ORDER BY id"
+        "SELECT {COLUMNS} FROM meetings WHERE account_id = $1 AND host_id = $2 AND deleted_at IS NULL ORDER BY id"
     ))
+    .bind(account_id)
     .bind(host_id)
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(from_row).collect()
 }
 
-/// Hands a user's meetings to another host (`DELETE /users/{userId}?transfer_meeting=true`).
-pub async fn transfer_host(conn: &mut AnyConnection, from: &str, to: &str) -> Result<u64, StoreError> {
-    let done = sqlx::query("UPDATE meetings SET host_id = $1 WHERE host_id = $2")
+/// Hands a user's meetings to another host of the same account (`DELETE /users/{userId}?transfer_meeting=true`).
+pub async fn transfer_host(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("UPDATE meetings SET host_id = $1 WHERE host_id = $2 AND account_id = $3")
         .bind(to)
         .bind(from)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Moves every meeting of a host (deleted ones too, so `recover` finds them) to another account,
+/// with their registrants (which belong to their meeting).
+pub async fn move_host_account(conn: &mut AnyConnection, host_id: &str, to_account: &str) -> Result<u64, StoreError> {
+    let done = sqlx::query("UPDATE meetings SET account_id = $1 WHERE host_id = $2")
+        .bind(to_account)
+        .bind(host_id)
         .execute(conn)
         .await?;
     Ok(done.rows_affected())

@@ -19,7 +19,7 @@ use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::WriteTx;
-use crate::validate::{is_email, Check, Obj};
+use crate::validate::{Check, Obj};
 
 /// Zoom's cap on one meeting's registrants.
 pub const MAX_REGISTRANTS: i64 = 4999;
@@ -171,7 +171,11 @@ fn read_registrant(check: &mut Check, root: &Obj, m: &MeetingRow) -> RegistrantD
     };
     let mut doc = RegistrantDoc {
         first_name: required(check, "first_name", Some(64)),
-        email: required(check, "email", Some(128)).trim().to_string(),
+        email: if check.required(root, "email") {
+            check.email(root, "email", Some(128)).unwrap_or_default()
+        } else {
+            String::new()
+        },
         last_name: check.string(root, "last_name", Some(64)).unwrap_or_default(),
         purchasing_time_frame: one_of(check, root, "purchasing_time_frame", PURCHASING_TIME_FRAMES),
         role_in_purchase_process: one_of(check, root, "role_in_purchase_process", ROLES_IN_PURCHASE),
@@ -179,9 +183,6 @@ fn read_registrant(check: &mut Check, root: &Obj, m: &MeetingRow) -> RegistrantD
         language: one_of(check, root, "language", LANGUAGES),
         ..RegistrantDoc::default()
     };
-    if !doc.email.is_empty() && !is_email(&doc.email) {
-        check.fail("email");
-    }
     for (key, slot) in [
         ("address", &mut doc.address),
         ("city", &mut doc.city),
@@ -565,8 +566,8 @@ pub async fn set_status(
     let mut wanted: Vec<(Option<String>, Option<String>)> = Vec::new();
     for item in &items {
         let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
-        let email = check.string(item, "email", None).filter(|s| !s.trim().is_empty());
-        if id.is_none() && email.is_none() {
+        let email = check.email(item, "email", Some(128));
+        if id.is_none() && email.is_none() && !item.has("email") {
             check.fail_with(item.path("id"), "Give the registrant's id or email.");
         }
         wanted.push((id, email));
@@ -713,13 +714,10 @@ pub async fn batch(
     let mut docs = Vec::new();
     for item in &items {
         let email = if check.required(item, "email") {
-            check.string(item, "email", Some(128)).unwrap_or_default()
+            check.email(item, "email", Some(128)).unwrap_or_default()
         } else {
             String::new()
         };
-        if !email.is_empty() && !is_email(email.trim()) {
-            check.fail(item.path("email"));
-        }
         let first_name = if check.required(item, "first_name") {
             check.string(item, "first_name", Some(64)).unwrap_or_default()
         } else {

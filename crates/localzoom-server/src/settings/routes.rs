@@ -61,7 +61,7 @@ async fn upload_picture(
     let upload = body
         .file("pic_file", service::MAX_PICTURE_BYTES, service::picture_too_big())
         .await?;
-    service::upload_picture(&state, &grant, &user_id, upload).await?;
+    retry_conflicts(|| service::upload_picture(&state, &grant, &user_id, upload.clone())).await?;
     Ok((StatusCode::CREATED, Json(json!({}))).into_response())
 }
 
@@ -85,7 +85,7 @@ async fn upload_background(
     let upload = body
         .file("file", service::MAX_BACKGROUND_BYTES, service::background_too_big())
         .await?;
-    let file = service::upload_background(&state, &grant, &user_id, upload).await?;
+    let file = retry_conflicts(|| service::upload_background(&state, &grant, &user_id, upload.clone())).await?;
     Ok((StatusCode::CREATED, Json(file)).into_response())
 }
 

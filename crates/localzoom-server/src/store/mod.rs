@@ -76,26 +76,38 @@ impl StoreError {
     }
 }
 
+/// A driver's error code: PostgreSQL's SQLSTATE is always five characters; SQLite's (extended)
+/// result codes are numbers of at most four digits.
+enum DbCode {
+    SqlState(String),
+    Sqlite(i64),
+    Unknown,
+}
+
+fn db_code(code: &str) -> DbCode {
+    if code.len() == 5 {
+        DbCode::SqlState(code.to_string())
+    } else {
+        code.parse::<i64>().map(DbCode::Sqlite).unwrap_or(DbCode::Unknown)
+    }
+}
+
 /// PostgreSQL: serialization failure and deadlock. SQLite: busy and locked, with any extended code.
 fn is_conflict_code(code: &str) -> bool {
-    if matches!(code, "40001" | "40P01") {
-        return true;
-    }
-    match code.parse::<i64>() {
-        Ok(n) => matches!(n & 0xff, SQLITE_BUSY | SQLITE_LOCKED),
-        Err(_) => false,
+    match db_code(code) {
+        DbCode::SqlState(s) => matches!(s.as_str(), "40001" | "40P01"),
+        DbCode::Sqlite(n) => matches!(n & 0xff, SQLITE_BUSY | SQLITE_LOCKED),
+        DbCode::Unknown => false,
     }
 }
 
 /// PostgreSQL: connection exceptions (class 08), the server shutting down or terminating the
 /// backend (57P01–57P03), too many connections (53300). SQLite: I/O error (10) and cannot open (14).
 fn is_unavailable_code(code: &str) -> bool {
-    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300") {
-        return true;
-    }
-    match code.parse::<i64>() {
-        Ok(n) => matches!(n & 0xff, 10 | 14),
-        Err(_) => false,
+    match db_code(code) {
+        DbCode::SqlState(s) => s.starts_with("08") || matches!(s.as_str(), "57P01" | "57P02" | "57P03" | "53300"),
+        DbCode::Sqlite(n) => matches!(n & 0xff, 10 | 14),
+        DbCode::Unknown => false,
     }
 }
 
@@ -397,6 +409,84 @@ impl Params {
 mod tests {
     use super::*;
     use crate::error::ApiError;
+    use std::borrow::Cow;
+
+    /// A driver error with a chosen code, as PostgreSQL or SQLite would report it.
+    #[derive(Debug)]
+    struct FakeDbError {
+        code: &'static str,
+        unique: bool,
+    }
+
+    impl std::fmt::Display for FakeDbError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "error {}", self.code)
+        }
+    }
+
+    impl std::error::Error for FakeDbError {}
+
+    impl sqlx::error::DatabaseError for FakeDbError {
+        fn message(&self) -> &str {
+            // Deliberately misleading text: classification must read the code, not the message.
+            "UNIQUE constraint failed: deadlock detected, database is locked"
+        }
+        fn code(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Borrowed(self.code))
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            if self.unique {
+                sqlx::error::ErrorKind::UniqueViolation
+            } else {
+                sqlx::error::ErrorKind::Other
+            }
+        }
+    }
+
+    fn classified(code: &'static str, unique: bool) -> StoreError {
+        StoreError::from(sqlx::Error::Database(Box::new(FakeDbError { code, unique })))
+    }
+
+    #[test]
+    fn driver_errors_are_sorted_by_code_not_message() {
+        // PostgreSQL serialization failure and deadlock; SQLite busy/locked with extended codes.
+        for code in ["40001", "40P01", "5", "261", "517", "773", "6", "262"] {
+            assert!(matches!(classified(code, false), StoreError::Conflict(_)), "{code}");
+        }
+        for code in ["57P01", "08006", "08001", "53300", "10", "14", "3338"] {
+            assert!(matches!(classified(code, false), StoreError::Unavailable(_)), "{code}");
+        }
+        assert!(matches!(classified("23505", true), StoreError::Unique(_)));
+        assert!(matches!(classified("2067", true), StoreError::Unique(_)));
+        // A message that names a deadlock or a unique constraint is not enough.
+        // 42501 (insufficient privilege) is a SQLSTATE, not SQLite's busy code 5 in its low byte.
+        for code in ["42601", "42501", "22005", "1", "19"] {
+            assert!(matches!(classified(code, false), StoreError::Db(_)), "{code}");
+        }
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Unavailable(_)
+        ));
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        assert!(matches!(
+            StoreError::from(sqlx::Error::Io(io)),
+            StoreError::Unavailable(_)
+        ));
+        // Conflicts are retried; an unavailable database is a 503 that is not retried.
+        let conflict = ApiError::from(classified("40P01", false));
+        assert!(conflict.is_conflict());
+        let gone = ApiError::from(classified("57P01", false));
+        assert_eq!((gone.status.as_u16(), gone.code, gone.is_conflict()), (503, 503, false));
+    }
 
     #[tokio::test]
     async fn conflicts_are_retried_a_bounded_number_of_times() {

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
-use crate::validate::{is_email, Check, Obj};
+use crate::validate::{Check, Obj};
 
 /// "A user's email address can be changed up to 3 times in any 24 hour period."
 const EMAIL_CHANGES: Quota = Quota {
@@ -27,14 +27,10 @@ pub async fn update_email(
     let root = Obj::root(body.require()?);
     let mut check = Check::default();
     let email = if check.required(&root, "email") {
-        check.string(&root, "email", Some(127))
+        check.email(&root, "email", Some(127))
     } else {
         None
     };
-    let email = email.map(|e| e.trim().to_string());
-    if email.as_deref().is_some_and(|e| !is_email(e)) {
-        check.fail("email");
-    }
     check.finish()?;
     let email = email.ok_or_else(|| ApiError::invalid_field("email"))?;
     let mut tx = state.store.begin_write().await?;
@@ -222,9 +218,10 @@ pub async fn bulk_features(
     let mut names = Vec::new();
     for item in &items {
         let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
-        let email = check.string(item, "email", None).filter(|s| !s.trim().is_empty());
+        let email = check.email(item, "email", Some(128));
         match id.or(email) {
             Some(n) => names.push(n.trim().to_string()),
+            None if item.has("email") => {}
             None => check.fail_with(item.path("id"), "Give the user's id or email."),
         }
     }

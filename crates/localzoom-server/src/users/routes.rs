@@ -130,6 +130,6 @@ async fn permissions(
 
 /// Control plane: bulk users for load tests (`{"count": N, "account_id"?, "type"?, "email_prefix"?, "domain"?}`).
 async fn seed(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
-    let created = service::seed(&state, &body).await?;
+    let created = retry_conflicts(|| service::seed(&state, &body)).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }

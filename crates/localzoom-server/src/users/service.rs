@@ -387,11 +387,7 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
     let (mut first, mut last, mut display) = (None, None, None);
     if let Some(info) = &info {
         if check.required(info, "email") {
-            email = check.string(info, "email", Some(128));
-            if email.as_deref().is_some_and(|e| !is_email(e.trim())) {
-                check.fail(info.path("email"));
-                email = None;
-            }
+            email = check.email(info, "email", Some(128));
         }
         if check.required(info, "type") {
             user_type = check.int_in(info, "type", USER_TYPES);
@@ -808,10 +804,9 @@ pub async fn set_status(
         user.status = wanted.into();
         user.updated_at = state.clock.now();
         user_store::update(tx.conn(), &user).await?;
-        if wanted == "inactive" {
-            // A deactivated user is logged out of every Zoom client.
-            crate::presence::service::set_signed_in(&mut tx, &user.id, false, user.updated_at).await?;
-        }
+        // A deactivated user is logged out of every Zoom client; an activated one signs back in.
+        let signed_in = wanted == "active";
+        crate::presence::service::set_signed_in(&mut tx, &user.id, signed_in, user.updated_at).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -882,7 +877,7 @@ async fn delete_locked(
         }
         let target = resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
         if transfer_meeting {
-            crate::meetings::store::transfer_host(tx.conn(), &user.id, &target.id).await?;
+            crate::meetings::store::transfer_host(tx.conn(), grant.account_id(), &user.id, &target.id).await?;
         }
     }
     // Meetings not handed over go with their host (and their registrants with them).

@@ -14,6 +14,7 @@ mod oauth;
 mod presence;
 mod ratelimits;
 mod registrants;
+mod reliability;
 mod replicas;
 mod seeds;
 mod settings;
