@@ -54,6 +54,23 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Ends every session connected to this database (`pg_terminate_backend`), as a failing
+    /// database server or a network cut would; returns how many were ended.
+    pub async fn terminate_connections(&self) -> Result<i64, sqlx::Error> {
+        let mut conn = sqlx::AnyConnection::connect(&self.admin_url).await?;
+        let row: (i64,) = sqlx::query_as(
+            "SELECT COUNT(pg_terminate_backend(pid))::BIGINT FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&self.name)
+        .fetch_one(&mut conn)
+        .await?;
+        conn.close().await?;
+        Ok(row.0)
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let (admin, name) = (self.admin_url.clone(), self.name.clone());

@@ -47,10 +47,14 @@ enum Command {
     },
 }
 
+/// The pool's own connection errors are left out: localzoom reports them itself, once, as a 503
+/// or a start-up line naming the flag to change.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn,sqlx_core::pool=off";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("LOCALZOOM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -75,20 +79,26 @@ async fn serve(config: Config) -> ExitCode {
         eprintln!("localzoom: {e}: ids and tokens would be guessable, so localzoom will not start");
         return ExitCode::FAILURE;
     }
+    // The port first: a port in use is found before the store is touched.
+    let address = format!("{}:{}", config.host, config.port);
+    let listener = match tokio::net::TcpListener::bind(&address).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("localzoom: cannot listen on {address}: {e} (change --port or --host)");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("localzoom: cannot read the listening address {address}: {e} (change --port or --host)");
+            return ExitCode::FAILURE;
+        }
+    };
     let server = match Server::new(config).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("localzoom: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let (listener, addr) = match localzoom_server::bind(&server).await {
-        Ok(bound) => bound,
-        Err(e) => {
-            eprintln!(
-                "localzoom: cannot listen on {}: {e} (change --port or --host)",
-                server.bind_address()
-            );
             return ExitCode::FAILURE;
         }
     };

@@ -2,95 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Stdio;
-use std::time::Duration;
-
+mod common;
+use common::{start, start_in, Running};
 use localzoom_server::testing::TestDatabase;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-struct Running {
-    child: Child,
-    origin: String,
-    banner: Vec<String>,
-}
-
-impl Running {
-    fn value(&self, label: &str) -> String {
-        let line = self
-            .banner
-            .iter()
-            .find(|l| l.trim_start().starts_with(label))
-            .unwrap_or_else(|| panic!("no {label} in {:?}", self.banner));
-        line.split_once(':').unwrap().1.trim().to_string()
-    }
-
-    async fn token(&self) -> String {
-        let resp = reqwest::Client::new()
-            .post(format!("{}/oauth/token", self.origin))
-            .basic_auth(self.value("client id"), Some(self.value("client secret")))
-            .query(&[
-                ("grant_type", "account_credentials"),
-                ("account_id", &self.value("account id")),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200);
-        resp.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-}
-
-async fn start(args: &[&str], envs: &[(&str, &str)]) -> Running {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_localzoom"));
-    cmd.arg("serve")
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    for var in [
-        "LOCALZOOM_ACCOUNT_ID",
-        "LOCALZOOM_CLIENT_ID",
-        "LOCALZOOM_CLIENT_SECRET",
-        "LOCALZOOM_PORT",
-        "LOCALZOOM_DATA_DIR",
-        "LOCALZOOM_DATABASE_URL",
-    ] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut banner = Vec::new();
-    let origin = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(origin) = line.strip_prefix("listening on ") {
-                return origin.to_string();
-            }
-            banner.push(line);
-        }
-        panic!("the server exited before listening: {banner:?}");
-    })
-    .await
-    .expect("the server starts within 30 s");
-    Running { child, origin, banner }
-}
-
-/// A server on `dir`, or on `db` when the suite runs on PostgreSQL.
-async fn start_in(dir: &Path, db: Option<&TestDatabase>) -> Running {
-    match db {
-        Some(db) => start(&["--database-url", &db.url], &[]).await,
-        None => start(&["--data-dir", dir.to_str().unwrap()], &[]).await,
-    }
-}
+use tokio::process::Command;
 
 #[tokio::test]
 async fn prints_the_real_port_and_a_working_token_command() {

@@ -102,9 +102,44 @@ fn matches(password: &str, stored: &str) -> bool {
     PasswordVerifier::<str>::verify_password(&Argon2::default(), password.as_bytes(), stored).is_ok()
 }
 
-/// Argon2 is CPU work by design: it runs off the async workers.
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// The one thread that hashes and verifies passwords. Argon2 is CPU and memory work by design
+/// (19 MiB per hash): run on tokio's blocking pool, concurrent requests would each take a thread
+/// and an allocator arena, and the memory stays with the process (a soak saw RSS pass 1 GiB).
+/// One thread in turn keeps both bounded; requests queue for it.
+fn hasher() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<HashJob>> {
+    static HASHER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> = std::sync::OnceLock::new();
+    HASHER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        let spawned = std::thread::Builder::new()
+            .name("localzoom-passwords".into())
+            .spawn(move || {
+                for job in rx {
+                    job();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the password thread");
+        }
+        std::sync::Mutex::new(tx)
+    })
+}
+
+/// Runs Argon2 work on the password thread and waits for it without blocking async workers.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = reply.send(f());
+    });
+    hasher()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send(job)
+        .map_err(|_| ApiError::internal("the password thread is gone"))?;
+    answer
+        .await
+        .map_err(|_| ApiError::internal("the password thread dropped a job"))
 }
 
 async fn me_user<O: Operation>(
