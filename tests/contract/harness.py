@@ -495,6 +495,8 @@ def install_hooks(api: Api, fx: Fixtures, stats: Stats, allowlist: list[AllowEnt
     import schemathesis
 
     counters: dict[str, int] = {}
+    # CONTRACT_DUMP=FILE writes every request/response as JSON lines, for triage.
+    dump = open(os.environ["CONTRACT_DUMP"], "w") if os.environ.get("CONTRACT_DUMP") else None
 
     def label(case: Any) -> str:
         return f"{case.method.upper()} {case.operation.path}"
@@ -552,6 +554,24 @@ def install_hooks(api: Api, fx: Fixtures, stats: Stats, allowlist: list[AllowEnt
             stats.not_404[op] = stats.not_404.get(op, 0) + 1
         if 200 <= response.status_code < 300:
             stats.ok_2xx[op] = stats.ok_2xx.get(op, 0) + 1
+        if dump is not None:
+            meta = case.meta
+            dump.write(
+                json.dumps(
+                    {
+                        "op": op,
+                        "phase": str(meta.phase.name.value) if meta else None,
+                        "mode": str(meta.generation.mode.value) if meta else None,
+                        "url": response.request.url,
+                        "request": (response.request.body or b"")[:4000].decode("utf-8", "replace")
+                        if isinstance(response.request.body, bytes)
+                        else str(response.request.body or "")[:4000],
+                        "status": response.status_code,
+                        "response": response.content[:4000].decode("utf-8", "replace"),
+                    }
+                )
+                + "\n"
+            )
 
     @schemathesis.hook
     def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:

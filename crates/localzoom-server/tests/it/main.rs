@@ -9,6 +9,7 @@ mod bodies;
 mod common;
 mod control;
 mod credentials;
+mod hostile;
 mod meetings;
 mod oauth;
 mod presence;
