@@ -92,6 +92,13 @@ pub fn rfc3339(unix_seconds: i64) -> String {
     )
 }
 
+/// RFC 3339 UTC with milliseconds, for the control plane's records.
+pub fn rfc3339_ms(unix_ms: i64) -> String {
+    let secs = unix_ms.div_euclid(1000);
+    let whole = rfc3339(secs);
+    format!("{}.{:03}Z", whole.trim_end_matches('Z'), unix_ms.rem_euclid(1000))
+}
+
 /// Parses an RFC 3339 timestamp into unix milliseconds.
 pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
     let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;

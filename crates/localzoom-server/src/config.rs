@@ -66,6 +66,14 @@ pub struct Config {
     /// How long a request waits for a database connection before it is answered 503, in milliseconds.
     #[arg(long, env = "LOCALZOOM_DB_TIMEOUT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     pub db_timeout_ms: u64,
+
+    /// Require `Authorization: Bearer TOKEN` on the control plane (`/_localzoom/*`, but the health check).
+    #[arg(long, env = "LOCALZOOM_CONTROL_TOKEN", hide_env_values = true)]
+    pub control_token: Option<String>,
+
+    /// Requests kept in the request journal (`/_localzoom/requests`), newest first; 0 turns it off.
+    #[arg(long, env = "LOCALZOOM_JOURNAL_SIZE", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    pub journal_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,6 +116,8 @@ impl Default for Config {
             rate_limit_scale: 1.0,
             db_max_connections: None,
             db_timeout_ms: 5000,
+            control_token: None,
+            journal_size: 1000,
         }
     }
 }

@@ -79,6 +79,7 @@ impl Server {
             .merge(registrants::routes::routes())
             .merge(settings::routes::routes())
             .merge(control::routes::routes())
+            .merge(control::tools::routes())
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
             .layer(DefaultBodyLimit::max(self.state.config.max_body_bytes))
@@ -86,8 +87,20 @@ impl Server {
                 self.state.clone(),
                 ratelimit::layer::enforce,
             ))
+            .layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                control::faults::oauth_layer,
+            ))
             .layer(middleware::from_fn_with_state(self.state.clone(), runtime::sync))
             .layer(middleware::from_fn(logging::log_requests))
+            .layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                control::journal::record,
+            ))
+            .layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                control::gate::require_token,
+            ))
             .layer(middleware::from_fn(run_to_completion))
             .with_state(self.state.clone())
     }

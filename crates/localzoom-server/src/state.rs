@@ -22,6 +22,10 @@ pub struct Inner {
     switches: RwLock<Switches>,
     /// Per-second counters of the rate limiter, when the store is SQLite (one process).
     pub local_counters: crate::ratelimit::store::LocalCounters,
+    /// The request journal of this process.
+    pub journal: crate::control::journal::Journal,
+    /// This process's copy of the stored fault rules.
+    pub faults: crate::control::faults::FaultCache,
     /// Control plane: milliseconds an operation waits while holding its lock key, by operation id.
     latency: RwLock<HashMap<String, u64>>,
 }
@@ -42,6 +46,8 @@ impl AppState {
                 enabled: config.rate_limits.enabled(),
                 scale: config.rate_limit_scale,
             }),
+            journal: crate::control::journal::Journal::new(config.journal_size as usize),
+            faults: Default::default(),
             config,
             local_counters: Default::default(),
             latency: RwLock::default(),

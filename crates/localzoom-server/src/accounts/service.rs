@@ -35,9 +35,12 @@ pub struct NewAccount {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
     pub is_default: bool,
+    /// Kept ids when an account is rebuilt (a reset); fresh ones otherwise.
+    pub owner_id: Option<String>,
+    pub account_number: Option<i64>,
 }
 
-async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Result<AccountCredentials, StoreError> {
+pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Result<AccountCredentials, StoreError> {
     let account_id = new.id.unwrap_or_else(ids::zoom_id);
     let mut owner = users::new_row(
         &account_id,
@@ -48,13 +51,16 @@ async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Result<A
         "autoCreate",
         now,
     );
+    if let Some(id) = new.owner_id {
+        owner.id = id;
+    }
     owner.profile.first_name = "Account".into();
     owner.profile.last_name = "Owner".into();
     owner.profile.display_name = "Account Owner".into();
     users::insert_with_fresh_pmi(tx, owner.clone()).await?;
     let account = AccountRow {
         id: account_id.clone(),
-        account_number: ids::digits(8),
+        account_number: new.account_number.unwrap_or_else(|| ids::digits(8)),
         plan: new.plan,
         master_account_id: new.master_account_id,
         owner_id: owner.id.clone(),
@@ -106,6 +112,8 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                 client_id: config.client_id.clone(),
                 client_secret: config.client_secret.clone(),
                 is_default: true,
+                owner_id: None,
+                account_number: None,
             };
             insert_account(&mut tx, now, new).await?
         }
@@ -201,6 +209,8 @@ pub async fn create_account(
         client_id: None,
         client_secret: None,
         is_default: false,
+        owner_id: None,
+        account_number: None,
     };
     let creds = match insert_account(&mut tx, state.clock.now(), new).await {
         Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&owner_email)),

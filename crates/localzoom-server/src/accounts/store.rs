@@ -54,6 +54,16 @@ pub async fn by_id<'c, E: Executor<'c, Database = Any>>(exec: E, id: &str) -> Re
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
+/// Every account, the default first, then by creation.
+pub async fn all<'c, E: Executor<'c, Database = Any>>(exec: E) -> Result<Vec<AccountRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accounts ORDER BY is_default DESC, created_at, id"
+    ))
+    .fetch_all(exec)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
 pub async fn default_account(conn: &mut AnyConnection) -> Result<Option<AccountRow>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE is_default = 1"))
         .fetch_optional(conn)

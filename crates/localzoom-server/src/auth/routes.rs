@@ -76,7 +76,13 @@ fn basic_credentials(headers: &HeaderMap) -> Result<(String, String), OAuthFailu
     Ok((id.to_string(), secret.to_string()))
 }
 
-async fn token(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
+async fn token(
+    State(state): State<AppState>,
+    who: Option<axum::Extension<crate::control::journal::Who>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let params = params(query.as_deref(), &headers, &body);
     let result = async {
         let grant = params.get("grant_type").map(String::as_str).unwrap_or("");
@@ -85,6 +91,9 @@ async fn token(State(state): State<AppState>, RawQuery(query): RawQuery, headers
         }
         let (client_id, secret) = basic_credentials(&headers)?;
         let app = service::authenticate_client(&state, &client_id, &secret).await?;
+        if let Some(axum::Extension(who)) = &who {
+            who.set(&app.account_id, Some(&app.client_id));
+        }
         match grant {
             "account_credentials" => {
                 service::grant_account_credentials(&state, &app, params.get("account_id").map(String::as_str)).await

@@ -98,6 +98,15 @@ pub async fn app_by_client_id(store: &Store, client_id: &str) -> Result<Option<A
     Ok(row.as_ref().map(app_from_row).transpose()?)
 }
 
+/// An app by client id, read inside a transaction.
+pub async fn app_in_tx(conn: &mut AnyConnection, client_id: &str) -> Result<Option<AppRow>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1"))
+        .bind(client_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.as_ref().map(app_from_row).transpose()?)
+}
+
 pub async fn default_app(conn: &mut AnyConnection) -> Result<Option<AppRow>, StoreError> {
     let row = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps WHERE is_default = 1"))
         .fetch_optional(conn)
@@ -200,7 +209,7 @@ pub struct TokenLookup {
 pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<TokenLookup>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {TOKEN_COLUMNS}, a.plan, r.clock_offset_ms, r.clock_frozen_at, r.rate_limits, r.rate_limit_scale, \
-         a.account_number \
+         a.account_number, r.faults_version \
          FROM access_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
          LEFT JOIN runtime_settings r ON r.id = 1 WHERE t.token = $1"
     ))
@@ -219,6 +228,7 @@ pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<Tok
                 enabled: r.try_get::<i64, _>(12)? != 0,
                 scale: r.try_get(13)?,
             },
+            faults_version: r.try_get(15)?,
         }),
         None => None,
     };

@@ -20,11 +20,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/_localzoom/health", get(health))
         .route("/_localzoom/clock", get(clock).post(set_clock))
-        .route("/_localzoom/accounts", post(create_account))
+        .route("/_localzoom/accounts", get(list_accounts).post(create_account))
         .route(
             "/_localzoom/accounts/{account_id}",
-            get(get_account).put(update_account),
+            get(get_account).put(update_account).delete(delete_account),
         )
+        .route("/_localzoom/reset", post(reset))
+        .route("/_localzoom/apps/{client_id}", axum::routing::delete(delete_app))
+        .route("/_localzoom/users/{user_id}", get(inspect_user))
         .route("/_localzoom/ratelimits", get(ratelimits).put(set_ratelimits))
         .route("/_localzoom/latency", get(latency).put(set_latency))
         .route("/_localzoom/apps", get(list_apps).post(create_app))
@@ -109,6 +112,35 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
     Ok((StatusCode::CREATED, Json(creds)).into_response())
 }
 
+async fn list_accounts(State(state): State<AppState>) -> ApiResult<Response> {
+    let accounts = crate::accounts::store::all(state.store.pool()).await?;
+    let views: Vec<serde_json::Value> = accounts.into_iter().map(account_json).collect();
+    Ok(Json(json!({ "accounts": views })).into_response())
+}
+
+async fn delete_account(State(state): State<AppState>, PathParam(account_id): PathParam) -> ApiResult<StatusCode> {
+    crate::control::reset::delete_account(&state, &account_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /_localzoom/reset[?account_id=ID]`.
+async fn reset(State(state): State<AppState>, q: QueryMap) -> ApiResult<StatusCode> {
+    match q.get("account_id").filter(|a| !a.is_empty()) {
+        Some(id) => crate::control::reset::reset_account(&state, id).await?,
+        None => crate::control::reset::reset_all(&state).await?,
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete_app(State(state): State<AppState>, PathParam(client_id): PathParam) -> ApiResult<StatusCode> {
+    crate::control::reset::delete_app(&state, &client_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn inspect_user(State(state): State<AppState>, PathParam(user_id): PathParam) -> ApiResult<Response> {
+    Ok(Json(crate::control::reset::inspect_user(&state, &user_id).await?).into_response())
+}
+
 async fn get_account(State(state): State<AppState>, PathParam(account_id): PathParam) -> ApiResult<Response> {
     let account = accounts::get_account(&state, &account_id).await?;
     Ok(account_view(account))
@@ -134,15 +166,19 @@ async fn update_account(
 }
 
 fn account_view(account: crate::accounts::store::AccountRow) -> Response {
-    Json(json!({
+    Json(account_json(account)).into_response()
+}
+
+fn account_json(account: crate::accounts::store::AccountRow) -> serde_json::Value {
+    json!({
         "id": account.id,
         "account_number": account.account_number,
         "plan": account.plan,
         "owner_id": account.owner_id,
         "master_account_id": account.master_account_id,
         "created_at": rfc3339(account.created_at),
-    }))
-    .into_response()
+        "default": account.is_default,
+    })
 }
 
 #[derive(Serialize)]

@@ -137,6 +137,17 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(slot) = req.extensions().get::<crate::logging::AccountSlot>() {
         slot.set(&caller.account_id);
     }
+    crate::control::journal::note(req.extensions(), &caller.account_id, caller.client_id.as_deref());
+    // Fault rules answer before the request is counted or reaches its service.
+    let incoming = crate::control::faults::Incoming {
+        method: req.method(),
+        path: req.uri().path(),
+        operation: Some(op.id),
+        account_id: Some(&caller.account_id),
+    };
+    if let Some(faulted) = crate::control::faults::intercept(&state, &incoming).await {
+        return faulted;
+    }
     if !state.switches().enabled {
         req.extensions_mut().insert(caller);
         return next.run(req).await;
@@ -144,7 +155,7 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
     let verdict = check(&state, &caller, op.label).await;
     req.extensions_mut().insert(caller);
     match verdict {
-        Err(e) => ApiError::internal(e).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
         Ok(Verdict::Limited(headers, error)) => {
             let mut response = error.into_response();
             headers.write(response.headers_mut());

@@ -15,6 +15,11 @@ use crate::store::{Store, StoreError};
 pub struct LocalCounters(Mutex<HashMap<String, (i64, i64)>>);
 
 impl LocalCounters {
+    /// Forgets every counter (a reset of the store).
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     pub fn hit(&self, key: &str, window_start: i64) -> i64 {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let entry = map.entry(key.to_string()).or_insert((window_start, 0));

@@ -52,12 +52,15 @@ pub fn valid_scale(scale: f64) -> bool {
 pub struct Settings {
     pub clock: ClockState,
     pub limits: Switches,
+    /// Bumped by every change of the fault rules, so replicas know to re-read them.
+    pub faults_version: i64,
 }
 
 /// Takes settings read from the store as the ones in force here.
 pub fn adopt(state: &AppState, s: &Settings) {
     state.clock.replace(s.clock);
     state.set_switches(s.limits);
+    state.faults.observe_version(s.faults_version);
 }
 
 /// At start: the stored clock carries on; the rate-limit switches take the configured values.

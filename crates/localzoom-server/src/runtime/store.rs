@@ -9,7 +9,7 @@ use crate::store::{Store, StoreError};
 pub async fn load(conn: &mut AnyConnection, store: &Store, for_update: bool) -> Result<Option<Settings>, StoreError> {
     let lock = if for_update { store.for_update() } else { "" };
     let row = sqlx::query(&format!(
-        "SELECT clock_offset_ms, clock_frozen_at, rate_limits, rate_limit_scale FROM runtime_settings WHERE id = 1{lock}"
+        "SELECT clock_offset_ms, clock_frozen_at, rate_limits, rate_limit_scale, faults_version FROM runtime_settings WHERE id = 1{lock}"
     ))
     .fetch_optional(conn)
     .await?;
@@ -23,6 +23,7 @@ pub async fn load(conn: &mut AnyConnection, store: &Store, for_update: bool) -> 
             enabled: r.try_get::<i64, _>(2)? != 0,
             scale: r.try_get(3)?,
         },
+        faults_version: r.try_get(4)?,
     }))
 }
 

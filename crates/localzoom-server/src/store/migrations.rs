@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_settings_files"),
     migration!(7, "0007_user_counts"),
     migration!(8, "0008_token_digests"),
+    migration!(9, "0009_fault_rules"),
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -8,6 +8,7 @@ mod attributes;
 mod bodies;
 mod common;
 mod control;
+mod control_plane;
 mod credentials;
 mod hostile;
 mod meetings;
