@@ -788,7 +788,6 @@ def main() -> int:
         return run(args, started, server, allowlist)
     finally:
         stop_server(server.proc)
-        log(f"server stderr kept in {server.stderr_path}")
 
 
 def run(args: argparse.Namespace, started: float, server: Server, allowlist: list[AllowEntry]) -> int:
@@ -812,16 +811,19 @@ def run(args: argparse.Namespace, started: float, server: Server, allowlist: lis
         log(f"{name}: {len(routed)} of {len(routed) + len(unrouted)} operations routed by the server")
     total_ops = sum(len(s[2]) for s in specs)
 
-    # Budget. Measured on the 2-core CI machine kind: the examples and coverage phases of both
-    # specs take about 45 s whatever max-examples is (they enumerate the schemas), and each further
-    # fuzzing example per operation costs about 0.7 s over all 45 routed operations (many
-    # operations run out of distinct inputs early). max-examples is derived from what is left;
-    # each spec also gets a hard deadline (an equal share of the time left when it starts), so a
-    # slower machine ends the run on time with fewer cases instead of overrunning.
+    # Budget. Measured on the 2-core CI machine kind with the 45 routed operations, a whole run
+    # with max-examples N takes about 55 + 0.41 N + 0.0016 N^2 seconds (30 -> 69 s, 150 -> 152 s,
+    # 300 -> 320 s): the examples and coverage phases enumerate the schemas whatever N is, and the
+    # cost per example grows as the store fills up. N is taken so that the estimate fits 85% of
+    # the time left; each spec also gets a hard deadline (an equal share of the time left when it
+    # starts), so a slower machine ends the run on time with fewer cases instead of overrunning.
     end = started + args.seconds - 3
     remaining = max(10.0, end - time.monotonic())
-    fixed_cost, per_example = 45.0 * total_ops / 45, 0.7 * total_ops / 45
-    max_examples = args.max_examples or max(5, min(1000, int((remaining - fixed_cost) / per_example)))
+    scale = total_ops / 45
+    a_, b_, c_ = 55.0 * scale, 0.41 * scale, 0.0016 * scale
+    target = 0.85 * remaining - a_
+    estimate = (-b_ + (b_ * b_ + 4 * c_ * target) ** 0.5) / (2 * c_) if target > 0 else 0
+    max_examples = args.max_examples or max(5, min(1000, int(estimate)))
     log(
         f"budget {args.seconds}s, seed {args.seed}, derandomized, max-examples {max_examples} per operation"
         f" (examples, coverage and fuzzing phases)"
@@ -917,6 +919,7 @@ def report(args, started, server, api, stats, results, specs, allowlist) -> int:
     passed = cases - len(stats.failing_cases)
     elapsed = time.monotonic() - started
     log("")
+    log(f"server log: {server.stderr_path}")
     log(
         f"operations: {len(tested)} tested of {len(routed_ops)} routed; cases: {cases}; "
         f"5xx: {stats.server_errors}; non-404 answers: {sum(stats.not_404.values())}; "

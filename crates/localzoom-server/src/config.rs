@@ -74,6 +74,10 @@ pub struct Config {
     /// Requests kept in the request journal (`/_localzoom/requests`), newest first; 0 turns it off.
     #[arg(long, env = "LOCALZOOM_JOURNAL_SIZE", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub journal_size: u64,
+
+    /// A seed document (JSON, or YAML by extension) applied when the store is new (every start with --ephemeral).
+    #[arg(long, env = "LOCALZOOM_SEED")]
+    pub seed: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,6 +122,7 @@ impl Default for Config {
             db_timeout_ms: 5000,
             control_token: None,
             journal_size: 1000,
+            seed: None,
         }
     }
 }

@@ -46,15 +46,66 @@ use store::{Store, StoreError};
 pub struct Server {
     state: AppState,
     credentials: AccountCredentials,
+    seeded: Option<SeedOutcome>,
+}
+
+/// What became of `--seed FILE` at start.
+#[derive(Debug, Clone)]
+pub enum SeedOutcome {
+    /// Applied to the new store; the ids it created.
+    Applied(serde_json::Value),
+    /// Left alone: the store already had data.
+    Skipped,
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0} (change --seed)")]
+    Seed(String),
 }
 
 impl Server {
-    pub async fn new(config: Config) -> Result<Self, StoreError> {
+    pub async fn new(config: Config) -> Result<Self, StartError> {
+        let seed = match &config.seed {
+            Some(path) => Some(control::seed::read_file(path).map_err(StartError::Seed)?),
+            None => None,
+        };
         let store = Store::open(&config).await?;
         let state = AppState::new(store, config);
         runtime::init(&state).await?;
+        let fresh = {
+            let mut conn = state.store.acquire().await?;
+            accounts::store::default_account(&mut conn).await?.is_none()
+        };
         let credentials = accounts::service::bootstrap(&state).await?;
-        Ok(Server { state, credentials })
+        let seeded = match seed {
+            Some(doc) if fresh => {
+                let ids = control::seed::apply(&state, &doc).await.map_err(|e| {
+                    let fields: Vec<String> = e.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+                    StartError::Seed(format!(
+                        "the seed document was refused: {} {}",
+                        e.message,
+                        fields.join("; ")
+                    ))
+                })?;
+                Some(SeedOutcome::Applied(ids))
+            }
+            Some(_) => Some(SeedOutcome::Skipped),
+            None => None,
+        };
+        Ok(Server {
+            state,
+            credentials,
+            seeded,
+        })
+    }
+
+    /// What became of `--seed FILE`, when one was given.
+    pub fn seeded(&self) -> Option<&SeedOutcome> {
+        self.seeded.as_ref()
     }
 
     /// The default account's ids and its Server-to-Server app's credentials.

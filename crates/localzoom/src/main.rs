@@ -116,6 +116,21 @@ async fn serve(config: Config) -> ExitCode {
         "  get a token:   curl -s -X POST -u '{}:{}' '{origin}/oauth/token?grant_type=account_credentials&account_id={}'",
         c.client_id, c.client_secret, c.account_id
     );
+    match server.seeded() {
+        Some(localzoom_server::SeedOutcome::Applied(_)) => {
+            let _ = writeln!(out, "  seed:          applied to the new store");
+        }
+        Some(localzoom_server::SeedOutcome::Skipped) => {
+            let _ = writeln!(out, "  seed:          not applied: the store already has data");
+        }
+        None => {}
+    }
+    if server.state().config.control_token.is_none() && !is_loopback(&server.state().config.host) {
+        eprintln!(
+            "localzoom: warning: the control plane (/_localzoom) is open on {}: set --control-token",
+            server.state().config.host
+        );
+    }
     let _ = writeln!(out, "listening on {origin}");
     let _ = out.flush();
     drop(out);
@@ -125,6 +140,13 @@ async fn serve(config: Config) -> ExitCode {
             eprintln!("localzoom: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 

@@ -182,6 +182,7 @@ pub async fn set_plan(state: &AppState, account_id: &str, plan: &str) -> ApiResu
 /// Control plane: a new account with its owner and a Server-to-Server app holding every admin scope.
 pub async fn create_account(
     state: &AppState,
+    id: Option<String>,
     plan: Option<String>,
     owner_email: Option<String>,
     master_account_id: Option<String>,
@@ -201,8 +202,17 @@ pub async fn create_account(
             return Err(ApiError::account_not_found(Some(master)));
         }
     }
+    if let Some(id) = &id {
+        if account_store::by_id(tx.conn(), id).await?.is_some() {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                409,
+                format!("Account already exists: {id}."),
+            ));
+        }
+    }
     let new = NewAccount {
-        id: None,
+        id,
         plan,
         owner_email: owner_email.clone(),
         master_account_id,

@@ -158,6 +158,7 @@ pub async fn create_app(
     account_id: Option<&str>,
     name: String,
     scopes: Vec<String>,
+    credentials: Option<(String, String)>,
 ) -> ApiResult<AppRow> {
     use crate::accounts::store as account_store;
     let mut tx = state.store.begin_write().await?;
@@ -166,8 +167,21 @@ pub async fn create_app(
         None => account_store::default_account(tx.conn()).await?,
     }
     .ok_or_else(|| ApiError::account_not_found(account_id))?;
-    let app = AppRow::server_to_server(&account.id, &account.owner_id, &name, &scopes, state.clock.now());
-    auth_store::insert_app(tx.conn(), &app).await?;
+    let mut app = AppRow::server_to_server(&account.id, &account.owner_id, &name, &scopes, state.clock.now());
+    if let Some((id, secret)) = credentials {
+        app.client_id = id;
+        app.client_secret = secret;
+    }
+    match auth_store::insert_app(tx.conn(), &app).await {
+        Err(crate::store::StoreError::Unique(_)) => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                409,
+                format!("An app with client id {} already exists.", app.client_id),
+            ))
+        }
+        other => other?,
+    }
     tx.commit().await?;
     Ok(app)
 }

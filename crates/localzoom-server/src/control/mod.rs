@@ -6,4 +6,6 @@ pub mod gate;
 pub mod journal;
 pub mod reset;
 pub mod routes;
+pub mod seed;
+pub mod state_doc;
 pub mod tools;

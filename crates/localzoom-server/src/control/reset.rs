@@ -45,6 +45,14 @@ async fn exec(tx: &mut WriteTx, sql: &str, binds: &[&str]) -> Result<u64, StoreE
     Ok(q.execute(tx.conn()).await?.rows_affected())
 }
 
+/// Empties every table but the run-time settings (reset and import refill them).
+pub async fn clear_everything(tx: &mut WriteTx) -> Result<(), StoreError> {
+    for table in ALL_TABLES {
+        exec(tx, &format!("DELETE FROM {table}"), &[]).await?;
+    }
+    Ok(())
+}
+
 /// `POST /_localzoom/reset`: the store as after a first start, with the default account, its owner
 /// and its app under the same ids and credentials; the clock real and running; switches at their
 /// flags; journal and fault rules cleared.
@@ -65,9 +73,7 @@ pub async fn reset_all(state: &AppState) -> ApiResult<()> {
         .transpose()
         .map_err(StoreError::from)?
         .unwrap_or_else(|| state.config.owner_email.clone());
-    for table in ALL_TABLES {
-        exec(&mut tx, &format!("DELETE FROM {table}"), &[]).await?;
-    }
+    clear_everything(&mut tx).await?;
     let now = crate::clock::real_now_ms().div_euclid(1000);
     insert_account(
         &mut tx,
@@ -100,11 +106,6 @@ pub async fn reset_all(state: &AppState) -> ApiResult<()> {
     settings.limits = switches;
     settings.faults_version += 1;
     crate::runtime::store::save(tx.conn(), &settings).await?;
-    sqlx::query("UPDATE runtime_settings SET faults_version = $1 WHERE id = 1")
-        .bind(settings.faults_version)
-        .execute(tx.conn())
-        .await
-        .map_err(StoreError::from)?;
     tx.commit().await?;
     crate::runtime::adopt(state, &settings);
     state.faults.invalidate();

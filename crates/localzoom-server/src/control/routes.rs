@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
             get(get_account).put(update_account).delete(delete_account),
         )
         .route("/_localzoom/reset", post(reset))
+        .route("/_localzoom/seed", post(seed))
+        .route("/_localzoom/state", get(export_state).put(import_state))
         .route("/_localzoom/apps/{client_id}", axum::routing::delete(delete_app))
         .route("/_localzoom/users/{user_id}", get(inspect_user))
         .route("/_localzoom/ratelimits", get(ratelimits).put(set_ratelimits))
@@ -108,7 +110,7 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
     let owner_email = check.string(&root, "owner_email", Some(128));
     let master = check.string(&root, "master_account_id", None);
     check.finish()?;
-    let creds = accounts::create_account(&state, plan, owner_email, master).await?;
+    let creds = accounts::create_account(&state, None, plan, owner_email, master).await?;
     Ok((StatusCode::CREATED, Json(creds)).into_response())
 }
 
@@ -129,6 +131,22 @@ async fn reset(State(state): State<AppState>, q: QueryMap) -> ApiResult<StatusCo
         Some(id) => crate::control::reset::reset_account(&state, id).await?,
         None => crate::control::reset::reset_all(&state).await?,
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn seed(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
+    let doc = serde_json::Value::Object(body.require()?.clone());
+    let created = crate::control::seed::apply(&state, &doc).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn export_state(State(state): State<AppState>) -> ApiResult<Response> {
+    Ok(Json(crate::control::state_doc::export(&state).await?).into_response())
+}
+
+async fn import_state(State(state): State<AppState>, body: Body) -> ApiResult<StatusCode> {
+    let doc = serde_json::Value::Object(body.require()?.clone());
+    crate::control::state_doc::import(&state, &doc).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -327,7 +345,7 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
         }
     };
     check.finish()?;
-    let app = crate::auth::service::create_app(&state, account_id.as_deref(), name, scopes).await?;
+    let app = crate::auth::service::create_app(&state, account_id.as_deref(), name, scopes, None).await?;
     Ok((StatusCode::CREATED, Json(AppView::from(app))).into_response())
 }
 

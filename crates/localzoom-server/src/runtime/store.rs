@@ -29,15 +29,16 @@ pub async fn load(conn: &mut AnyConnection, store: &Store, for_update: bool) -> 
 
 pub async fn save(conn: &mut AnyConnection, s: &Settings) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO runtime_settings (id, clock_offset_ms, clock_frozen_at, rate_limits, rate_limit_scale) \
-         VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET clock_offset_ms = excluded.clock_offset_ms, \
+        "INSERT INTO runtime_settings (id, clock_offset_ms, clock_frozen_at, rate_limits, rate_limit_scale, faults_version) \
+         VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET clock_offset_ms = excluded.clock_offset_ms, \
          clock_frozen_at = excluded.clock_frozen_at, rate_limits = excluded.rate_limits, \
-         rate_limit_scale = excluded.rate_limit_scale",
+         rate_limit_scale = excluded.rate_limit_scale, faults_version = excluded.faults_version",
     )
     .bind(s.clock.offset_ms)
     .bind(s.clock.frozen_at)
     .bind(s.limits.enabled as i64)
     .bind(s.limits.scale)
+    .bind(s.faults_version)
     .execute(conn)
     .await
     .map_err(StoreError::classify)?;

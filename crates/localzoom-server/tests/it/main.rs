@@ -20,4 +20,5 @@ mod reliability;
 mod replicas;
 mod seeds;
 mod settings;
+mod state;
 mod users;

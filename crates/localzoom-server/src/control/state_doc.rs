@@ -1,0 +1,579 @@
+//! `GET|PUT /_localzoom/state`: the whole store as one JSON document, and back. Rows are read and
+//! written through table descriptors (column, kind), so every stored field travels and a document
+//! is checked field by field before anything is written; a bad document names each problem by its
+//! JSON path (`$.accounts[0].users[2].email`). Tokens are not exported: clients fetch new ones.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use zoom_types::FieldError;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::{StoreError, WriteTx};
+
+pub const VERSION: i64 = 1;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    OptText,
+    Int,
+    OptInt,
+    /// BIGINT 0/1 in the store, a boolean in the document.
+    Bool,
+    /// TEXT holding JSON in the store, the JSON itself in the document.
+    Json,
+    /// A space-separated list in the store, an array of strings in the document.
+    Words,
+    /// Bytes in the store, base64 in the document.
+    Bytes,
+}
+
+/// A table's exported columns: (column, name in the document, kind).
+struct Table {
+    name: &'static str,
+    cols: &'static [(&'static str, &'static str, Kind)],
+}
+
+use Kind::*;
+
+const ACCOUNTS: Table = Table {
+    name: "accounts",
+    cols: &[
+        ("id", "id", Text),
+        ("account_number", "account_number", Int),
+        ("plan", "plan", Text),
+        ("master_account_id", "master_account_id", OptText),
+        ("owner_id", "owner_id", Text),
+        ("is_default", "default", Bool),
+        ("created_at", "created_at", Int),
+    ],
+};
+const APPS: Table = Table {
+    name: "apps",
+    cols: &[
+        ("client_id", "client_id", Text),
+        ("client_secret", "client_secret", Text),
+        ("name", "name", Text),
+        ("kind", "type", Text),
+        ("scopes", "scopes", Words),
+        ("owner_id", "owner_id", Text),
+        ("is_default", "default", Bool),
+        ("created_at", "created_at", Int),
+    ],
+};
+const USERS: Table = Table {
+    name: "users",
+    cols: &[
+        ("id", "id", Text),
+        ("email", "email", Text),
+        ("email_key", "email_key", Text),
+        ("type", "type", Int),
+        ("role_id", "role_id", Text),
+        ("status", "status", Text),
+        ("create_action", "create_action", Text),
+        ("pmi", "pmi", Int),
+        ("vanity_key", "vanity_key", OptText),
+        ("created_at", "created_at", Int),
+        ("updated_at", "updated_at", Int),
+        ("profile", "profile", Json),
+    ],
+};
+const SETTINGS: Table = Table {
+    name: "user_settings",
+    cols: &[("doc", "doc", Json), ("updated_at", "updated_at", Int)],
+};
+const PRESENCE: Table = Table {
+    name: "presence",
+    cols: &[
+        ("signed_in", "signed_in", Bool),
+        ("status", "status", Text),
+        ("dnd_until", "dnd_until", OptInt),
+        ("prior_status", "prior_status", OptText),
+        ("updated_at", "updated_at", Int),
+    ],
+};
+const PASSWORDS: Table = Table {
+    name: "user_passwords",
+    cols: &[("hash", "digest", Text), ("updated_at", "updated_at", Int)],
+};
+const ASSISTANTS: Table = Table {
+    name: "assistants",
+    cols: &[
+        ("assistant_id", "assistant_id", Text),
+        ("created_at", "created_at", Int),
+    ],
+};
+const FILES: Table = Table {
+    name: "user_files",
+    cols: &[
+        ("id", "id", Text),
+        ("kind", "kind", Text),
+        ("name", "name", Text),
+        ("content_type", "content_type", Text),
+        ("size", "size", Int),
+        ("bytes", "data", Bytes),
+        ("created_at", "created_at", Int),
+    ],
+};
+const MEETINGS: Table = Table {
+    name: "meetings",
+    cols: &[
+        ("id", "id", Int),
+        ("uuid", "uuid", Text),
+        ("host_id", "host_id", Text),
+        ("type", "type", Int),
+        ("status", "status", Text),
+        ("start_time", "start_time", OptInt),
+        ("created_at", "created_at", Int),
+        ("deleted_at", "deleted_at", OptInt),
+        ("doc", "doc", Json),
+    ],
+};
+const REGISTRANTS: Table = Table {
+    name: "registrants",
+    cols: &[
+        ("id", "id", Text),
+        ("email_key", "email_key", Text),
+        ("status", "status", Text),
+        ("occurrence_ids", "occurrence_ids", Text),
+        ("created_at", "created_at", Int),
+        ("doc", "doc", Json),
+    ],
+};
+
+fn db<E: Into<StoreError>>(e: E) -> ApiError {
+    ApiError::from(e.into())
+}
+
+fn cell(r: &AnyRow, i: usize, kind: Kind) -> Result<Value, sqlx::Error> {
+    Ok(match kind {
+        Text => Value::String(r.try_get(i)?),
+        OptText => r
+            .try_get::<Option<String>, _>(i)?
+            .map(Value::String)
+            .unwrap_or(Value::Null),
+        Int => Value::from(r.try_get::<i64, _>(i)?),
+        OptInt => r.try_get::<Option<i64>, _>(i)?.map(Value::from).unwrap_or(Value::Null),
+        Bool => Value::Bool(r.try_get::<i64, _>(i)? != 0),
+        Json => {
+            let text: String = r.try_get(i)?;
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        }
+        Words => Value::Array(
+            r.try_get::<String, _>(i)?
+                .split_whitespace()
+                .map(|w| Value::String(w.to_string()))
+                .collect(),
+        ),
+        Bytes => Value::String(B64.encode(r.try_get::<Vec<u8>, _>(i)?)),
+    })
+}
+
+async fn rows(
+    tx: &mut WriteTx,
+    t: &Table,
+    filter: &str,
+    bind: &str,
+    order: &str,
+) -> Result<Vec<Map<String, Value>>, ApiError> {
+    let cols: Vec<&str> = t.cols.iter().map(|c| c.0).collect();
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {filter} = $1 ORDER BY {order}",
+        cols.join(", "),
+        t.name
+    );
+    let found = sqlx::query(&sql).bind(bind).fetch_all(tx.conn()).await.map_err(db)?;
+    found
+        .iter()
+        .map(|r| {
+            let mut m = Map::new();
+            for (i, (_, name, kind)) in t.cols.iter().enumerate() {
+                m.insert(name.to_string(), cell(r, i, *kind).map_err(db)?);
+            }
+            Ok(m)
+        })
+        .collect()
+}
+
+async fn one(tx: &mut WriteTx, t: &Table, user_id: &str) -> Result<Value, ApiError> {
+    Ok(rows(tx, t, "user_id", user_id, "user_id")
+        .await?
+        .into_iter()
+        .next()
+        .map(Value::Object)
+        .unwrap_or(Value::Null))
+}
+
+/// The whole store as a document (read in one transaction, so it is consistent).
+pub async fn export(state: &AppState) -> ApiResult<Value> {
+    let mut tx = state.store.begin_write().await?;
+    let clock = crate::runtime::store::load(tx.conn(), &state.store, false)
+        .await?
+        .unwrap_or_default()
+        .clock;
+    let account_ids: Vec<String> = sqlx::query("SELECT id FROM accounts ORDER BY is_default DESC, created_at, id")
+        .fetch_all(tx.conn())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()
+        .map_err(db)?;
+    let mut accounts = Vec::new();
+    for id in account_ids {
+        let mut account = rows(&mut tx, &ACCOUNTS, "id", &id, "id").await?.remove(0);
+        let apps = rows(&mut tx, &APPS, "account_id", &id, "created_at, client_id").await?;
+        account.insert(
+            "apps".into(),
+            Value::Array(apps.into_iter().map(Value::Object).collect()),
+        );
+        let mut users = Vec::new();
+        for mut u in rows(&mut tx, &USERS, "account_id", &id, "seq").await? {
+            let uid = u["id"].as_str().unwrap_or_default().to_string();
+            u.insert("settings".into(), one(&mut tx, &SETTINGS, &uid).await?);
+            u.insert("presence".into(), one(&mut tx, &PRESENCE, &uid).await?);
+            u.insert("password".into(), one(&mut tx, &PASSWORDS, &uid).await?);
+            let assistants = rows(&mut tx, &ASSISTANTS, "user_id", &uid, "assistant_id").await?;
+            u.insert(
+                "assistants".into(),
+                Value::Array(assistants.into_iter().map(Value::Object).collect()),
+            );
+            let files = rows(&mut tx, &FILES, "user_id", &uid, "created_at, id").await?;
+            u.insert(
+                "files".into(),
+                Value::Array(files.into_iter().map(Value::Object).collect()),
+            );
+            users.push(Value::Object(u));
+        }
+        account.insert("users".into(), Value::Array(users));
+        let mut meetings = Vec::new();
+        for mut m in rows(&mut tx, &MEETINGS, "account_id", &id, "id").await? {
+            let mid = m["id"].as_i64().unwrap_or_default();
+            let regs = sqlx::query(&format!(
+                "SELECT {} FROM registrants WHERE meeting_id = $1 ORDER BY seq",
+                REGISTRANTS.cols.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+            ))
+            .bind(mid)
+            .fetch_all(tx.conn())
+            .await
+            .map_err(db)?;
+            let mut out = Vec::new();
+            for r in &regs {
+                let mut o = Map::new();
+                for (i, (_, name, kind)) in REGISTRANTS.cols.iter().enumerate() {
+                    o.insert(name.to_string(), cell(r, i, *kind).map_err(db)?);
+                }
+                out.push(Value::Object(o));
+            }
+            m.insert("registrants".into(), Value::Array(out));
+            meetings.push(Value::Object(m));
+        }
+        account.insert("meetings".into(), Value::Array(meetings));
+        accounts.push(Value::Object(account));
+    }
+    drop(tx);
+    Ok(json!({
+        "version": VERSION,
+        "clock": {"offset_ms": clock.offset_ms, "frozen_at": clock.frozen_at},
+        "accounts": accounts,
+    }))
+}
+
+/// A value checked against its column's kind, ready to bind.
+enum Bound {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bytes(Vec<u8>),
+}
+
+/// Checks `obj` against a table and returns the values in column order, noting every problem.
+fn check_row(t: &Table, obj: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<Bound> {
+    let Some(obj) = obj.as_object() else {
+        errors.push(FieldError {
+            field: path.to_string(),
+            message: "Expected an object.".into(),
+        });
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (_, name, kind) in t.cols {
+        let v = obj.get(*name).unwrap_or(&Value::Null);
+        let mut bad = |what: &str| {
+            errors.push(FieldError {
+                field: format!("{path}.{name}"),
+                message: format!("Expected {what}."),
+            })
+        };
+        let bound = match (kind, v) {
+            (Text, Value::String(s)) => Bound::Text(Some(s.clone())),
+            (OptText, Value::String(s)) => Bound::Text(Some(s.clone())),
+            (OptText, Value::Null) => Bound::Text(None),
+            (Int, Value::Number(n)) if n.is_i64() => Bound::Int(n.as_i64()),
+            (OptInt, Value::Number(n)) if n.is_i64() => Bound::Int(n.as_i64()),
+            (OptInt, Value::Null) => Bound::Int(None),
+            (Bool, Value::Bool(b)) => Bound::Int(Some(*b as i64)),
+            (Json, v) if !v.is_null() => Bound::Text(Some(v.to_string())),
+            (Words, Value::Array(a)) if a.iter().all(|w| w.as_str().is_some_and(|s| !s.contains(' '))) => {
+                Bound::Text(Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")))
+            }
+            (Bytes, Value::String(s)) => match B64.decode(s) {
+                Ok(b) => Bound::Bytes(b),
+                Err(_) => {
+                    bad("base64 text");
+                    Bound::Bytes(Vec::new())
+                }
+            },
+            (k, _) => {
+                bad(match k {
+                    Text => "a string",
+                    OptText => "a string or null",
+                    Int => "an integer",
+                    OptInt => "an integer or null",
+                    Bool => "true or false",
+                    Json => "a JSON value",
+                    Words => "an array of words",
+                    Bytes => "base64 text",
+                });
+                Bound::Text(None)
+            }
+        };
+        out.push(bound);
+    }
+    out
+}
+
+/// One insert, prepared: the table, the parent column and value, and the row's values.
+struct Insert {
+    table: &'static Table,
+    parent: Option<(&'static str, Bound)>,
+    values: Vec<Bound>,
+    path: String,
+}
+
+fn field_error(path: &str, message: &str) -> FieldError {
+    FieldError {
+        field: path.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Checks a whole document and lays out its inserts in an order the foreign keys accept.
+fn plan(doc: &Value) -> Result<(crate::clock::ClockState, Vec<Insert>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut inserts: Vec<Insert> = Vec::new();
+    let mut later: Vec<Insert> = Vec::new();
+    let mut last: Vec<Insert> = Vec::new();
+    if doc.get("version").and_then(Value::as_i64) != Some(VERSION) {
+        errors.push(field_error("$.version", &format!("Expected {VERSION}.")));
+    }
+    let clock = doc.get("clock").cloned().unwrap_or(Value::Null);
+    let offset_ms = clock.get("offset_ms").and_then(Value::as_i64);
+    let frozen_at = clock.get("frozen_at");
+    if offset_ms.is_none() {
+        errors.push(field_error("$.clock.offset_ms", "Expected an integer."));
+    }
+    if frozen_at.is_some_and(|f| !f.is_null() && !f.is_i64()) {
+        errors.push(field_error("$.clock.frozen_at", "Expected an integer or null."));
+    }
+    let state = crate::clock::ClockState {
+        offset_ms: offset_ms.unwrap_or(0),
+        frozen_at: frozen_at.and_then(Value::as_i64),
+    };
+    let Some(accounts) = doc.get("accounts").and_then(Value::as_array) else {
+        errors.push(field_error("$.accounts", "Expected an array."));
+        return Err(errors);
+    };
+    let defaults = accounts
+        .iter()
+        .filter(|a| a.get("default") == Some(&Value::Bool(true)))
+        .count();
+    if defaults != 1 {
+        errors.push(field_error("$.accounts", "Exactly one account is the default."));
+    }
+    let list = |v: &Value, key: &str, path: &str, errors: &mut Vec<FieldError>| -> Vec<Value> {
+        match v.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a.clone(),
+            Some(_) => {
+                errors.push(field_error(&format!("{path}.{key}"), "Expected an array."));
+                Vec::new()
+            }
+        }
+    };
+    for (ai, a) in accounts.iter().enumerate() {
+        let ap = format!("$.accounts[{ai}]");
+        let values = check_row(&ACCOUNTS, a, &ap, &mut errors);
+        let account_id = Bound::Text(a.get("id").and_then(Value::as_str).map(str::to_string));
+        let aid = || match &account_id {
+            Bound::Text(t) => Bound::Text(t.clone()),
+            _ => Bound::Text(None),
+        };
+        inserts.push(Insert {
+            table: &ACCOUNTS,
+            parent: None,
+            values,
+            path: ap.clone(),
+        });
+        for (i, app) in list(a, "apps", &ap, &mut errors).iter().enumerate() {
+            let p = format!("{ap}.apps[{i}]");
+            let values = check_row(&APPS, app, &p, &mut errors);
+            later.push(Insert {
+                table: &APPS,
+                parent: Some(("account_id", aid())),
+                values,
+                path: p,
+            });
+        }
+        for (i, u) in list(a, "users", &ap, &mut errors).iter().enumerate() {
+            let p = format!("{ap}.users[{i}]");
+            let values = check_row(&USERS, u, &p, &mut errors);
+            if let Some(email) = u.get("email").and_then(Value::as_str) {
+                if !crate::validate::is_email(email) {
+                    errors.push(field_error(&format!("{p}.email"), "Expected an email address."));
+                }
+            }
+            inserts.push(Insert {
+                table: &USERS,
+                parent: Some(("account_id", aid())),
+                values,
+                path: p.clone(),
+            });
+            let uid = || Bound::Text(u.get("id").and_then(Value::as_str).map(str::to_string));
+            for (key, table) in [
+                ("settings", &SETTINGS),
+                ("presence", &PRESENCE),
+                ("password", &PASSWORDS),
+            ] {
+                match u.get(key) {
+                    None | Some(Value::Null) => {}
+                    Some(v) => {
+                        let path = format!("{p}.{key}");
+                        let values = check_row(table, v, &path, &mut errors);
+                        later.push(Insert {
+                            table,
+                            parent: Some(("user_id", uid())),
+                            values,
+                            path,
+                        });
+                    }
+                }
+            }
+            for (j, f) in list(u, "files", &p, &mut errors).iter().enumerate() {
+                let path = format!("{p}.files[{j}]");
+                let values = check_row(&FILES, f, &path, &mut errors);
+                later.push(Insert {
+                    table: &FILES,
+                    parent: Some(("user_id", uid())),
+                    values,
+                    path,
+                });
+            }
+            for (j, x) in list(u, "assistants", &p, &mut errors).iter().enumerate() {
+                let path = format!("{p}.assistants[{j}]");
+                let values = check_row(&ASSISTANTS, x, &path, &mut errors);
+                last.push(Insert {
+                    table: &ASSISTANTS,
+                    parent: Some(("user_id", uid())),
+                    values,
+                    path,
+                });
+            }
+        }
+        for (i, m) in list(a, "meetings", &ap, &mut errors).iter().enumerate() {
+            let p = format!("{ap}.meetings[{i}]");
+            let values = check_row(&MEETINGS, m, &p, &mut errors);
+            last.push(Insert {
+                table: &MEETINGS,
+                parent: Some(("account_id", aid())),
+                values,
+                path: p.clone(),
+            });
+            let mid = m.get("id").and_then(Value::as_i64);
+            for (j, r) in list(m, "registrants", &p, &mut errors).iter().enumerate() {
+                let path = format!("{p}.registrants[{j}]");
+                let values = check_row(&REGISTRANTS, r, &path, &mut errors);
+                last.push(Insert {
+                    table: &REGISTRANTS,
+                    parent: Some(("meeting_id", Bound::Int(mid))),
+                    values,
+                    path,
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    inserts.extend(later);
+    // Meetings before their registrants, both after every user (hosts and assistants).
+    last.sort_by_key(|i| match i.table.name {
+        "assistants" => 0,
+        "meetings" => 1,
+        _ => 2,
+    });
+    inserts.extend(last);
+    Ok((state, inserts))
+}
+
+async fn insert(tx: &mut WriteTx, ins: &Insert) -> Result<(), StoreError> {
+    let mut cols: Vec<&str> = ins.table.cols.iter().map(|c| c.0).collect();
+    if let Some((parent, _)) = &ins.parent {
+        cols.push(parent);
+    }
+    let marks: Vec<String> = (1..=cols.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        ins.table.name,
+        cols.join(", "),
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for v in ins.values.iter().chain(ins.parent.iter().map(|(_, v)| v)) {
+        q = match v {
+            Bound::Text(t) => q.bind(t.clone()),
+            Bound::Int(n) => q.bind(*n),
+            Bound::Bytes(b) => q.bind(b.clone()),
+        };
+    }
+    q.execute(tx.conn()).await?;
+    Ok(())
+}
+
+/// Replaces the whole store with `doc`, all or nothing.
+pub async fn import(state: &AppState, doc: &Value) -> ApiResult<()> {
+    let (clock, inserts) = plan(doc).map_err(ApiError::validation)?;
+    let mut tx = state.store.begin_write().await?;
+    super::reset::clear_everything(&mut tx).await?;
+    for ins in &inserts {
+        if let Err(e) = insert(&mut tx, ins).await {
+            return Err(match e {
+                StoreError::Unique(what) => ApiError::validation(vec![field_error(
+                    &ins.path,
+                    &format!("Already taken by another entry of the document ({what})."),
+                )]),
+                StoreError::Db(inner) if inner.as_database_error().is_some() => {
+                    ApiError::validation(vec![field_error(
+                        &ins.path,
+                        "Refers to something the document does not hold, or is not valid.",
+                    )])
+                }
+                other => other.into(),
+            });
+        }
+    }
+    let mut settings = crate::runtime::store::load(tx.conn(), &state.store, true)
+        .await?
+        .unwrap_or_default();
+    settings.clock = clock;
+    settings.faults_version += 1;
+    crate::runtime::store::save(tx.conn(), &settings).await?;
+    tx.commit().await?;
+    crate::runtime::adopt(state, &settings);
+    state.faults.invalidate();
+    state.local_counters.clear();
+    Ok(())
+}
