@@ -10,6 +10,8 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod credentials;
+#[cfg(feature = "embedded")]
+pub mod embedded;
 pub mod error;
 pub mod extract;
 pub mod ids;

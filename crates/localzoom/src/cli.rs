@@ -217,7 +217,7 @@ fn client(c: &Connection) -> Result<Client, Error> {
 }
 
 /// Prints rows as an aligned table (or the JSON when asked).
-fn table(json_mode: bool, value: &Value, columns: &[(&str, &str)], rows: &[Value]) {
+pub(crate) fn table(json_mode: bool, value: &Value, columns: &[(&str, &str)], rows: &[Value]) {
     let mut out = std::io::stdout().lock();
     if json_mode {
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(value).unwrap_or_default());

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod admin;
 mod cli;
 use localzoom_server::{Config, Server};
 
@@ -45,6 +46,13 @@ enum Command {
         #[command(subcommand)]
         command: cli::RegistrantsCommand,
     },
+    /// The control plane: reset, state, seed, requests, faults, clock, accounts, apps.
+    Admin {
+        #[command(flatten)]
+        connection: admin::AdminConnection,
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
 }
 
 /// The pool's own connection errors are left out: localzoom reports them itself, once, as a 503
@@ -71,6 +79,7 @@ fn main() -> ExitCode {
         Command::Users { connection, command } => runtime.block_on(cli::users(&connection, command)),
         Command::Meetings { connection, command } => runtime.block_on(cli::meetings(&connection, command)),
         Command::Registrants { connection, command } => runtime.block_on(cli::registrants(&connection, command)),
+        Command::Admin { connection, command } => runtime.block_on(admin::run(&connection, command)),
     }
 }
 
