@@ -179,16 +179,26 @@ async fn drop_counters(tx: &mut WriteTx, account_id: &str, h: &Holdings) -> Resu
     Ok(())
 }
 
-/// `POST /_localzoom/reset?account_id=ID`: only that account's users (its owner restored to its
-/// initial state), meetings, registrants, tokens, quotas, files and settings go; the account, its
-/// plan and its apps stay.
-pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> {
+/// Opens the transaction that clears an account: the account (or 2001), its quotas, counters and
+/// lock keys already gone.
+async fn begin_clearing(
+    state: &AppState,
+    account_id: &str,
+) -> ApiResult<(WriteTx, crate::accounts::store::AccountRow)> {
     let mut tx = state.store.begin_write().await?;
     let account = account_store::by_id(tx.conn(), account_id)
         .await?
         .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
     let h = holdings(&mut tx, account_id).await?;
     drop_counters(&mut tx, account_id, &h).await?;
+    Ok((tx, account))
+}
+
+/// `POST /_localzoom/reset?account_id=ID`: only that account's users (its owner restored to its
+/// initial state), meetings, registrants, tokens, quotas, files and settings go; the account, its
+/// plan and its apps stay.
+pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> {
+    let (mut tx, account) = begin_clearing(state, account_id).await?;
     exec(&mut tx, "DELETE FROM meetings WHERE account_id = $1", &[account_id]).await?;
     exec(
         &mut tx,
@@ -246,18 +256,13 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
 
 /// `DELETE /_localzoom/accounts/{id}`: a non-default account and everything in it.
 pub async fn delete_account(state: &AppState, account_id: &str) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let account = account_store::by_id(tx.conn(), account_id)
-        .await?
-        .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
+    let (mut tx, account) = begin_clearing(state, account_id).await?;
     if account.is_default {
         return Err(ApiError::bad_request(
             300,
             "The default account cannot be deleted; reset it instead.",
         ));
     }
-    let h = holdings(&mut tx, account_id).await?;
-    drop_counters(&mut tx, account_id, &h).await?;
     for sql in [
         "DELETE FROM meetings WHERE account_id = $1",
         "DELETE FROM access_tokens WHERE account_id = $1",

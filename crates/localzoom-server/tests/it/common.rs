@@ -167,6 +167,40 @@ impl TestApp {
         conn.close().await.unwrap();
     }
 
+    /// A new token of the default app.
+    pub async fn fresh_token(&self) -> String {
+        token_for(
+            &self.http,
+            &self.origin,
+            &self.creds.account_id,
+            &self.creds.client_id,
+            &self.creds.client_secret,
+        )
+        .await
+    }
+
+    /// A call with another token than the app's own.
+    pub async fn call_as(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut r = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        read(r.send().await.unwrap()).await
+    }
+
+    /// A registrant added through the API (setup); its `registrant_id`.
+    pub async fn add_registrant(&self, meeting: i64, email: &str) -> String {
+        let (s, r) = self
+            .call(
+                Method::POST,
+                &format!("/v2/meetings/{meeting}/registrants"),
+                Some(json!({"email": email, "first_name": "R"})),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        r["registrant_id"].as_str().unwrap().to_string()
+    }
+
     /// A control-plane call (no token).
     pub async fn control(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
         read(

@@ -97,31 +97,10 @@ async fn reset_restores_the_first_start_with_the_same_credentials() {
     let (s, body) = app.control(Method::POST, "/_localzoom/reset", json!({})).await;
     assert_eq!(s, 204, "{body}");
     // Tokens issued before answer 401/124; the same credentials get a new one.
-    let resp = app
-        .http
-        .get(app.url("/v2/users"))
-        .bearer_auth(&old_token)
-        .send()
-        .await
-        .unwrap();
-    let (s, body) = read(resp).await;
+    let (s, body) = app.call_as(&old_token, Method::GET, "/v2/users", None).await;
     assert_eq!((s, body["code"].as_i64()), (401, Some(124)), "{body}");
-    let token = token_for(
-        &app.http,
-        &app.origin,
-        &app.creds.account_id,
-        &app.creds.client_id,
-        &app.creds.client_secret,
-    )
-    .await;
-    let resp = app
-        .http
-        .get(app.url("/v2/users"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let (s, list) = read(resp).await;
+    let token = app.fresh_token().await;
+    let (s, list) = app.call_as(&token, Method::GET, "/v2/users", None).await;
     assert_eq!(s, 200, "{list}");
     assert_eq!(list["total_records"], 1, "{list}");
     assert_eq!(list["users"][0]["id"], app.creds.owner_id.as_str());
@@ -186,23 +165,9 @@ async fn resetting_one_account_leaves_the_others_alone() {
         acct["client_secret"].as_str().unwrap(),
     )
     .await;
-    let resp = app
-        .http
-        .get(app.url("/v2/users"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let (_, list) = read(resp).await;
+    let (_, list) = app.call_as(&token, Method::GET, "/v2/users", None).await;
     assert_eq!(list["total_records"], 1, "only the owner: {list}");
-    let resp = app
-        .http
-        .get(app.url("/v2/users/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let (_, owner) = read(resp).await;
+    let (_, owner) = app.call_as(&token, Method::GET, "/v2/users/me", None).await;
     assert_eq!(owner["dept"], "", "the owner is back to its first state: {owner}");
     // The default account is untouched.
     let (s, _) = app.call(Method::GET, &format!("/v2/users/{kept}"), None).await;
@@ -253,14 +218,7 @@ async fn accounts_apps_and_users_are_listed_deleted_and_inspected() {
     )
     .await;
     assert_eq!(s, 204);
-    let resp = app
-        .http
-        .get(app.url("/v2/users"))
-        .bearer_auth(&app_token)
-        .send()
-        .await
-        .unwrap();
-    let (s, body) = read(resp).await;
+    let (s, body) = app.call_as(&app_token, Method::GET, "/v2/users", None).await;
     assert_eq!((s, body["code"].as_i64()), (401, Some(124)), "{body}");
     let (s, body) = read(app.http.delete(app.url("/_localzoom/apps/nope")).send().await.unwrap()).await;
     assert_eq!((s, body["code"].as_i64()), (404, Some(300)), "{body}");

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::{read, spawn_with, start, token_for, TestApp};
 use crate::meetings::create_meeting;
@@ -45,22 +45,8 @@ async fn an_ephemeral_store_keeps_its_state_when_clients_give_up() {
         t.await.unwrap();
     }
     // Everything still answers, with the state it had.
-    let token = token_for(
-        &app.http,
-        &app.origin,
-        &app.creds.account_id,
-        &app.creds.client_id,
-        &app.creds.client_secret,
-    )
-    .await;
-    let resp = app
-        .http
-        .get(app.url("/v2/users"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let (s, list) = read(resp).await;
+    let token = app.fresh_token().await;
+    let (s, list) = app.call_as(&token, Method::GET, "/v2/users", None).await;
     assert_eq!(s, 200, "{list}");
     let ids: Vec<&str> = list["users"]
         .as_array()
@@ -95,15 +81,7 @@ async fn one_database_connection_serves_every_path() {
         )
         .await;
         let mid = m["id"].as_i64().unwrap();
-        let (s, r) = app
-            .call(
-                Method::POST,
-                &format!("/v2/meetings/{mid}/registrants"),
-                Some(json!({"email": "reg@example.com", "first_name": "R"})),
-            )
-            .await;
-        assert_eq!(s, 201, "{r}");
-        let rid = r["registrant_id"].as_str().unwrap().to_string();
+        let rid = app.add_registrant(mid, "reg@example.com").await;
         let (s, page) = app.call(Method::GET, "/v2/users?page_size=1", None).await;
         assert_eq!(s, 200, "{page}");
         let next = page["next_page_token"].as_str().unwrap().to_string();
@@ -205,14 +183,6 @@ async fn sub_account_token(app: &TestApp) -> (String, String) {
     (id, token)
 }
 
-async fn call_as(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut r = app.http.request(method, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    read(r.send().await.unwrap()).await
-}
-
 #[tokio::test]
 async fn a_moved_host_takes_meetings_and_registrants_to_the_new_account() {
     let app = spawn_with(|_| {}).await;
@@ -225,14 +195,7 @@ async fn a_moved_host_takes_meetings_and_registrants_to_the_new_account() {
     )
     .await;
     let mid = m["id"].as_i64().unwrap();
-    let (s, r) = app
-        .call(
-            Method::POST,
-            &format!("/v2/meetings/{mid}/registrants"),
-            Some(json!({"email": "guest@example.com", "first_name": "G"})),
-        )
-        .await;
-    assert_eq!(s, 201, "{r}");
+    app.add_registrant(mid, "guest@example.com").await;
     let (s, body) = app
         .call(
             Method::PUT,
@@ -260,38 +223,37 @@ async fn a_moved_host_takes_meetings_and_registrants_to_the_new_account() {
     assert_eq!((s, b["code"].as_i64()), (404, Some(1001)), "{b}");
 
     // The sub account lists, reads and changes them.
-    let (s, list) = call_as(
-        &app,
-        &sub_token,
-        Method::GET,
-        &format!("/v2/users/{host}/meetings"),
-        None,
-    )
-    .await;
+    let (s, list) = app
+        .call_as(&sub_token, Method::GET, &format!("/v2/users/{host}/meetings"), None)
+        .await;
     assert_eq!(s, 200, "{list}");
     assert_eq!(list["meetings"][0]["id"], mid, "{list}");
-    let (s, got) = call_as(&app, &sub_token, Method::GET, &format!("/v2/meetings/{mid}"), None).await;
+    let (s, got) = app
+        .call_as(&sub_token, Method::GET, &format!("/v2/meetings/{mid}"), None)
+        .await;
     assert_eq!((s, got["topic"].as_str()), (200, Some("Moves")), "{got}");
-    let (s, regs) = call_as(
-        &app,
-        &sub_token,
-        Method::GET,
-        &format!("/v2/meetings/{mid}/registrants?status=approved"),
-        None,
-    )
-    .await;
+    let (s, regs) = app
+        .call_as(
+            &sub_token,
+            Method::GET,
+            &format!("/v2/meetings/{mid}/registrants?status=approved"),
+            None,
+        )
+        .await;
     assert_eq!(s, 200, "{regs}");
     assert_eq!(regs["registrants"][0]["email"], "guest@example.com", "{regs}");
-    let (s, b) = call_as(
-        &app,
-        &sub_token,
-        Method::PATCH,
-        &format!("/v2/meetings/{mid}"),
-        Some(json!({"topic": "Moved"})),
-    )
-    .await;
+    let (s, b) = app
+        .call_as(
+            &sub_token,
+            Method::PATCH,
+            &format!("/v2/meetings/{mid}"),
+            Some(json!({"topic": "Moved"})),
+        )
+        .await;
     assert_eq!(s, 204, "{b}");
-    let (_, got) = call_as(&app, &sub_token, Method::GET, &format!("/v2/meetings/{mid}"), None).await;
+    let (_, got) = app
+        .call_as(&sub_token, Method::GET, &format!("/v2/meetings/{mid}"), None)
+        .await;
     assert_eq!(got["topic"], "Moved");
 }
 

@@ -93,14 +93,7 @@ async fn a_seed_document_adds_accounts_users_and_meetings_by_the_apis_rules() {
         "seeded-secret",
     )
     .await;
-    let resp = app
-        .http
-        .get(app.url("/v2/users"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let (s, list) = read(resp).await;
+    let (s, list) = app.call_as(&token, Method::GET, "/v2/users", None).await;
     assert_eq!(s, 200, "{list}");
     assert_eq!(list["total_records"], 2);
     let resp = app
