@@ -19,7 +19,8 @@ pub struct Config {
 
     /// Throwaway state: the store lives in a private temporary directory that is removed at exit
     /// (nothing is written to the data directory).
-    #[arg(long, env = "LOCALZOOM_EPHEMERAL", default_value_t = false)]
+    #[arg(long, env = "LOCALZOOM_EPHEMERAL", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub ephemeral: bool,
 
     /// Database URL: `sqlite://PATH` (default: a file under the data directory) or `postgres://…`.

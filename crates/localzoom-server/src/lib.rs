@@ -78,13 +78,9 @@ impl Server {
         let store = Store::open(&config).await?;
         let state = AppState::new(store, config);
         runtime::init(&state).await?;
-        let fresh = {
-            let mut conn = state.store.acquire().await?;
-            accounts::store::default_account(&mut conn).await?.is_none()
-        };
         let credentials = accounts::service::bootstrap(&state).await?;
         let seeded = match seed {
-            Some(doc) if fresh => {
+            Some(doc) if control::seed::store_is_new(&state).await? => {
                 let ids = control::seed::apply(&state, &doc).await.map_err(|e| {
                     let fields: Vec<String> = e.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
                     StartError::Seed(format!(
@@ -150,6 +146,7 @@ impl Server {
                 self.state.clone(),
                 control::journal::record,
             ))
+            .layer(middleware::from_fn(control::gate::json_bodies))
             .layer(middleware::from_fn_with_state(
                 self.state.clone(),
                 control::gate::require_token,

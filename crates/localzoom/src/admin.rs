@@ -88,6 +88,8 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: AppsCommand,
     },
+    /// What the API does not show of a user (any account): client, quotas, lock keys.
+    User { user: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +104,8 @@ pub enum StateCommand {
 pub enum RequestsCommand {
     /// Empty the journal.
     Clear,
+    /// How many entries match the filters.
+    Count,
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,6 +245,11 @@ fn read_document(path: &std::path::Path) -> Result<Value, Failure> {
     localzoom_server::control::seed::read_file(path).map_err(Failure)
 }
 
+/// A path segment, percent-encoded (ids given on the command line may hold any character).
+fn segment(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// `90s`, `15m`, `2h`, `3d`, or plain seconds; a leading `-` goes back.
 pub fn parse_duration(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -350,8 +359,15 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
             a.call(M::DELETE, "/_localzoom/requests", &[], None).await?;
             done(json_mode, &json!({}), "journal cleared");
         }
+        AdminCommand::User { user } => {
+            let inside = a
+                .call(M::GET, &format!("/_localzoom/users/{}", segment(&user)), &[], None)
+                .await?;
+            let text = serde_json::to_string_pretty(&inside).unwrap_or_default();
+            done(json_mode, &inside, &text);
+        }
         AdminCommand::Requests {
-            command: None,
+            command,
             method,
             path,
             operation,
@@ -378,6 +394,11 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
             }
             if let Some(l) = limit {
                 q.push(("limit", l.to_string()));
+            }
+            if matches!(command, Some(RequestsCommand::Count)) {
+                let count = a.call(M::GET, "/_localzoom/requests/count", &q, None).await?;
+                done(json_mode, &count, &count["count"].to_string());
+                return Ok(());
             }
             let list = a.call(M::GET, "/_localzoom/requests", &q, None).await?;
             let rows = list["requests"].as_array().cloned().unwrap_or_default();
@@ -465,7 +486,7 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
                 );
             }
             AccountsCommand::Delete { id } => {
-                a.call(M::DELETE, &format!("/_localzoom/accounts/{id}"), &[], None)
+                a.call(M::DELETE, &format!("/_localzoom/accounts/{}", segment(&id)), &[], None)
                     .await?;
                 done(json_mode, &json!({}), &format!("account {id} deleted"));
             }
@@ -501,8 +522,13 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
                 );
             }
             AppsCommand::Delete { client_id } => {
-                a.call(M::DELETE, &format!("/_localzoom/apps/{client_id}"), &[], None)
-                    .await?;
+                a.call(
+                    M::DELETE,
+                    &format!("/_localzoom/apps/{}", segment(&client_id)),
+                    &[],
+                    None,
+                )
+                .await?;
                 done(json_mode, &json!({}), &format!("app {client_id} deleted"));
             }
         },
@@ -520,6 +546,8 @@ async fn faults(a: &Admin, json_mode: bool, command: FaultsCommand) -> Result<()
         ("status", "/status"),
         ("latency ms", "/latency_ms"),
         ("drop", "/drop_connection"),
+        ("probability", "/probability"),
+        ("seed", "/seed"),
         ("remaining", "/remaining"),
     ];
     match command {
@@ -563,7 +591,7 @@ async fn faults(a: &Admin, json_mode: bool, command: FaultsCommand) -> Result<()
             table(json_mode, &list, columns, &rows);
         }
         FaultsCommand::Delete { id } => {
-            a.call(M::DELETE, &format!("/_localzoom/faults/{id}"), &[], None)
+            a.call(M::DELETE, &format!("/_localzoom/faults/{}", segment(&id)), &[], None)
                 .await?;
             done(json_mode, &json!({}), &format!("fault rule {id} deleted"));
         }

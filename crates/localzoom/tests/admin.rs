@@ -166,6 +166,41 @@ async fn serve_seed_applies_to_a_new_store_only() {
     let mut second = start(&args, &[]).await;
     assert!(second.value("seed").starts_with("not applied"), "{:?}", second.banner);
     second.child.kill().await.unwrap();
+    // A refused seed leaves the new store as a first start made it, so the corrected seed applies.
+    let fresh = dir.path().join("fresh");
+    std::fs::write(
+        &seed,
+        r#"{"accounts": [{"default": true, "users": [{"email": "ok@example.com"}, {"email": "bad"}]}]}"#,
+    )
+    .unwrap();
+    let args = [
+        "serve",
+        "--port",
+        "0",
+        "--data-dir",
+        fresh.to_str().unwrap(),
+        "--seed",
+        seed.to_str().unwrap(),
+    ];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_localzoom"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("users[1].email"), "{err}");
+    std::fs::write(
+        &seed,
+        r#"{"accounts": [{"default": true, "users": [{"email": "ok@example.com"}]}]}"#,
+    )
+    .unwrap();
+    let mut third = start(&args[3..], &[]).await;
+    assert!(third.value("seed").starts_with("applied"), "{:?}", third.banner);
+    third.child.kill().await.unwrap();
+    // LOCALZOOM_EPHEMERAL takes the usual spellings of true.
+    let mut e = start(&[], &[("LOCALZOOM_EPHEMERAL", "1")]).await;
+    assert!(e.value("store").starts_with("ephemeral"), "{:?}", e.banner);
+    e.child.kill().await.unwrap();
     // A bad seed file stops the start with one line naming the flag.
     std::fs::write(&seed, "{not json").unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_localzoom"))

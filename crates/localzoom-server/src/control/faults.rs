@@ -142,14 +142,18 @@ pub fn parse(body: &Map<String, Value>) -> ApiResult<FaultRule> {
     let root = Obj::root(body);
     let mut check = Check::default();
     let method = check.string(&root, "method", Some(10)).map(|m| m.to_ascii_uppercase());
-    if method
-        .as_deref()
-        .is_some_and(|m| Method::from_bytes(m.as_bytes()).is_err() || m.is_empty())
-    {
+    const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    if method.as_deref().is_some_and(|m| !METHODS.contains(&m)) {
         check.fail("method");
     }
     let path = check.string(&root, "path", Some(2048));
     let operation = check.string(&root, "operation", Some(128));
+    if operation
+        .as_deref()
+        .is_some_and(|o| !crate::auth::ops::ALL.iter().any(|op| op.id == o))
+    {
+        check.fail_with("operation", "Unknown operationId.");
+    }
     let account_id = check.string(&root, "account_id", Some(64));
     let status = check.int(&root, "status");
     if status.is_some_and(|s| !(100..=599).contains(&s)) {
@@ -294,6 +298,8 @@ pub struct Incoming<'a> {
     pub path: &'a str,
     pub operation: Option<&'a str>,
     pub account_id: Option<&'a str>,
+    /// The operation's rate-limit label and the account's plan, for a 429's headers.
+    pub limits: Option<(crate::auth::Label, &'a str)>,
 }
 
 fn matches(rule: &FaultRule, r: &Incoming) -> bool {
@@ -393,14 +399,14 @@ pub async fn intercept(state: &AppState, request: &Incoming<'_>) -> Option<Respo
             return Some(response);
         }
         let status = rule.status?;
-        return Some(answer(state, rule, status));
+        return Some(answer(state, rule, status, request.limits));
     }
     None
 }
 
 /// The faulted answer: the rule's body or Zoom's body for the status, its headers, and for 429
 /// Zoom's rate-limit headers.
-fn answer(state: &AppState, rule: &FaultRule, status: u16) -> Response {
+fn answer(state: &AppState, rule: &FaultRule, status: u16, limits: Option<(crate::auth::Label, &str)>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let daily = rule
         .headers
@@ -419,16 +425,38 @@ fn answer(state: &AppState, rule: &FaultRule, status: u16) -> Response {
     let mut response = (status, axum::Json(body)).into_response();
     let h = response.headers_mut();
     if status == StatusCode::TOO_MANY_REQUESTS {
-        h.insert("x-ratelimit-category", HeaderValue::from_static("Medium"));
-        h.insert("x-ratelimit-type", HeaderValue::from_static("QPS"));
-        h.insert("x-ratelimit-limit", HeaderValue::from_static("80"));
-        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        if daily {
-            let now = state.clock.now();
-            let next = crate::ratelimit::day_start(now) + crate::ratelimit::DAY;
-            if let Ok(v) = HeaderValue::from_str(&crate::clock::rfc3339(next)) {
-                h.insert("retry-after", v);
+        // The headers the operation's own limit would send: its label, and its per-second or
+        // daily limit for the account's plan.
+        let (label, plan) = limits.unwrap_or((crate::auth::Label::Light, "business"));
+        let (rate, daily_limit) = crate::ratelimit::limits(plan, label);
+        let switches = state.switches();
+        let limit = match (daily, daily_limit) {
+            (true, Some(d)) => switches.scaled(d.limit),
+            _ => switches.scaled(rate.limit),
+        };
+        let mut set = |name: &'static str, value: String| {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert(name, v);
             }
+        };
+        set("x-ratelimit-category", label.header().to_string());
+        set(
+            "x-ratelimit-type",
+            if daily { "Daily-limit" } else { "QPS" }.to_string(),
+        );
+        set("x-ratelimit-limit", limit.to_string());
+        set("x-ratelimit-remaining", "0".to_string());
+        let now = state.clock.now();
+        if daily {
+            set(
+                "retry-after",
+                crate::clock::rfc3339(crate::ratelimit::day_start(now) + crate::ratelimit::DAY),
+            );
+        } else {
+            set(
+                "x-ratelimit-reset",
+                (now - now.rem_euclid(rate.seconds) + rate.seconds).to_string(),
+            );
         }
     }
     for (k, v) in rule.headers.iter().flatten() {
@@ -476,6 +504,7 @@ pub async fn oauth_layer(
             path: req.uri().path(),
             operation: None,
             account_id: None,
+            limits: None,
         };
         if let Some(faulted) = intercept(&state, &incoming).await {
             return faulted;

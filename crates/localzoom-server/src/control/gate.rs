@@ -27,6 +27,24 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
+/// The control plane speaks JSON whatever `Content-Type` a client sends (curl's `-d` says form):
+/// its bodies are read as JSON, so a document is never half-read as a form.
+pub async fn json_bodies(mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let control = path.starts_with("/_localzoom/") && !path.starts_with("/_localzoom/ui");
+    let has_body = matches!(
+        *req.method(),
+        axum::http::Method::POST | axum::http::Method::PUT | axum::http::Method::PATCH
+    );
+    if control && has_body {
+        req.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        );
+    }
+    next.run(req).await
+}
+
 pub async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(expected) = state.config.control_token.as_deref().filter(|t| !t.is_empty()) else {
         return next.run(req).await;

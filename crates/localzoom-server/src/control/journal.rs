@@ -327,6 +327,8 @@ fn body_view(bytes: &[u8], content_type: &str) -> (String, bool, bool) {
     match std::str::from_utf8(kept) {
         Ok(text) if ct.starts_with("application/x-www-form-urlencoded") => (mask_query(text), truncated, false),
         Ok(text) if ct.starts_with("multipart/") => (mask_multipart(text), truncated, false),
+        // A form sent under another content type (the OAuth endpoint reads it all the same).
+        Ok(text) if text.contains('=') && !text.contains(char::is_whitespace) => (mask_query(text), truncated, false),
         Ok(text) => (mask_text(text), truncated, false),
         Err(_) => (base64::engine::general_purpose::STANDARD.encode(kept), truncated, true),
     }
@@ -421,6 +423,8 @@ mod tests {
         assert!(!cut.contains("hunter2") && !cut.contains("abc"), "{cut}");
         let mp = mask_multipart("--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nhunter2\r\n--b--\r\n");
         assert!(!mp.contains("hunter2"), "{mp}");
+        let (b, _, _) = body_view(b"grant_type=x&client_secret=abc", "application/json");
+        assert_eq!(b, "grant_type=x&client_secret=****");
         let (b, _, base64) = body_view(&[0xff, 0xfe, 0x00], "image/png");
         assert!(base64 && b == "//4A", "{b}");
     }

@@ -16,6 +16,9 @@ use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
 use crate::validate::{Check, Obj};
 
+/// State and seed documents may be far larger than an API body: an export of 100k users is ~200 MB.
+const DOCUMENT_LIMIT: usize = 1024 * 1024 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/_localzoom/health", get(health))
@@ -26,8 +29,16 @@ pub fn routes() -> Router<AppState> {
             get(get_account).put(update_account).delete(delete_account),
         )
         .route("/_localzoom/reset", post(reset))
-        .route("/_localzoom/seed", post(seed))
-        .route("/_localzoom/state", get(export_state).put(import_state))
+        .route(
+            "/_localzoom/seed",
+            post(seed).layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_LIMIT)),
+        )
+        .route(
+            "/_localzoom/state",
+            get(export_state)
+                .put(import_state)
+                .layer(axum::extract::DefaultBodyLimit::max(DOCUMENT_LIMIT)),
+        )
         .route("/_localzoom/apps/{client_id}", axum::routing::delete(delete_app))
         .route("/_localzoom/users/{user_id}", get(inspect_user))
         .route("/_localzoom/ratelimits", get(ratelimits).put(set_ratelimits))
@@ -127,7 +138,8 @@ async fn delete_account(State(state): State<AppState>, PathParam(account_id): Pa
 
 /// `POST /_localzoom/reset[?account_id=ID]`.
 async fn reset(State(state): State<AppState>, q: QueryMap) -> ApiResult<StatusCode> {
-    match q.get("account_id").filter(|a| !a.is_empty()) {
+    // A present but empty account_id names no account: it never means "everything".
+    match q.get("account_id") {
         Some(id) => crate::control::reset::reset_account(&state, id).await?,
         None => crate::control::reset::reset_all(&state).await?,
     }

@@ -82,6 +82,24 @@ fn array<'a>(v: &'a Value, key: &str, path: &str) -> ApiResult<&'a [Value]> {
     }
 }
 
+/// Whether the store holds nothing but what a first start makes (one account, its owner, its
+/// app, no meetings): `--seed` applies only then, so a refused seed, taken back, is tried again at
+/// the next start, and a store in use is never seeded twice.
+pub async fn store_is_new(state: &AppState) -> Result<bool, crate::store::StoreError> {
+    let mut conn = state.store.acquire().await?;
+    let mut counts = Vec::new();
+    for table in ["accounts", "users", "apps", "meetings"] {
+        let n: i64 = sqlx::Row::try_get(
+            &sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut *conn)
+                .await?,
+            0,
+        )?;
+        counts.push(n);
+    }
+    Ok(counts == [1, 1, 1, 0])
+}
+
 /// Reads a seed file: YAML when its name ends in `.yaml` or `.yml`, JSON otherwise.
 pub fn read_file(path: &std::path::Path) -> Result<Value, String> {
     let text =
@@ -109,14 +127,23 @@ pub async fn apply(state: &AppState, doc: &Value) -> ApiResult<Value> {
     result
 }
 
+/// Takes back what a refused seed added, straight from the store (a pending user cannot be deleted
+/// through the API, and the seed's own writes are all that go): users with everything hanging off
+/// them (meetings, registrants, settings, presence, relations), then apps, then accounts.
 async fn undo(state: &AppState, added: &Added) {
-    for (account, user) in added.users.iter().rev() {
-        if let Ok(caller) = owner_of(state, account).await {
-            if let Ok(grant) = caller.authorize::<ops::UserDelete>() {
-                let q = QueryMap([("action".to_string(), "delete".to_string())].into_iter().collect());
-                let _ = crate::users::service::delete(state, &grant, user, &q).await;
-            }
+    let result: Result<(), crate::store::StoreError> = async {
+        let mut tx = state.store.begin_write().await?;
+        for (_, user) in added.users.iter().rev() {
+            sqlx::query("DELETE FROM users WHERE id = $1")
+                .bind(user)
+                .execute(tx.conn())
+                .await?;
         }
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not take back a refused seed's users");
     }
     for app in &added.apps {
         let _ = super::reset::delete_app(state, app).await;
@@ -142,7 +169,29 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
     if !a.is_object() {
         return Err(bad(path, "Expected an object."));
     }
-    let account_id = if a.get("default") == Some(&Value::Bool(true)) {
+    let is_default = match a.get("default") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(bad(&format!("{path}.default"), "Expected true or false.")),
+    };
+    if let Some(id) = a.get("id").filter(|v| !v.is_null()) {
+        let valid = id.as_str().is_some_and(|s| {
+            (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        if !valid {
+            return Err(bad(
+                &format!("{path}.id"),
+                "Expected 1 to 64 letters, digits, '-' or '_'.",
+            ));
+        }
+        if is_default {
+            return Err(bad(
+                &format!("{path}.id"),
+                "The default account keeps its id; leave id out.",
+            ));
+        }
+    }
+    let account_id = if is_default {
         let mut conn = state.store.acquire().await?;
         crate::accounts::store::default_account(&mut conn)
             .await?
@@ -161,7 +210,7 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
         added.accounts.push(creds.account_id.clone());
         creds.account_id
     };
-    if a.get("default") == Some(&Value::Bool(true)) {
+    if is_default {
         if let Some(plan) = text(a, "plan") {
             crate::accounts::service::set_plan(state, &account_id, plan)
                 .await

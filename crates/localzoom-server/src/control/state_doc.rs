@@ -361,6 +361,96 @@ fn field_error(path: &str, message: &str) -> FieldError {
     }
 }
 
+/// What the store's rules need beyond column types: the owner among the account's users, one
+/// default app for the default account only, Zoom's user types, ten-digit PMIs, hosts of the
+/// account, and no email twice.
+fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
+    let users: &[Value] = a
+        .get("users")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let ids: Vec<&str> = users
+        .iter()
+        .filter_map(|u| u.get("id").and_then(Value::as_str))
+        .collect();
+    if let Some(owner) = a.get("owner_id").and_then(Value::as_str) {
+        if !ids.contains(&owner) {
+            errors.push(field_error(
+                &format!("{ap}.owner_id"),
+                "Expected the id of one of the account's users.",
+            ));
+        }
+    }
+    let is_default = a.get("default") == Some(&Value::Bool(true));
+    let apps: &[Value] = a
+        .get("apps")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let default_apps = apps
+        .iter()
+        .filter(|x| x.get("default") == Some(&Value::Bool(true)))
+        .count();
+    if is_default && default_apps != 1 {
+        errors.push(field_error(
+            &format!("{ap}.apps"),
+            "The default account has exactly one default app.",
+        ));
+    }
+    if !is_default && default_apps > 0 {
+        errors.push(field_error(
+            &format!("{ap}.apps"),
+            "Only the default account has a default app.",
+        ));
+    }
+    let mut emails = std::collections::HashSet::new();
+    for (i, u) in users.iter().enumerate() {
+        let p = format!("{ap}.users[{i}]");
+        if let Some(t) = u.get("type").and_then(Value::as_i64) {
+            if !crate::users::service::USER_TYPES.contains(&t) {
+                errors.push(field_error(&format!("{p}.type"), "Expected 1, 2, 4 or 99."));
+            }
+        }
+        if let Some(pmi) = u.get("pmi").and_then(Value::as_i64) {
+            if !(1_000_000_000..=9_999_999_999).contains(&pmi) {
+                errors.push(field_error(&format!("{p}.pmi"), "Expected a ten-digit number."));
+            }
+        }
+        if let Some(status) = u.get("status").and_then(Value::as_str) {
+            if !["active", "inactive", "pending"].contains(&status) {
+                errors.push(field_error(
+                    &format!("{p}.status"),
+                    "Expected active, inactive or pending.",
+                ));
+            }
+        }
+        if let Some(email) = u.get("email").and_then(Value::as_str) {
+            if !emails.insert(crate::users::store::email_key(email)) {
+                errors.push(field_error(
+                    &format!("{p}.email"),
+                    "Already used by another user of the document.",
+                ));
+            }
+        }
+    }
+    let meetings: &[Value] = a
+        .get("meetings")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    for (i, m) in meetings.iter().enumerate() {
+        if let Some(host) = m.get("host_id").and_then(Value::as_str) {
+            if !ids.contains(&host) {
+                errors.push(field_error(
+                    &format!("{ap}.meetings[{i}].host_id"),
+                    "Expected the id of one of the account's users.",
+                ));
+            }
+        }
+    }
+}
+
 /// Checks a whole document and lays out its inserts in an order the foreign keys accept.
 fn plan(doc: &Value) -> Result<(crate::clock::ClockState, Vec<Insert>), Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -373,11 +463,19 @@ fn plan(doc: &Value) -> Result<(crate::clock::ClockState, Vec<Insert>), Vec<Fiel
     let clock = doc.get("clock").cloned().unwrap_or(Value::Null);
     let offset_ms = clock.get("offset_ms").and_then(Value::as_i64);
     let frozen_at = clock.get("frozen_at");
-    if offset_ms.is_none() {
-        errors.push(field_error("$.clock.offset_ms", "Expected an integer."));
+    // The same bounds as the clock's control call: 1970 to 2100, at most 100 years away.
+    const MAX_MS: i64 = 4_102_444_800_000;
+    if offset_ms.is_none_or(|o| o.abs() > MAX_MS) {
+        errors.push(field_error(
+            "$.clock.offset_ms",
+            "Expected an integer of at most 100 years in ms.",
+        ));
     }
-    if frozen_at.is_some_and(|f| !f.is_null() && !f.is_i64()) {
-        errors.push(field_error("$.clock.frozen_at", "Expected an integer or null."));
+    if frozen_at.is_some_and(|f| !f.is_null() && !f.as_i64().is_some_and(|t| (0..=MAX_MS).contains(&t))) {
+        errors.push(field_error(
+            "$.clock.frozen_at",
+            "Expected null or unix ms between 1970 and 2100.",
+        ));
     }
     let state = crate::clock::ClockState {
         offset_ms: offset_ms.unwrap_or(0),
@@ -418,6 +516,7 @@ fn plan(doc: &Value) -> Result<(crate::clock::ClockState, Vec<Insert>), Vec<Fiel
             values,
             path: ap.clone(),
         });
+        check_account(a, &ap, &mut errors);
         for (i, app) in list(a, "apps", &ap, &mut errors).iter().enumerate() {
             let p = format!("{ap}.apps[{i}]");
             let values = check_row(&APPS, app, &p, &mut errors);
@@ -430,7 +529,11 @@ fn plan(doc: &Value) -> Result<(crate::clock::ClockState, Vec<Insert>), Vec<Fiel
         }
         for (i, u) in list(a, "users", &ap, &mut errors).iter().enumerate() {
             let p = format!("{ap}.users[{i}]");
-            let values = check_row(&USERS, u, &p, &mut errors);
+            let mut values = check_row(&USERS, u, &p, &mut errors);
+            // The lookup key always follows the email (a document edited by hand cannot split them).
+            if let (Some(email), Some(key)) = (u.get("email").and_then(Value::as_str), values.get_mut(2)) {
+                *key = Bound::Text(Some(crate::users::store::email_key(email)));
+            }
             if let Some(email) = u.get("email").and_then(Value::as_str) {
                 if !crate::validate::is_email(email) {
                     errors.push(field_error(&format!("{p}.email"), "Expected an email address."));

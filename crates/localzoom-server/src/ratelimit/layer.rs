@@ -144,6 +144,7 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         path: req.uri().path(),
         operation: Some(op.id),
         account_id: Some(&caller.account_id),
+        limits: Some((op.label, caller.plan.as_str())),
     };
     if let Some(faulted) = crate::control::faults::intercept(&state, &incoming).await {
         return faulted;

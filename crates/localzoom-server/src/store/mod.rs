@@ -257,6 +257,28 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| StoreError::Open(format!("{}: {e} (change --database-url)", redact(&url))))?;
+        // One connection first, so a corrupt file, a refused connection or bad credentials are named
+        // at once instead of after the pool's time-out.
+        let timeout = Duration::from_millis(config.db_timeout_ms);
+        let probe = async {
+            let mut conn = AnyConnection::connect_with(&options).await?;
+            if backend == Backend::Sqlite {
+                conn.execute("PRAGMA journal_mode=WAL").await?;
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").await?;
+            }
+            conn.close().await
+        };
+        match tokio::time::timeout(timeout, probe).await {
+            Err(_) => {
+                return Err(StoreError::Open(open_failure(
+                    backend,
+                    &location,
+                    sqlx::Error::PoolTimedOut,
+                )))
+            }
+            Ok(Err(e)) => return Err(StoreError::Open(open_failure(backend, &location, e))),
+            Ok(Ok(())) => {}
+        }
         let max = config.db_max_connections.unwrap_or(match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,

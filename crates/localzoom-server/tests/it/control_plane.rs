@@ -175,6 +175,14 @@ async fn resetting_one_account_leaves_the_others_alone() {
     let (s, _) = app.call(Method::GET, &format!("/v2/meetings/{}", m["id"]), None).await;
     assert_eq!(s, 200);
     let (s, body) = app
+        .control(Method::POST, "/_localzoom/reset?account_id=", json!({}))
+        .await;
+    assert_eq!(
+        (s, body["code"].as_i64()),
+        (404, Some(2001)),
+        "an empty id never resets everything: {body}"
+    );
+    let (s, body) = app
         .control(Method::POST, "/_localzoom/reset?account_id=nope", json!({}))
         .await;
     assert_eq!(
@@ -446,6 +454,10 @@ async fn fault_rules_answer_wait_drop_and_count_down() {
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["x-ratelimit-type"], "QPS");
     assert_eq!(resp.headers()["x-ratelimit-remaining"], "0");
+    // The operation's own label and limit (List users: Medium, 60/s on Business).
+    assert_eq!(resp.headers()["x-ratelimit-category"], "Medium");
+    assert_eq!(resp.headers()["x-ratelimit-limit"], "60");
+    assert!(resp.headers().contains_key("x-ratelimit-reset"));
     assert!(resp.headers().contains_key("x-ratelimit-category"));
     app.control(
         Method::POST,
@@ -480,6 +492,35 @@ async fn fault_rules_answer_wait_drop_and_count_down() {
     assert!(err.is_some(), "the connection was answered");
     let (_, j) = get_json(&app, "/_localzoom/requests?path=/v2/users/me/settings").await;
     assert_eq!(j["requests"][0]["status"], Value::Null, "{j}");
+
+    // Bodies are JSON whatever the Content-Type says (curl -d sends a form type).
+    let resp = app
+        .http
+        .post(app.url("/_localzoom/faults"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(r#"{"operation": "userSummary", "status": 500, "times": 1}"#)
+        .send()
+        .await
+        .unwrap();
+    let (s, rule) = read(resp).await;
+    assert_eq!((s, rule["operation"].as_str()), (201, Some("userSummary")), "{rule}");
+    let (s, _) = app.call(Method::GET, "/v2/users/summary", None).await;
+    assert_eq!(s, 500);
+    let (s, body) = app
+        .control(
+            Method::POST,
+            "/_localzoom/faults",
+            json!({"operation": "noSuchOp", "method": "FOO", "status": 500}),
+        )
+        .await;
+    assert_eq!(s, 400, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["method", "operation"], "{body}");
 
     // Bad rules name their fields.
     let (s, body) = app

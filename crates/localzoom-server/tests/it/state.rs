@@ -118,6 +118,15 @@ async fn a_refused_seed_names_the_entry_and_adds_nothing() {
             "$.accounts[0].users[1].email",
         ),
         (
+            // A pending user (which the API cannot delete) is taken back too.
+            json!({"accounts": [{"default": true, "users": [{"email": "p2@example.com", "status": "pending"}, {"email": "bad"}]}]}),
+            "$.accounts[0].users[1].email",
+        ),
+        (json!({"accounts": [{"id": "", "plan": "pro"}]}), "$.accounts[0].id"),
+        (json!({"accounts": [{"id": "a b/c?"}]}), "$.accounts[0].id"),
+        (json!({"accounts": [{"default": "yes"}]}), "$.accounts[0].default"),
+        (json!({"accounts": [{"default": true, "id": "x"}]}), "$.accounts[0].id"),
+        (
             json!({"accounts": [{"id": "newacct00000000000000x", "users": [{"email": "a1@example.com"}]},
                                 {"default": true, "meetings": [{"host": "nobody@example.com", "topic": "T"}]}]}),
             "$.accounts[1].meetings[0].host",
@@ -248,6 +257,34 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
         ],
         "{body}"
     );
+    // What the store's rules need: an owner among the users, Zoom's user types, a clock in range.
+    for (edit, field) in [
+        (json!({"owner_id": "nobody"}), "$.accounts[0].owner_id"),
+        (json!({"apps": []}), "$.accounts[0].apps"),
+    ] {
+        let mut bad = before.clone();
+        for (k, v) in edit.as_object().unwrap() {
+            bad["accounts"][0][k] = v.clone();
+        }
+        let (s, body) = app.control(Method::PUT, "/_localzoom/state", bad).await;
+        assert_eq!((s, body["errors"][0]["field"].as_str()), (400, Some(field)), "{body}");
+    }
+    let mut bad = before.clone();
+    bad["accounts"][0]["users"][0]["type"] = json!(5);
+    bad["clock"]["frozen_at"] = json!(-99_999_999_999_999i64);
+    let (s, body) = app.control(Method::PUT, "/_localzoom/state", bad).await;
+    assert_eq!(s, 400, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["$.clock.frozen_at", "$.accounts[0].users[0].type"],
+        "{body}"
+    );
     let (s, body) = app
         .control(Method::PUT, "/_localzoom/state", json!({"version": 2, "accounts": []}))
         .await;
@@ -260,7 +297,7 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
     dup["accounts"][0]["users"].as_array_mut().unwrap().push(twin);
     let (s, body) = app.control(Method::PUT, "/_localzoom/state", dup).await;
     assert_eq!(s, 400, "{body}");
-    assert_eq!(body["errors"][0]["field"], "$.accounts[0].users[1]", "{body}");
+    assert_eq!(body["errors"][0]["field"], "$.accounts[0].users[1].email", "{body}");
     assert_eq!(export(&app).await, before);
     let (s, _) = app.call(Method::GET, "/v2/users/me", None).await;
     assert_eq!(s, 200, "tokens survive a refused import");
