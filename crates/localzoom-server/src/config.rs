@@ -47,6 +47,10 @@ pub struct Config {
     #[arg(long, env = "LOCALZOOM_CLIENT_SECRET", hide_env_values = true)]
     pub client_secret: Option<String>,
 
+    /// Fix the default app's webhook secret token (wins over the stored one).
+    #[arg(long, env = "LOCALZOOM_SECRET_TOKEN", hide_env_values = true)]
+    pub secret_token: Option<String>,
+
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "LOCALZOOM_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -116,6 +120,7 @@ impl Default for Config {
             account_id: None,
             client_id: None,
             client_secret: None,
+            secret_token: None,
             max_body_bytes: 16 * 1024 * 1024,
             rate_limits: RateLimitMode::On,
             rate_limit_scale: 1.0,

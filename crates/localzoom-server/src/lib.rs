@@ -28,6 +28,7 @@ pub mod store;
 pub mod testing;
 pub mod users;
 pub mod validate;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -129,6 +130,7 @@ impl Server {
             .merge(settings::routes::routes())
             .merge(control::routes::routes())
             .merge(control::tools::routes())
+            .merge(webhooks::routes::routes())
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
             .layer(DefaultBodyLimit::max(self.state.config.max_body_bytes))
@@ -163,6 +165,9 @@ impl Server {
     ) -> std::io::Result<()> {
         // Trailing slashes are trimmed before routing, so `/v2/users/` is `/v2/users`.
         let app = NormalizePathLayer::trim_trailing_slash().layer(self.router());
+        // Webhook deliveries run beside the server and stop with it.
+        let worker = tokio::spawn(webhooks::worker::run(self.state.clone()));
+        let _stop_worker = AbortOnDrop(worker);
         axum::serve(listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown)
             .await
@@ -171,6 +176,14 @@ impl Server {
     /// The address the server will listen on.
     pub fn bind_address(&self) -> String {
         format!("{}:{}", self.state.config.host, self.state.config.port)
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Inner {
     pub local_counters: crate::ratelimit::store::LocalCounters,
     /// The request journal of this process.
     pub journal: crate::control::journal::Journal,
+    /// Wakes the webhook worker when a change recorded an event.
+    pub webhooks_wake: tokio::sync::Notify,
     /// This process's copy of the stored fault rules.
     pub faults: crate::control::faults::FaultCache,
     /// Control plane: milliseconds an operation waits while holding its lock key, by operation id.
@@ -48,6 +50,7 @@ impl AppState {
             }),
             journal: crate::control::journal::Journal::new(config.journal_size as usize),
             faults: Default::default(),
+            webhooks_wake: tokio::sync::Notify::new(),
             config,
             local_counters: Default::default(),
             latency: RwLock::default(),

@@ -23,6 +23,8 @@ pub struct AccountCredentials {
     pub owner_email: String,
     pub client_id: String,
     pub client_secret: String,
+    /// The app's webhook secret token.
+    pub secret_token: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub master_account_id: Option<String>,
 }
@@ -34,6 +36,7 @@ pub struct NewAccount {
     pub master_account_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    pub secret_token: Option<String>,
     pub is_default: bool,
     /// Kept ids when an account is rebuilt (a reset); fresh ones otherwise.
     pub owner_id: Option<String>,
@@ -82,6 +85,9 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
     if let Some(secret) = new.client_secret {
         app.client_secret = secret;
     }
+    if let Some(token) = new.secret_token {
+        app.secret_token = token;
+    }
     auth_store::insert_app(tx.conn(), &app).await?;
     Ok(AccountCredentials {
         account_id,
@@ -91,6 +97,7 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
         owner_email: owner.email,
         client_id: app.client_id,
         client_secret: app.client_secret,
+        secret_token: app.secret_token,
         master_account_id: account.master_account_id,
     })
 }
@@ -111,6 +118,7 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                 master_account_id: None,
                 client_id: config.client_id.clone(),
                 client_secret: config.client_secret.clone(),
+                secret_token: config.secret_token.clone(),
                 is_default: true,
                 owner_id: None,
                 account_number: None,
@@ -132,6 +140,32 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                 .unwrap_or_else(|| app.client_secret.clone());
             let scopes = crate::auth::admin_scopes().join(" ");
             auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes).await?;
+            // Apps from before webhooks get a secret token; the environment's wins for the default app.
+            let secret_token = config.secret_token.clone().unwrap_or_else(|| {
+                if app.secret_token.is_empty() {
+                    ids::zoom_id()
+                } else {
+                    app.secret_token.clone()
+                }
+            });
+            sqlx::query("UPDATE apps SET secret_token = $1 WHERE client_id = $2")
+                .bind(&secret_token)
+                .bind(&client_id)
+                .execute(tx.conn())
+                .await?;
+            let missing: Vec<String> = sqlx::query("SELECT client_id FROM apps WHERE secret_token = ''")
+                .fetch_all(tx.conn())
+                .await?
+                .iter()
+                .map(|r| sqlx::Row::try_get(r, 0))
+                .collect::<Result<_, _>>()?;
+            for id in missing {
+                sqlx::query("UPDATE apps SET secret_token = $1 WHERE client_id = $2")
+                    .bind(ids::zoom_id())
+                    .bind(&id)
+                    .execute(tx.conn())
+                    .await?;
+            }
             let owner = crate::users::store::find(
                 tx.conn(),
                 &state.store,
@@ -148,6 +182,7 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                 owner_email: owner.map(|o| o.email).unwrap_or_default(),
                 client_id,
                 client_secret: secret,
+                secret_token,
                 master_account_id: account.master_account_id,
             }
         }
@@ -218,6 +253,7 @@ pub async fn create_account(
         master_account_id,
         client_id: None,
         client_secret: None,
+        secret_token: None,
         is_default: false,
         owner_id: None,
         account_number: None,

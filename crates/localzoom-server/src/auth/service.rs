@@ -159,6 +159,7 @@ pub async fn create_app(
     name: String,
     scopes: Vec<String>,
     credentials: Option<(String, String)>,
+    secret_token: Option<String>,
 ) -> ApiResult<AppRow> {
     use crate::accounts::store as account_store;
     let mut tx = state.store.begin_write().await?;
@@ -171,6 +172,9 @@ pub async fn create_app(
     if let Some((id, secret)) = credentials {
         app.client_id = id;
         app.client_secret = secret;
+    }
+    if let Some(token) = secret_token {
+        app.secret_token = token;
     }
     match auth_store::insert_app(tx.conn(), &app).await {
         Err(crate::store::StoreError::Unique(_)) => {

@@ -15,6 +15,8 @@ pub struct AppRow {
     pub owner_id: String,
     pub is_default: bool,
     pub created_at: i64,
+    /// Signs the app's webhook deliveries (22 URL-safe characters).
+    pub secret_token: String,
 }
 
 #[derive(Debug, Clone)]
@@ -51,11 +53,13 @@ impl AppRow {
             owner_id: owner_id.into(),
             is_default: false,
             created_at: now,
+            secret_token: crate::ids::zoom_id(),
         }
     }
 }
 
-const APP_COLUMNS: &str = "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at";
+const APP_COLUMNS: &str =
+    "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at, secret_token";
 
 fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
     Ok(AppRow {
@@ -68,12 +72,13 @@ fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
         owner_id: r.try_get(6)?,
         is_default: r.try_get::<i64, _>(7)? != 0,
         created_at: r.try_get(8)?,
+        secret_token: r.try_get(9)?,
     })
 }
 
 pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), StoreError> {
     sqlx::query(&format!(
-        "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ))
     .bind(&app.client_id)
     .bind(&app.client_secret)
@@ -84,6 +89,7 @@ pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), St
     .bind(&app.owner_id)
     .bind(app.is_default as i64)
     .bind(app.created_at)
+    .bind(&app.secret_token)
     .execute(conn)
     .await
     .map_err(StoreError::classify)?;

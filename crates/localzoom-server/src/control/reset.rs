@@ -35,6 +35,9 @@ const ALL_TABLES: &[&str] = &[
     "apps",
     "accounts",
     "fault_rules",
+    "deliveries",
+    "events",
+    "event_subscriptions",
 ];
 
 async fn exec(tx: &mut WriteTx, sql: &str, binds: &[&str]) -> Result<u64, StoreError> {
@@ -85,6 +88,7 @@ pub async fn reset_all(state: &AppState) -> ApiResult<()> {
             master_account_id: None,
             client_id: Some(app.client_id.clone()),
             client_secret: Some(app.client_secret.clone()),
+            secret_token: Some(app.secret_token.clone()),
             is_default: true,
             owner_id: Some(account.owner_id.clone()),
             account_number: Some(account.account_number),

@@ -306,6 +306,7 @@ struct AppView {
     account_id: String,
     name: String,
     scopes: Vec<String>,
+    secret_token: String,
 }
 
 impl From<AppRow> for AppView {
@@ -316,6 +317,7 @@ impl From<AppRow> for AppView {
             account_id: a.account_id,
             name: a.name,
             scopes: a.scopes.split_whitespace().map(str::to_string).collect(),
+            secret_token: a.secret_token,
         }
     }
 }
@@ -356,8 +358,15 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
             Vec::new()
         }
     };
+    let secret_token = check.string(&root, "secret_token", Some(64));
+    if secret_token
+        .as_deref()
+        .is_some_and(|t| t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        check.fail_with("secret_token", "Expected 1 to 64 letters, digits, '-' or '_'.");
+    }
     check.finish()?;
-    let app = crate::auth::service::create_app(&state, account_id.as_deref(), name, scopes, None).await?;
+    let app = crate::auth::service::create_app(&state, account_id.as_deref(), name, scopes, None, secret_token).await?;
     Ok((StatusCode::CREATED, Json(AppView::from(app))).into_response())
 }
 

@@ -242,9 +242,11 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
             _ => return Err(bad(&p, "Give both client_id and client_secret, or neither.")),
         };
         let name = text(app, "name").unwrap_or("Server-to-Server app").to_string();
-        let created = crate::auth::service::create_app(state, Some(&account_id), name, scopes, credentials)
-            .await
-            .map_err(|e| at(&p, e))?;
+        let secret_token = text(app, "secret_token").map(str::to_string);
+        let created =
+            crate::auth::service::create_app(state, Some(&account_id), name, scopes, credentials, secret_token)
+                .await
+                .map_err(|e| at(&p, e))?;
         added.apps.push(created.client_id);
     }
     let owner = owner_of(state, &account_id).await?;
@@ -346,7 +348,8 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     }
     if u.get("signed_in") == Some(&Value::Bool(false)) && status != "pending" {
         let mut tx = state.store.begin_write().await?;
-        crate::presence::service::set_signed_in(&mut tx, &id, false, state.clock.now()).await?;
+        let user = crate::users::service::resolve_any_account(tx.conn(), &state.store, &id).await?;
+        crate::presence::service::set_signed_in(&mut tx, state, &user, false).await?;
         tx.commit().await?;
     }
     if let Some(settings) = u.get("settings").filter(|s| !s.is_null()) {

@@ -63,6 +63,7 @@ const APPS: Table = Table {
         ("owner_id", "owner_id", Text),
         ("is_default", "default", Bool),
         ("created_at", "created_at", Int),
+        ("secret_token", "secret_token", Text),
     ],
 };
 const USERS: Table = Table {

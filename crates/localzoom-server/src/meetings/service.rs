@@ -39,6 +39,52 @@ fn invalid_occurrence() -> ApiError {
     ApiError::bad_request(300, "Invalid parameter: occurrence_id.")
 }
 
+/// A meeting as meeting events show it.
+pub fn event_object(m: &MeetingRow) -> Value {
+    json!({
+        "uuid": m.uuid,
+        "id": m.id,
+        "host_id": m.host_id,
+        "topic": m.doc.topic,
+        "type": m.kind,
+        "start_time": m.start_time.map(rfc3339),
+        "duration": m.doc.duration.unwrap_or(DEFAULT_DURATION),
+        "timezone": m.doc.timezone,
+    })
+}
+
+/// The meeting object compared before and after an update (no origin or host: they do not change).
+fn comparable(m: &MeetingRow, now: i64) -> Value {
+    let mut v = to_json(
+        m,
+        &ViewOptions {
+            origin: "",
+            host_email: "",
+            now,
+            show_previous: false,
+            occurrence: None,
+        },
+    );
+    if let Value::Object(o) = &mut v {
+        for k in ["start_url", "join_url", "registration_url", "status", "created_at"] {
+            o.remove(k);
+        }
+    }
+    v
+}
+
+async fn emit_meeting(
+    tx: &mut crate::store::WriteTx,
+    state: &AppState,
+    me: Option<&str>,
+    m: &MeetingRow,
+    event: &str,
+    payload: Map<String, Value>,
+) -> Result<(), StoreError> {
+    let operator = crate::webhooks::operator(tx, me).await?;
+    crate::webhooks::emit(tx, state, &m.account_id, event, operator.as_ref(), payload).await
+}
+
 pub fn parse_meeting_id(raw: &str) -> ApiResult<i64> {
     raw.trim()
         .parse::<i64>()
@@ -451,6 +497,8 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     }
+    let payload = crate::webhooks::object(event_object(&m));
+    emit_meeting(&mut tx, state, grant.me(), &m, "meeting.created", payload).await?;
     tx.commit().await?;
     Ok(to_json(
         &m,
@@ -733,6 +781,7 @@ pub async fn update(
     let now = state.clock.now();
     let mut tx = state.store.begin_write().await?;
     let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+    let before = m.clone();
     let host = resolve(tx.conn(), &state.store, grant.account_id(), None, &m.host_id, false).await?;
     let mut check = Check::default();
     match occurrence_id {
@@ -768,6 +817,11 @@ pub async fn update(
     check.finish()?;
     take_daily_quota(state, &mut tx, &m.host_id).await?;
     meeting_store::update(tx.conn(), &m).await?;
+    let id = json!(m.id);
+    if let Some((old, new)) = crate::webhooks::changes(&comparable(&before, now), &comparable(&m, now), Some(id)) {
+        let payload = crate::webhooks::update_payload(old, new);
+        emit_meeting(&mut tx, state, grant.me(), &m, "meeting.updated", payload).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -805,6 +859,8 @@ pub async fn delete(
         }
     }
     meeting_store::update(tx.conn(), &m).await?;
+    let payload = crate::webhooks::object(event_object(&m));
+    emit_meeting(&mut tx, state, grant.me(), &m, "meeting.deleted", payload).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -850,6 +906,10 @@ pub async fn set_status(
         }
     }
     meeting_store::update(tx.conn(), &m).await?;
+    if action.as_deref() == Some("end") {
+        let payload = crate::webhooks::object(event_object(&m));
+        emit_meeting(&mut tx, state, grant.me(), &m, "meeting.ended", payload).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -874,8 +934,25 @@ pub async fn set_live(state: &AppState, meeting_id: &str, body: &Body) -> ApiRes
         .await?
         .filter(|m| m.deleted_at.is_none())
         .ok_or_else(|| ApiError::meeting_not_found(meeting_id))?;
+    let changed = m.status != status;
     m.status = status;
     meeting_store::update(tx.conn(), &m).await?;
+    if changed {
+        let event = if m.status == "started" {
+            "meeting.started"
+        } else {
+            "meeting.ended"
+        };
+        emit_meeting(
+            &mut tx,
+            state,
+            None,
+            &m,
+            event,
+            crate::webhooks::object(event_object(&m)),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(json!({"id": m.id, "status": m.status}))
 }

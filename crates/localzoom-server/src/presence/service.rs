@@ -152,21 +152,61 @@ pub async fn update(
     p.status = new_status.into();
     p.updated_at = now;
     presence_store::put(tx.conn(), &p).await?;
+    let object = serde_json::json!({
+        "date_time": crate::clock::rfc3339(now),
+        "email": user.email,
+        "id": user.id,
+        "presence_status": p.status,
+    });
+    crate::webhooks::emit(
+        &mut tx,
+        state,
+        &user.account_id,
+        "user.presence_status_updated",
+        None,
+        crate::webhooks::object(object),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Signs a user's client in or out (control plane, and deactivation). Signing in starts `Available`.
-pub async fn set_signed_in(tx: &mut WriteTx, user_id: &str, signed_in: bool, now: i64) -> Result<(), StoreError> {
-    let mut p = current(tx.conn(), user_id, now).await?;
+/// Signs a user's client in or out (control plane, deactivation and activation); signing in starts
+/// `Available`. A change emits `user.signed_in` or `user.signed_out`.
+pub async fn set_signed_in(
+    tx: &mut WriteTx,
+    state: &AppState,
+    user: &crate::users::store::UserRow,
+    signed_in: bool,
+) -> Result<(), StoreError> {
+    let now = state.clock.now();
+    let p = current(tx.conn(), &user.id, now).await?;
     if p.signed_in == signed_in {
         return Ok(());
     }
-    p = PresenceRow {
+    let p = PresenceRow {
         signed_in,
-        ..PresenceRow::default_for(user_id, now)
+        ..PresenceRow::default_for(&user.id, now)
     };
-    presence_store::put(tx.conn(), &p).await
+    presence_store::put(tx.conn(), &p).await?;
+    let object = serde_json::json!({
+        "id": user.id,
+        "client_type": "mac",
+        "date_time": crate::clock::rfc3339(now),
+        "email": user.email,
+        "version": "6.0.0",
+        "login_type": 100,
+    });
+    let event = if signed_in { "user.signed_in" } else { "user.signed_out" };
+    crate::webhooks::emit(
+        tx,
+        state,
+        &user.account_id,
+        event,
+        None,
+        crate::webhooks::object(object),
+    )
+    .await
 }
 
 /// Control plane: `PUT /_localzoom/users/{userId}/client` for a user of any account.
@@ -183,7 +223,7 @@ pub async fn set_client(state: &AppState, user_id: &str, body: &Body) -> ApiResu
     let now = state.clock.now();
     let mut tx = state.store.begin_write().await?;
     let user = crate::users::service::resolve_any_account(tx.conn(), &state.store, user_id).await?;
-    set_signed_in(&mut tx, &user.id, signed_in, now).await?;
+    set_signed_in(&mut tx, state, &user, signed_in).await?;
     let p = current(tx.conn(), &user.id, now).await?;
     tx.commit().await?;
     Ok(ClientView {

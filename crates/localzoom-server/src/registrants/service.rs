@@ -325,6 +325,7 @@ async fn register(
     let status = if approve { "approved" } else { "pending" };
     let r = new_registrant(m, doc, status, occurrence_ids, state.clock.now());
     registrant_store::insert(tx.conn(), &r).await?;
+    emit_registration(tx, state, m, &r, "meeting.registration_created").await?;
     // Read back for the sequence number the store gave it.
     registrant_store::find(tx.conn(), &state.store, m.id, Some(&r.id), None, false)
         .await?
@@ -607,10 +608,33 @@ pub async fn set_status(
         if r.status != next {
             r.status = next.into();
             registrant_store::update(tx.conn(), &r).await?;
+            let event = match action.as_str() {
+                "approve" => "meeting.registration_approved",
+                "deny" => "meeting.registration_denied",
+                _ => "meeting.registration_cancelled",
+            };
+            emit_registration(&mut tx, state, &m, &r, event).await?;
         }
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A registration event: the meeting with the registrant in it.
+async fn emit_registration(
+    tx: &mut crate::store::WriteTx,
+    state: &AppState,
+    m: &MeetingRow,
+    r: &RegistrantRow,
+    event: &str,
+) -> Result<(), crate::store::StoreError> {
+    let mut object = crate::meetings::service::event_object(m);
+    let origin = state.config.public_url.as_deref().unwrap_or("");
+    object["registrant"] = to_json(r, m, origin);
+    if m.kind == 8 {
+        object["occurrences"] = Value::Array(occurrences_of(m).iter().map(occurrence_json).collect());
+    }
+    crate::webhooks::emit(tx, state, &m.account_id, event, None, crate::webhooks::object(object)).await
 }
 
 pub async fn questions(

@@ -199,6 +199,7 @@ pub async fn update(
         return Err(ApiError::bad_request(1120, "Invite not exist"));
     }
     let mut doc = document(tx.conn(), &user).await?;
+    let before = doc.clone();
     let root = Obj::root(map);
     let mut check = Check::default();
     match option.as_deref() {
@@ -222,6 +223,31 @@ pub async fn update(
         *slot = json!([]);
     }
     settings_store::put_settings(tx.conn(), &user.id, &doc, state.clock.now()).await?;
+    if let Some((old, new)) = crate::webhooks::changes(&before, &doc, None) {
+        // Zoom's shape: `object{id, settings{…changed}}` and `old_object` alike.
+        let wrap = |m: serde_json::Map<String, Value>| {
+            let mut settings = serde_json::Map::new();
+            for (_, part) in m {
+                if let Value::Object(fields) = part {
+                    settings.extend(fields);
+                }
+            }
+            json!({"id": user.id, "settings": settings})
+        };
+        let mut payload = crate::webhooks::object(wrap(new));
+        payload.insert("old_object".into(), wrap(old));
+        payload.insert("time_stamp".into(), json!(state.clock.now_ms()));
+        let operator = crate::webhooks::operator(&mut tx, grant.me()).await?;
+        crate::webhooks::emit(
+            &mut tx,
+            state,
+            grant.account_id(),
+            "user.settings_updated",
+            operator.as_ref(),
+            payload,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

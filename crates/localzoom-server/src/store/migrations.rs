@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_user_counts"),
     migration!(8, "0008_token_digests"),
     migration!(9, "0009_fault_rules"),
+    migration!(10, "0010_webhooks"),
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -50,12 +50,14 @@ pub async fn update_email(
     {
         return Err(ApiError::email_change_limit());
     }
+    let before = user.clone();
     user.email = email.clone();
     user.updated_at = state.clock.now();
     match user_store::update(tx.conn(), &user).await {
         Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
         other => other?,
     }
+    crate::users::service::emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -252,6 +254,7 @@ pub async fn bulk_features(
         if success.contains(&user.id) {
             continue;
         }
+        let before = user.clone();
         match feature.as_str() {
             "user_type" if value == "99" && user.create_action != "ssoCreate" => {
                 failures.push((
@@ -271,6 +274,7 @@ pub async fn bulk_features(
         }
         user.updated_at = now;
         user_store::update(tx.conn(), &user).await?;
+        crate::users::service::emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
         success.push(user.id);
     }
     tx.commit().await?;

@@ -21,6 +21,7 @@ use crate::ratelimit::{locks, user_create_daily};
 use crate::state::AppState;
 use crate::store::{Store, StoreError, WriteTx};
 use crate::validate::{is_email, Check, Obj};
+use crate::webhooks;
 
 pub const ROLE_OWNER: &str = "0";
 pub const ROLE_ADMIN: &str = "1";
@@ -465,6 +466,18 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
                 Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
                 other => other?,
             };
+            let operator = webhooks::operator(&mut tx, grant.me()).await?;
+            let mut payload = webhooks::object(webhooks::user_object(&row));
+            payload.insert("creation_type".into(), serde_json::Value::String(action.clone()));
+            webhooks::emit(
+                &mut tx,
+                state,
+                grant.account_id(),
+                "user.created",
+                operator.as_ref(),
+                payload,
+            )
+            .await?;
             tx.commit().await?;
             Ok(row)
         },
@@ -735,6 +748,7 @@ pub async fn update(
     let query = query_obj(q);
     let mut tx = state.store.begin_write().await?;
     let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+    let before = user.clone();
     let mut check = Check::default();
     let query_root = Obj::root(&query);
     check.int_in(&query_root, "login_type", LOGIN_TYPES);
@@ -757,7 +771,25 @@ pub async fn update(
         }
         other => other?,
     }
+    emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// `user.updated` with the fields that changed (old and new), if any did.
+pub async fn emit_updated(
+    tx: &mut WriteTx,
+    state: &AppState,
+    me: Option<&str>,
+    before: &UserRow,
+    after: &UserRow,
+) -> Result<(), StoreError> {
+    let view = |u: &UserRow| serde_json::to_value(to_user(u, None, "")).unwrap_or_default();
+    if let Some((old, new)) = webhooks::changes(&view(before), &view(after), Some(after.id.clone().into())) {
+        let operator = webhooks::operator(tx, me).await?;
+        let payload = webhooks::update_payload(old, new);
+        webhooks::emit(tx, state, &after.account_id, "user.updated", operator.as_ref(), payload).await?;
+    }
     Ok(())
 }
 
@@ -806,7 +838,15 @@ pub async fn set_status(
         user_store::update(tx.conn(), &user).await?;
         // A deactivated user is logged out of every Zoom client; an activated one signs back in.
         let signed_in = wanted == "active";
-        crate::presence::service::set_signed_in(&mut tx, &user.id, signed_in, user.updated_at).await?;
+        crate::presence::service::set_signed_in(&mut tx, state, &user, signed_in).await?;
+        let operator = webhooks::operator(&mut tx, grant.me()).await?;
+        let event = if signed_in {
+            "user.activated"
+        } else {
+            "user.deactivated"
+        };
+        let payload = webhooks::object(webhooks::user_object(&user));
+        webhooks::emit(&mut tx, state, grant.account_id(), event, operator.as_ref(), payload).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -882,6 +922,14 @@ async fn delete_locked(
     }
     // Meetings not handed over go with their host (and their registrants with them).
     user_store::delete(tx.conn(), user.seq).await?;
+    let operator = webhooks::operator(&mut tx, grant.me()).await?;
+    let event = if action == "delete" {
+        "user.deleted"
+    } else {
+        "user.disassociated"
+    };
+    let payload = webhooks::object(webhooks::user_object(&user));
+    webhooks::emit(&mut tx, state, grant.account_id(), event, operator.as_ref(), payload).await?;
     tx.commit().await?;
     Ok(())
 }

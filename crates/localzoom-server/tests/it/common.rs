@@ -85,6 +85,49 @@ pub async fn start(config: Config, dir: tempfile::TempDir, db: Option<std::sync:
     }
 }
 
+/// A server that stops (gracefully, its webhook worker with it) when the sender is used or dropped.
+pub async fn start_stoppable(
+    config: Config,
+    dir: tempfile::TempDir,
+    db: Option<std::sync::Arc<TestDatabase>>,
+) -> (TestApp, tokio::sync::oneshot::Sender<()>) {
+    let kept = config.clone();
+    let server = Server::new(config).await.expect("server starts");
+    let creds = server.credentials().clone();
+    let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.serve_with_shutdown(listener, async {
+        let _ = stopped.await;
+    }));
+    let origin = format!("http://{addr}");
+    let client = Client::builder()
+        .base_url(&origin)
+        .server_to_server(&creds.account_id, &creds.client_id, &creds.client_secret)
+        .build()
+        .unwrap();
+    // No connection kept alive, so a graceful stop is not held up by an idle one.
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let token = token_for(
+        &http,
+        &origin,
+        &creds.account_id,
+        &creds.client_id,
+        &creds.client_secret,
+    )
+    .await;
+    let app = TestApp {
+        origin,
+        creds,
+        client,
+        http,
+        token,
+        _dir: dir,
+        db,
+        config: kept,
+    };
+    (app, stop)
+}
+
 pub async fn token_for(http: &reqwest::Client, origin: &str, account: &str, id: &str, secret: &str) -> String {
     let resp = http
         .post(format!(

@@ -22,3 +22,4 @@ mod seeds;
 mod settings;
 mod state;
 mod users;
+mod webhooks;

@@ -1,0 +1,351 @@
+//! `/_localzoom` routes of webhooks: event subscriptions (with Zoom's URL validation), the
+//! delivery log and its manual retry, and the log of events emitted.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+use sqlx::Row;
+
+use super::{hmac_hex, worker, EVENTS};
+use crate::clock::{parse_rfc3339_ms, rfc3339};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, PathParam, PathParams, QueryMap};
+use crate::state::AppState;
+use crate::store::StoreError;
+use crate::validate::{Check, Obj};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/_localzoom/apps/{client_id}/event_subscriptions",
+            get(list_subscriptions).post(subscribe),
+        )
+        .route(
+            "/_localzoom/apps/{client_id}/event_subscriptions/{subscription_id}",
+            delete(unsubscribe),
+        )
+        .route(
+            "/_localzoom/webhooks/deliveries",
+            get(deliveries).delete(clear_deliveries),
+        )
+        .route("/_localzoom/webhooks/deliveries/{delivery_id}/retry", post(retry))
+        .route("/_localzoom/webhooks/events", get(events))
+}
+
+fn http() -> ApiResult<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(worker::ATTEMPT_TIMEOUT)
+        .build()
+        .map_err(ApiError::internal)
+}
+
+fn validation_failed(why: &str) -> ApiError {
+    ApiError::bad_request(300, format!("URL validation failed: {why}"))
+}
+
+fn app_missing(client_id: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, 300, format!("App does not exist: {client_id}."))
+}
+
+/// Zoom's URL validation: a signed `endpoint.url_validation` with a random `plainToken`, answered
+/// within 3 s by 200 `{"plainToken", "encryptedToken": hex(HMAC-SHA256(secret, plainToken))}`.
+async fn validate_url(state: &AppState, url: &str, secret: &str) -> ApiResult<()> {
+    let plain = crate::ids::zoom_id();
+    let now_ms = state.clock.now_ms();
+    let body =
+        json!({"payload": {"plainToken": plain}, "event_ts": now_ms, "event": "endpoint.url_validation"}).to_string();
+    let (record, _, text) = worker::send(&http()?, url, secret, now_ms.div_euclid(1000), &body).await;
+    if record["status"] != json!(200) {
+        let why = record["error"]
+            .as_str()
+            .unwrap_or("the endpoint did not answer 200")
+            .to_string();
+        return Err(validation_failed(&why));
+    }
+    let answer: Value = text
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .ok_or_else(|| validation_failed("the answer is not JSON"))?;
+    if answer["plainToken"].as_str() != Some(plain.as_str()) {
+        return Err(validation_failed("plainToken does not match"));
+    }
+    if answer["encryptedToken"].as_str() != Some(hmac_hex(secret, plain.as_bytes()).as_str()) {
+        return Err(validation_failed(
+            "encryptedToken is not HMAC-SHA256(secret token, plainToken)",
+        ));
+    }
+    Ok(())
+}
+
+fn subscription_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
+    let events: String = r.try_get(2)?;
+    Ok(json!({
+        "id": r.try_get::<String, _>(0)?,
+        "endpoint_url": r.try_get::<String, _>(1)?,
+        "events": events.split_whitespace().collect::<Vec<_>>(),
+        "created_at": rfc3339(r.try_get::<i64, _>(3)?),
+        "validated_at": rfc3339(r.try_get::<i64, _>(4)?),
+    }))
+}
+
+async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathParam, body: Body) -> ApiResult<Response> {
+    let root = Obj::root(body.require()?);
+    let mut check = Check::default();
+    let url = if check.required(&root, "endpoint_url") {
+        check.string(&root, "endpoint_url", Some(2048))
+    } else {
+        None
+    };
+    if url.as_deref().is_some_and(|u| {
+        reqwest::Url::parse(u)
+            .map(|p| !matches!(p.scheme(), "http" | "https") || p.host_str().is_none())
+            .unwrap_or(true)
+    }) {
+        check.fail_with("endpoint_url", "Expected an http:// or https:// URL.");
+    }
+    let mut events = Vec::new();
+    match root.map.get("events") {
+        Some(Value::Array(items)) if !items.is_empty() => {
+            let unknown: Vec<String> = items
+                .iter()
+                .filter(|e| !e.as_str().is_some_and(|s| EVENTS.contains(&s)))
+                .map(|e| e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string()))
+                .collect();
+            if unknown.is_empty() {
+                events = items.iter().filter_map(Value::as_str).map(str::to_string).collect();
+            } else {
+                check.fail_with("events", format!("Unknown events: {}.", unknown.join(", ")));
+            }
+        }
+        _ => check.fail_with("events", "Give a non-empty array of event names."),
+    }
+    check.finish()?;
+    let url = url.ok_or_else(|| ApiError::invalid_field("endpoint_url"))?;
+    let app = {
+        let mut conn = state.store.acquire().await?;
+        crate::auth::store::app_in_tx(&mut conn, &client_id)
+            .await?
+            .ok_or_else(|| app_missing(&client_id))?
+    };
+    validate_url(&state, &url, &app.secret_token).await?;
+    let now = state.clock.now();
+    let id = crate::ids::zoom_id();
+    let mut tx = state.store.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO event_subscriptions (id, client_id, account_id, endpoint_url, events, created_at, validated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&id)
+    .bind(&app.client_id)
+    .bind(&app.account_id)
+    .bind(&url)
+    .bind(events.join(" "))
+    .bind(now)
+    .execute(tx.conn())
+    .await
+    .map_err(StoreError::from)?;
+    tx.commit().await?;
+    let view = json!({
+        "id": id, "endpoint_url": url, "events": events,
+        "created_at": rfc3339(now), "validated_at": rfc3339(now),
+    });
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn list_subscriptions(State(state): State<AppState>, PathParam(client_id): PathParam) -> ApiResult<Response> {
+    let mut conn = state.store.acquire().await?;
+    crate::auth::store::app_in_tx(&mut conn, &client_id)
+        .await?
+        .ok_or_else(|| app_missing(&client_id))?;
+    let rows = sqlx::query(
+        "SELECT id, endpoint_url, events, created_at, validated_at FROM event_subscriptions \
+         WHERE client_id = $1 ORDER BY created_at, id",
+    )
+    .bind(&client_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(StoreError::from)?;
+    let subs = rows.iter().map(subscription_view).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({ "event_subscriptions": subs })).into_response())
+}
+
+async fn unsubscribe(
+    State(state): State<AppState>,
+    PathParams((client_id, id)): PathParams<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.store.begin_write().await?;
+    let done = sqlx::query("DELETE FROM event_subscriptions WHERE id = $1 AND client_id = $2")
+        .bind(&id)
+        .bind(&client_id)
+        .execute(tx.conn())
+        .await
+        .map_err(StoreError::from)?;
+    tx.commit().await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            300,
+            format!("Event subscription does not exist: {id}."),
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `since` (RFC 3339) and `limit` shared by the logs.
+fn since_limit(q: &QueryMap) -> ApiResult<(Option<i64>, i64)> {
+    let fields = q.fields();
+    let root = Obj::root(&fields);
+    let mut check = Check::default();
+    let limit = check.int(&root, "limit");
+    if limit.is_some_and(|l| !(1..=10_000).contains(&l)) {
+        check.fail_with("limit", "limit is 1 to 10000.");
+    }
+    let since = q.get("since").filter(|s| !s.is_empty()).and_then(|s| {
+        let ms = parse_rfc3339_ms(s);
+        if ms.is_none() {
+            check.fail_with("since", "since is an RFC 3339 time.");
+        }
+        ms
+    });
+    check.finish()?;
+    Ok((since, limit.unwrap_or(1000)))
+}
+
+fn delivery_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
+    let attempts: String = r.try_get(7)?;
+    let body: String = r.try_get(9)?;
+    let next: Option<i64> = r.try_get(8)?;
+    Ok(json!({
+        "id": r.try_get::<String, _>(0)?,
+        "event": r.try_get::<String, _>(1)?,
+        "event_ts": r.try_get::<i64, _>(2)?,
+        "subscription_id": r.try_get::<String, _>(3)?,
+        "endpoint_url": r.try_get::<String, _>(4)?,
+        "state": r.try_get::<String, _>(5)?,
+        "client_id": r.try_get::<String, _>(6)?,
+        "attempts": serde_json::from_str::<Value>(&attempts).unwrap_or(json!([])),
+        "next_attempt_at": next.map(crate::clock::rfc3339_ms),
+        "body": serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
+    }))
+}
+
+const DELIVERY_COLUMNS: &str =
+    "id, event, event_ts, subscription_id, endpoint_url, state, client_id, attempts, next_attempt_at, body";
+
+async fn deliveries(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {
+    let (since, limit) = since_limit(&q)?;
+    if let Some(s) = q.get("state").filter(|s| !s.is_empty()) {
+        if !["pending", "delivered", "failed"].contains(&s) {
+            return Err(ApiError::invalid_field("state"));
+        }
+    }
+    let mut params = crate::store::Params::default();
+    let mut filters = Vec::new();
+    let mut binds: Vec<Value> = Vec::new();
+    for key in ["event", "state", "subscription_id"] {
+        if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
+            filters.push(format!("{key} = {}", params.placeholder()));
+            binds.push(Value::String(v.to_string()));
+        }
+    }
+    if let Some(ms) = since {
+        filters.push(format!("event_ts >= {}", params.placeholder()));
+        binds.push(Value::from(ms));
+    }
+    let filter = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", filters.join(" AND "))
+    };
+    let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries {filter} ORDER BY seq DESC LIMIT {limit}");
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = match b {
+            Value::String(s) => query.bind(s.clone()),
+            other => query.bind(other.as_i64()),
+        };
+    }
+    let mut conn = state.store.acquire().await?;
+    let rows = query.fetch_all(&mut *conn).await.map_err(StoreError::from)?;
+    let list = rows.iter().map(delivery_view).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({ "deliveries": list })).into_response())
+}
+
+async fn retry(State(state): State<AppState>, PathParam(id): PathParam) -> ApiResult<Response> {
+    worker::attempt_once(&state, &http()?, &id, true).await?;
+    let mut conn = state.store.acquire().await?;
+    let row = sqlx::query(&format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = $1"))
+        .bind(&id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(StoreError::from)?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 300, format!("Delivery does not exist: {id}.")))?;
+    Ok(Json(delivery_view(&row)?).into_response())
+}
+
+async fn clear_deliveries(State(state): State<AppState>) -> ApiResult<StatusCode> {
+    let mut tx = state.store.begin_write().await?;
+    sqlx::query("DELETE FROM deliveries")
+        .execute(tx.conn())
+        .await
+        .map_err(StoreError::from)?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn events(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {
+    let (since, limit) = since_limit(&q)?;
+    let mut params = crate::store::Params::default();
+    let mut filters = Vec::new();
+    let mut binds: Vec<Value> = Vec::new();
+    for key in ["event", "account_id"] {
+        if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
+            filters.push(format!("{key} = {}", params.placeholder()));
+            binds.push(Value::String(v.to_string()));
+        }
+    }
+    if let Some(ms) = since {
+        filters.push(format!("event_ts >= {}", params.placeholder()));
+        binds.push(Value::from(ms));
+    }
+    let filter = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", filters.join(" AND "))
+    };
+    let sql =
+        format!("SELECT id, event, event_ts, account_id, body FROM events {filter} ORDER BY seq DESC LIMIT {limit}");
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = match b {
+            Value::String(s) => query.bind(s.clone()),
+            other => query.bind(other.as_i64()),
+        };
+    }
+    let mut conn = state.store.acquire().await?;
+    let rows = query.fetch_all(&mut *conn).await.map_err(StoreError::from)?;
+    let mut list = Vec::new();
+    for r in &rows {
+        let body: String = r.try_get(4).map_err(StoreError::from)?;
+        let mut e = Map::new();
+        e.insert("id".into(), Value::String(r.try_get(0).map_err(StoreError::from)?));
+        e.insert("event".into(), Value::String(r.try_get(1).map_err(StoreError::from)?));
+        e.insert(
+            "event_ts".into(),
+            Value::from(r.try_get::<i64, _>(2).map_err(StoreError::from)?),
+        );
+        e.insert(
+            "account_id".into(),
+            Value::String(r.try_get(3).map_err(StoreError::from)?),
+        );
+        e.insert(
+            "body".into(),
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        );
+        list.push(Value::Object(e));
+    }
+    Ok(Json(json!({ "events": list })).into_response())
+}
