@@ -80,6 +80,7 @@ use zoom_types::{ErrorBody, FieldError, OAuthError, TokenResponse};
 
 mod meetings;
 mod users;
+pub mod webhooks;
 pub use meetings::{ListMeetings, ListRegistrants, Meetings, Registrants};
 pub use users::{
     Assistant, BackgroundFile, DeleteUser, FeatureFailure, FeaturesResult, ListUsers, Presence, Scheduler,

@@ -72,6 +72,40 @@ async fn admin_commands_drive_the_control_plane() {
         "{table}"
     );
 
+    // Webhooks: the event log holds the seeded user's creation; an endpoint that does not answer
+    // Zoom's URL validation is refused.
+    let events = admin_json(&s, &["webhooks", "events", "--event", "user.created"]).await;
+    assert_eq!(
+        events["events"][0]["body"]["payload"]["object"]["email"], "ann@example.com",
+        "{events}"
+    );
+    let client = s.value("client id");
+    let (code, _, err) = admin(
+        &s,
+        &[
+            "webhooks",
+            "subscribe",
+            "--app",
+            &client,
+            "--url",
+            "http://127.0.0.1:1/hook",
+            "--event",
+            "user.created",
+        ],
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(err.contains("URL validation failed"), "{err}");
+    assert_eq!(
+        admin_json(&s, &["webhooks", "list", "--app", &client]).await["event_subscriptions"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        admin_json(&s, &["webhooks", "deliveries"]).await["deliveries"],
+        serde_json::json!([])
+    );
+
     // Fault rules.
     let rule = admin_json(
         &s,

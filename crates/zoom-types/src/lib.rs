@@ -8,6 +8,7 @@ pub mod error;
 pub mod meetings;
 pub mod oauth;
 pub mod users;
+pub mod webhooks;
 
 pub use error::{ErrorBody, FieldError, OAuthError};
 pub use oauth::TokenResponse;
