@@ -124,12 +124,14 @@ async fn environment_fixes_credentials_and_ephemeral_keeps_nothing() {
         ("LOCALZOOM_CLIENT_ID", "client-from-env"),
         ("LOCALZOOM_CLIENT_SECRET", "secret-from-env"),
         ("LOCALZOOM_OWNER_EMAIL", "boss@example.com"),
+        ("LOCALZOOM_SECRET_TOKEN", "hooks-secret-from-env"),
         ("LOCALZOOM_DATA_DIR", dir.path().to_str().unwrap()),
     ];
     let mut s = start(&[], &envs).await;
     assert_eq!(s.value("account id"), "acct0000000000000000ab");
     assert_eq!(s.value("client id"), "client-from-env");
     assert_eq!(s.value("client secret"), "secret-from-env");
+    assert!(s.value("secret token").starts_with("hooks-secret-from-env"));
     assert!(s.value("owner").starts_with("boss@example.com"));
     assert!(s.value("store").starts_with(dir.path().to_str().unwrap()));
     s.token().await;

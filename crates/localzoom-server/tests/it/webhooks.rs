@@ -20,6 +20,8 @@ use crate::meetings::create_meeting;
 enum Mode {
     Ok,
     Fail,
+    /// Answers 204, but only after 3.5 s.
+    Slow,
     BadValidation,
 }
 
@@ -65,6 +67,10 @@ async fn receive(State(l): State<Listener>, headers: HeaderMap, body: Bytes) -> 
     l.received.lock().unwrap().push(event);
     match mode {
         Mode::Fail => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Mode::Slow => {
+            tokio::time::sleep(Duration::from_millis(3500)).await;
+            StatusCode::NO_CONTENT.into_response()
+        }
         _ => StatusCode::NO_CONTENT.into_response(),
     }
 }
@@ -486,6 +492,23 @@ async fn failed_deliveries_retry_by_the_clock_across_a_restart_then_fail() {
     .await;
     assert_eq!(s, 204);
     assert!(deliveries(&again).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_answer_later_than_3_seconds_is_a_failure() {
+    let app = spawn_with(|_| {}).await;
+    app.freeze_at("2030-06-01T12:00:00Z").await;
+    let l = listener(&app.creds.secret_token, Mode::Slow).await;
+    let (s, _) = subscribe(&app, &l, &["user.created"]).await;
+    assert_eq!(s, 201);
+    app.create_user("slow@example.com", "custCreate", 1).await;
+    let d = attempts(&app, 1).await;
+    assert_eq!(
+        (d["state"].as_str(), d["attempts"][0]["error"].as_str()),
+        (Some("pending"), Some("no answer within 3 s")),
+        "{d}"
+    );
+    assert_eq!(d["next_attempt_at"], "2030-06-01T12:05:00.000Z");
 }
 
 #[tokio::test]
