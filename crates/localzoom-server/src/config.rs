@@ -69,7 +69,7 @@ pub struct Config {
     pub db_max_connections: Option<u32>,
 
     /// How long a request waits for a database connection before it is answered 503, in milliseconds.
-    #[arg(long, env = "LOCALZOOM_DB_TIMEOUT_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    #[arg(long, env = "LOCALZOOM_DB_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     pub db_timeout_ms: u64,
 
     /// Require `Authorization: Bearer TOKEN` on the control plane (`/_localzoom/*`, but the health check).
@@ -125,7 +125,7 @@ impl Default for Config {
             rate_limits: RateLimitMode::On,
             rate_limit_scale: 1.0,
             db_max_connections: None,
-            db_timeout_ms: 5000,
+            db_timeout_ms: 30_000,
             control_token: None,
             journal_size: 1000,
             seed: None,
