@@ -37,4 +37,7 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
-exec "$venv/bin/python" "$here/harness.py" "$binary" --seconds "$seconds"
+# The harness keeps to its budget by itself (deadlines inside); `timeout` is the backstop should
+# anything hang, well past the budget (the harness stops its server on SIGTERM).
+exec timeout --signal=TERM --kill-after=30 "$((seconds + 120))" \
+  "$venv/bin/python" "$here/harness.py" "$binary" --seconds "$seconds"

@@ -11,6 +11,7 @@
 //!   another host's meeting answers 400/3003 `Not meeting host.`
 
 pub mod model;
+pub mod nested;
 pub mod routes;
 pub mod service;
 pub mod store;

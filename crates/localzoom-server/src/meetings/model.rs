@@ -180,21 +180,29 @@ pub fn merge_settings(check: &mut Check, settings: &Obj, into: &mut Map<String, 
                 None => None,
             },
             Kind::Text => check.string(settings, name, Some(1024)).map(Value::String),
-            Kind::Doc => match given {
-                Value::Object(_) | Value::Array(_) => Some(given.clone()),
-                // Form bodies carry nested documents as JSON text.
-                Value::String(s) => match serde_json::from_str::<Value>(s) {
-                    Ok(v @ (Value::Object(_) | Value::Array(_))) => Some(v),
-                    _ => {
+            Kind::Doc => {
+                let doc = match given {
+                    Value::Object(_) | Value::Array(_) => Some(given.clone()),
+                    // Form bodies carry nested documents as JSON text.
+                    Value::String(s) => serde_json::from_str::<Value>(s)
+                        .ok()
+                        .filter(|v| v.is_object() || v.is_array()),
+                    _ => None,
+                };
+                match doc.map(|d| super::nested::checked(name, d)) {
+                    Some(Ok(d)) => Some(d),
+                    Some(Err(bad)) => {
+                        for path in bad {
+                            check.fail(format!("{}{path}", settings.path(name)));
+                        }
+                        None
+                    }
+                    None => {
                         check.fail(settings.path(name));
                         None
                     }
-                },
-                _ => {
-                    check.fail(settings.path(name));
-                    None
                 }
-            },
+            }
         };
         if let Some(v) = value {
             into.insert(name.to_string(), v);
