@@ -407,6 +407,51 @@ fn mask_text(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn entry(n: u64, body: &str) -> Entry {
+        Entry {
+            id: n.to_string(),
+            at: String::new(),
+            at_ms: n as i64,
+            method: "GET".into(),
+            path: format!("/v2/users/{n}"),
+            query: String::new(),
+            operation: None,
+            account_id: None,
+            client_id: None,
+            status: Some(200),
+            duration_ms: 0.0,
+            request_headers: Map::new(),
+            request_body: String::new(),
+            request_body_truncated: false,
+            request_body_base64: false,
+            response_headers: Map::new(),
+            response_body: body.to_string(),
+            response_body_truncated: false,
+            response_body_base64: false,
+        }
+    }
+
+    /// 100k requests through a journal of the default size: it holds the newest 1000, whatever
+    /// came before (each body already cut to 64 KiB, so its memory is bounded too).
+    #[test]
+    fn the_default_journal_stays_at_1000_entries_over_100k_requests() {
+        let j = Journal::new(1000);
+        let body = "x".repeat(512);
+        for n in 0..100_000 {
+            j.push(entry(n, &body));
+        }
+        let (newest, total) = j.query(&Filter {
+            limit: Some(1),
+            ..Filter::default()
+        });
+        assert_eq!(total, 1000);
+        assert_eq!(newest[0].id, "99999");
+        assert!(
+            j.entries.lock().unwrap().capacity() < 8192,
+            "the queue did not keep growing"
+        );
+    }
+
     #[test]
     fn secrets_are_masked_everywhere() {
         assert_eq!(mask_authorization("Bearer abcdefgh1234"), "Bearer ****1234");
