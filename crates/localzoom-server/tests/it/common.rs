@@ -244,6 +244,11 @@ impl TestApp {
         r["registrant_id"].as_str().unwrap().to_string()
     }
 
+    /// A control-plane GET (no token).
+    pub async fn control_get(&self, path: &str) -> (u16, Value) {
+        read(self.http.get(self.url(path)).send().await.unwrap()).await
+    }
+
     /// A control-plane call (no token).
     pub async fn control(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
         read(

@@ -9,14 +9,10 @@ use serde_json::{json, Value};
 use crate::common::{read, spawn_replicas, spawn_with, token_for, TestApp};
 use crate::meetings::create_meeting;
 
-async fn get_json(app: &TestApp, path: &str) -> (u16, Value) {
-    read(app.http.get(app.url(path)).send().await.unwrap()).await
-}
-
 #[tokio::test]
 async fn the_gate_guards_the_control_plane_only_when_a_token_is_set() {
     let open = spawn_with(|_| {}).await;
-    let (s, _) = get_json(&open, "/_localzoom/clock").await;
+    let (s, _) = open.control_get("/_localzoom/clock").await;
     assert_eq!(s, 200);
 
     let gated = spawn_with(|c| c.control_token = Some("s3cret-control".into())).await;
@@ -65,7 +61,7 @@ async fn the_gate_guards_the_control_plane_only_when_a_token_is_set() {
     .await;
     assert_eq!(s, 200, "{body}");
     // Health, the API and OAuth are not gated.
-    let (s, _) = get_json(&gated, "/_localzoom/health").await;
+    let (s, _) = gated.control_get("/_localzoom/health").await;
     assert_eq!(s, 200);
     let (s, _) = gated.call(Method::GET, "/v2/users/me", None).await;
     assert_eq!(s, 200);
@@ -105,15 +101,15 @@ async fn reset_restores_the_first_start_with_the_same_credentials() {
     assert_eq!(list["total_records"], 1, "{list}");
     assert_eq!(list["users"][0]["id"], app.creds.owner_id.as_str());
     assert_eq!(list["users"][0]["email"], app.creds.owner_email.as_str());
-    let (_, clock) = get_json(&app, "/_localzoom/clock").await;
+    let (_, clock) = app.control_get("/_localzoom/clock").await;
     assert_eq!(clock["frozen"], false, "{clock}");
     assert!(clock["now"].as_str().unwrap() < "2031", "{clock}");
-    let (_, faults) = get_json(&app, "/_localzoom/faults").await;
+    let (_, faults) = app.control_get("/_localzoom/faults").await;
     assert_eq!(faults["faults"], json!([]));
-    let (_, accounts) = get_json(&app, "/_localzoom/accounts").await;
+    let (_, accounts) = app.control_get("/_localzoom/accounts").await;
     assert_eq!(accounts["accounts"].as_array().unwrap().len(), 1, "{accounts}");
     assert_eq!(accounts["accounts"][0]["id"], app.creds.account_id.as_str());
-    let (_, journal) = get_json(&app, "/_localzoom/requests").await;
+    let (_, journal) = app.control_get("/_localzoom/requests").await;
     assert_eq!(journal["total"], 3, "only the requests made after the reset: {journal}");
 }
 
@@ -196,7 +192,7 @@ async fn accounts_apps_and_users_are_listed_deleted_and_inspected() {
     let app = spawn_with(|_| {}).await;
     let (acct, token) = app.other_account().await;
     let id = acct["account_id"].as_str().unwrap();
-    let (_, list) = get_json(&app, "/_localzoom/accounts").await;
+    let (_, list) = app.control_get("/_localzoom/accounts").await;
     let ids: Vec<&str> = list["accounts"]
         .as_array()
         .unwrap()
@@ -248,7 +244,7 @@ async fn accounts_apps_and_users_are_listed_deleted_and_inspected() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
-    let (s, _) = get_json(&app, &format!("/_localzoom/accounts/{id}")).await;
+    let (s, _) = app.control_get(&format!("/_localzoom/accounts/{id}")).await;
     assert_eq!(s, 404);
     let (s, body) = read(
         app.http
@@ -269,12 +265,12 @@ async fn accounts_apps_and_users_are_listed_deleted_and_inspected() {
         )
         .await;
     assert_eq!(s, 204);
-    let (s, inside) = get_json(&app, &format!("/_localzoom/users/{user}")).await;
+    let (s, inside) = app.control_get(&format!("/_localzoom/users/{user}")).await;
     assert_eq!(s, 200, "{inside}");
     assert_eq!(inside["client"], json!({"signed_in": true, "status": "Away"}));
     assert_eq!(inside["quotas"]["presence"], 1, "{inside}");
     assert_eq!(inside["lock_keys"], json!([]));
-    let (s, _) = get_json(&app, "/_localzoom/users/nobody@example.com").await;
+    let (s, _) = app.control_get("/_localzoom/users/nobody@example.com").await;
     assert_eq!(s, 404);
 }
 
@@ -302,7 +298,7 @@ async fn the_journal_records_masks_filters_truncates_and_stays_bounded() {
     let (s, _) = app.call(Method::GET, "/v2/users/nobody", None).await;
     assert_eq!(s, 404);
 
-    let (s, j) = get_json(&app, "/_localzoom/requests?path=/v2/users/*/password").await;
+    let (s, j) = app.control_get("/_localzoom/requests?path=/v2/users/*/password").await;
     assert_eq!(s, 200, "{j}");
     assert_eq!(j["total"], 1, "{j}");
     let e = &j["requests"][0];
@@ -316,12 +312,12 @@ async fn the_journal_records_masks_filters_truncates_and_stays_bounded() {
     assert!(!e["request_body"].as_str().unwrap().contains("Secr3t"), "{e}");
     assert!(e["request_body"].as_str().unwrap().contains("****"), "{e}");
     // OAuth: Basic credentials and the issued token are masked.
-    let (_, j) = get_json(&app, "/_localzoom/requests?path=/oauth/token").await;
+    let (_, j) = app.control_get("/_localzoom/requests?path=/oauth/token").await;
     let e = &j["requests"][0];
     assert_eq!(e["request_headers"]["authorization"], "Basic ****");
     assert!(!e["response_body"].as_str().unwrap().contains(&app.token), "{e}");
     // Truncation.
-    let (_, j) = get_json(&app, "/_localzoom/requests?method=PATCH").await;
+    let (_, j) = app.control_get("/_localzoom/requests?method=PATCH").await;
     let e = &j["requests"][0];
     assert_eq!(
         e["request_body_truncated"],
@@ -331,10 +327,10 @@ async fn the_journal_records_masks_filters_truncates_and_stays_bounded() {
     );
     assert_eq!(e["request_body"].as_str().unwrap().len(), 65_536);
     // Filters: status, operation, account, since, limit; newest first.
-    let (_, j) = get_json(&app, "/_localzoom/requests?status=404").await;
+    let (_, j) = app.control_get("/_localzoom/requests?status=404").await;
     assert_eq!(j["total"], 1);
     assert_eq!(j["requests"][0]["path"], "/v2/users/nobody");
-    let (_, j) = get_json(&app, "/_localzoom/requests?operation=user").await;
+    let (_, j) = app.control_get("/_localzoom/requests?operation=user").await;
     assert_eq!(j["total"], 1, "{j}");
     let (_, c) = get_json(
         &app,
@@ -342,7 +338,7 @@ async fn the_journal_records_masks_filters_truncates_and_stays_bounded() {
     )
     .await;
     assert!(c["count"].as_i64().unwrap() >= 4, "{c}");
-    let (_, j) = get_json(&app, "/_localzoom/requests?limit=2").await;
+    let (_, j) = app.control_get("/_localzoom/requests?limit=2").await;
     assert_eq!(j["requests"].as_array().unwrap().len(), 2);
     let ids: Vec<i64> = j["requests"]
         .as_array()
@@ -351,27 +347,27 @@ async fn the_journal_records_masks_filters_truncates_and_stays_bounded() {
         .map(|e| e["id"].as_str().unwrap().parse().unwrap())
         .collect();
     assert!(ids[0] > ids[1], "newest first: {ids:?}");
-    let (_, j) = get_json(&app, "/_localzoom/requests?since=2999-01-01T00:00:00Z").await;
+    let (_, j) = app.control_get("/_localzoom/requests?since=2999-01-01T00:00:00Z").await;
     assert_eq!(j["total"], 0);
-    let (s, body) = get_json(&app, "/_localzoom/requests?since=yesterday").await;
+    let (s, body) = app.control_get("/_localzoom/requests?since=yesterday").await;
     assert_eq!((s, body["code"].as_i64()), (400, Some(300)));
     // The control plane's own calls are not journaled.
-    let (_, j) = get_json(&app, "/_localzoom/requests?path=/_localzoom/*").await;
+    let (_, j) = app.control_get("/_localzoom/requests?path=/_localzoom/*").await;
     assert_eq!(j["total"], 0);
     // Bounded: 50 entries however many requests.
     for _ in 0..120 {
         app.call(Method::GET, "/v2/users/me", None).await;
     }
-    let (_, c) = get_json(&app, "/_localzoom/requests/count").await;
+    let (_, c) = app.control_get("/_localzoom/requests/count").await;
     assert_eq!(c["count"], 50);
     let (s, _) = read(app.http.delete(app.url("/_localzoom/requests")).send().await.unwrap()).await;
     assert_eq!(s, 204);
-    let (_, c) = get_json(&app, "/_localzoom/requests/count").await;
+    let (_, c) = app.control_get("/_localzoom/requests/count").await;
     assert_eq!(c["count"], 0);
     // Off.
     let off = spawn_with(|c| c.journal_size = 0).await;
     off.call(Method::GET, "/v2/users/me", None).await;
-    let (_, c) = get_json(&off, "/_localzoom/requests/count").await;
+    let (_, c) = off.control_get("/_localzoom/requests/count").await;
     assert_eq!(c["count"], 0);
 }
 
@@ -400,7 +396,7 @@ async fn fault_rules_answer_wait_drop_and_count_down() {
     }
     let (s, body) = app.call(Method::GET, "/v2/users/f@example.com", None).await;
     assert_eq!(s, 404, "a faulted create wrote nothing: {body}");
-    let (_, list) = get_json(&app, "/_localzoom/faults").await;
+    let (_, list) = app.control_get("/_localzoom/faults").await;
     assert_eq!(list["faults"], json!([]), "times ran out");
     let (s, _) = app
         .call(
@@ -490,7 +486,7 @@ async fn fault_rules_answer_wait_drop_and_count_down() {
     .await;
     let err = app.req(Method::GET, "/v2/users/me/settings").send().await.err();
     assert!(err.is_some(), "the connection was answered");
-    let (_, j) = get_json(&app, "/_localzoom/requests?path=/v2/users/me/settings").await;
+    let (_, j) = app.control_get("/_localzoom/requests?path=/v2/users/me/settings").await;
     assert_eq!(j["requests"][0]["status"], Value::Null, "{j}");
 
     // Bodies are JSON whatever the Content-Type says (curl -d sends a form type).

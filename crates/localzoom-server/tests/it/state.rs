@@ -32,7 +32,7 @@ async fn seed(app: &TestApp, doc: Value) -> (u16, Value) {
 }
 
 async fn export(app: &TestApp) -> Value {
-    let (s, doc) = read(app.http.get(app.url("/_localzoom/state")).send().await.unwrap()).await;
+    let (s, doc) = app.control_get("/_localzoom/state").await;
     assert_eq!(s, 200, "{doc}");
     doc
 }

@@ -122,27 +122,7 @@ fn named<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
     events.iter().filter(|e| e["event"] == name).collect()
 }
 
-const ALL: &[&str] = &[
-    "user.created",
-    "user.updated",
-    "user.deleted",
-    "user.disassociated",
-    "user.activated",
-    "user.deactivated",
-    "user.settings_updated",
-    "user.presence_status_updated",
-    "user.signed_in",
-    "user.signed_out",
-    "meeting.created",
-    "meeting.updated",
-    "meeting.deleted",
-    "meeting.started",
-    "meeting.ended",
-    "meeting.registration_created",
-    "meeting.registration_approved",
-    "meeting.registration_denied",
-    "meeting.registration_cancelled",
-];
+const ALL: &[&str] = localzoom_server::webhooks::EVENTS;
 
 #[tokio::test]
 async fn every_event_kind_arrives_signed_in_zooms_shape() {
@@ -277,38 +257,19 @@ async fn every_event_kind_arrives_signed_in_zooms_shape() {
     assert_eq!(named(&got, "user.created").len(), 3);
 
     // The same events are in the event log, newest first; deliveries all delivered.
-    let (_, log) = read(
-        app.http
-            .get(app.url("/_localzoom/webhooks/events?event=user.created"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, log) = app.control_get("/_localzoom/webhooks/events?event=user.created").await;
     assert_eq!(log["events"].as_array().unwrap().len(), 3, "{log}");
     assert_eq!(
         log["events"][0]["body"]["payload"]["object"]["email"],
         "third@example.com"
     );
-    let (_, d) = read(
-        app.http
-            .get(app.url("/_localzoom/webhooks/deliveries?state=delivered"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, d) = app.control_get("/_localzoom/webhooks/deliveries?state=delivered").await;
     assert_eq!(d["deliveries"].as_array().unwrap().len(), got.len(), "{d}");
     assert_eq!(d["deliveries"][0]["attempts"][0]["status"], 204);
     // A subscription hears only what it asked for.
-    let (_, subs) = read(
-        app.http
-            .get(app.url(&format!("/_localzoom/apps/{}/event_subscriptions", app.creds.client_id)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, subs) = app
+        .control_get(&format!("/_localzoom/apps/{}/event_subscriptions", app.creds.client_id))
+        .await;
     assert_eq!(
         subs["event_subscriptions"][0]["events"].as_array().unwrap().len(),
         ALL.len()
@@ -343,14 +304,9 @@ async fn subscriptions_need_a_validated_url_and_known_events() {
         body["errors"][0]["message"].as_str().unwrap().contains("user.exploded"),
         "{body}"
     );
-    let (_, subs) = read(
-        app.http
-            .get(app.url(&format!("/_localzoom/apps/{}/event_subscriptions", app.creds.client_id)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, subs) = app
+        .control_get(&format!("/_localzoom/apps/{}/event_subscriptions", app.creds.client_id))
+        .await;
     assert_eq!(subs["event_subscriptions"], json!([]), "nothing was saved");
     // Subscribed: a refused request, a faulted one and a rolled-back one emit nothing.
     let (s, sub) = subscribe(&app, &good, &["user.created"]).await;
@@ -389,14 +345,7 @@ async fn subscriptions_need_a_validated_url_and_known_events() {
     let got = wait_for(&good, 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(good.received.lock().unwrap().len(), 1, "{got:?}");
-    let (_, log) = read(
-        app.http
-            .get(app.url("/_localzoom/webhooks/events"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, log) = app.control_get("/_localzoom/webhooks/events").await;
     assert_eq!(log["events"].as_array().unwrap().len(), 1, "{log}");
     let (s, _) = read(
         app.http
@@ -414,14 +363,7 @@ async fn subscriptions_need_a_validated_url_and_known_events() {
 }
 
 async fn deliveries(app: &TestApp) -> Vec<Value> {
-    let (_, d) = read(
-        app.http
-            .get(app.url("/_localzoom/webhooks/deliveries"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, d) = app.control_get("/_localzoom/webhooks/deliveries").await;
     d["deliveries"].as_array().unwrap().clone()
 }
 
