@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{read, spawn_replicas, spawn_with, token_for, TestApp};
+use crate::common::{read, spawn_replicas, spawn_with, token_for};
 use crate::meetings::create_meeting;
 
 #[tokio::test]
@@ -332,11 +332,12 @@ async fn the_journal_records_masks_filters_truncates_and_stays_bounded() {
     assert_eq!(j["requests"][0]["path"], "/v2/users/nobody");
     let (_, j) = app.control_get("/_localzoom/requests?operation=user").await;
     assert_eq!(j["total"], 1, "{j}");
-    let (_, c) = get_json(
-        &app,
-        &format!("/_localzoom/requests/count?account_id={}", app.creds.account_id),
-    )
-    .await;
+    let (_, c) = app
+        .control_get(&format!(
+            "/_localzoom/requests/count?account_id={}",
+            app.creds.account_id
+        ))
+        .await;
     assert!(c["count"].as_i64().unwrap() >= 4, "{c}");
     let (_, j) = app.control_get("/_localzoom/requests?limit=2").await;
     assert_eq!(j["requests"].as_array().unwrap().len(), 2);
