@@ -50,11 +50,25 @@ fn skip_locked(state: &AppState) -> &'static str {
 
 async fn tick(state: &AppState, http: &reqwest::Client) -> Result<(), StoreError> {
     crate::runtime::refresh(state).await?;
-    while dispatch(state).await? > 0 {}
-    while let Some(id) = claim_due(state).await? {
-        attempt(state, http, &id).await?;
+    // Reads first: an idle server takes no write transaction (nor SQLite's writer slot).
+    if exists(state, "SELECT 1 FROM events WHERE dispatched = 0 LIMIT 1", None).await? {
+        while dispatch(state).await? > 0 {}
+    }
+    let due = "SELECT 1 FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1";
+    if exists(state, due, Some(state.clock.now_ms())).await? {
+        while let Some(id) = claim_due(state).await? {
+            attempt(state, http, &id).await?;
+        }
     }
     Ok(())
+}
+
+async fn exists(state: &AppState, sql: &str, bind: Option<i64>) -> Result<bool, StoreError> {
+    let mut query = sqlx::query(sql);
+    if let Some(b) = bind {
+        query = query.bind(b);
+    }
+    Ok(query.fetch_optional(state.store.pool()).await?.is_some())
 }
 
 /// Turns up to 100 committed events into deliveries; returns how many it took.
