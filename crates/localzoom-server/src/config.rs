@@ -48,7 +48,7 @@ pub struct Config {
     pub client_secret: Option<String>,
 
     /// Fix the default app's webhook secret token (wins over the stored one).
-    #[arg(long, env = "LOCALZOOM_SECRET_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "LOCALZOOM_SECRET_TOKEN", hide_env_values = true, value_parser = parse_secret_token)]
     pub secret_token: Option<String>,
 
     /// Largest request body accepted, in bytes; larger ones get 413.
@@ -94,6 +94,19 @@ pub enum RateLimitMode {
 impl RateLimitMode {
     pub fn enabled(self) -> bool {
         self == RateLimitMode::On
+    }
+}
+
+/// A webhook secret token: 1 to 64 letters, digits, `-` or `_` (Zoom's are 22 URL-safe characters).
+pub fn valid_secret_token(t: &str) -> bool {
+    (1..=64).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn parse_secret_token(s: &str) -> Result<String, String> {
+    if valid_secret_token(s) {
+        Ok(s.to_string())
+    } else {
+        Err("expected 1 to 64 letters, digits, '-' or '_'".to_string())
     }
 }
 

@@ -165,6 +165,9 @@ impl Server {
     ) -> std::io::Result<()> {
         // Trailing slashes are trimmed before routing, so `/v2/users/` is `/v2/users`.
         let app = NormalizePathLayer::trim_trailing_slash().layer(self.router());
+        if let Ok(addr) = listener.local_addr() {
+            let _ = self.state.bound_origin.set(format!("http://{addr}"));
+        }
         // Webhook deliveries run beside the server and stop with it.
         let worker = tokio::spawn(webhooks::worker::run(self.state.clone()));
         let _stop_worker = AbortOnDrop(worker);

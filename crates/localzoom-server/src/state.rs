@@ -24,6 +24,8 @@ pub struct Inner {
     pub local_counters: crate::ratelimit::store::LocalCounters,
     /// The request journal of this process.
     pub journal: crate::control::journal::Journal,
+    /// `http://HOST:PORT` as bound, for URLs in webhook events (which have no request Host).
+    pub bound_origin: std::sync::OnceLock<String>,
     /// Wakes the webhook worker when a change recorded an event.
     pub webhooks_wake: tokio::sync::Notify,
     /// This process's copy of the stored fault rules.
@@ -51,6 +53,7 @@ impl AppState {
             journal: crate::control::journal::Journal::new(config.journal_size as usize),
             faults: Default::default(),
             webhooks_wake: tokio::sync::Notify::new(),
+            bound_origin: std::sync::OnceLock::new(),
             config,
             local_counters: Default::default(),
             latency: RwLock::default(),
@@ -87,6 +90,18 @@ impl AppState {
     }
 
     /// The origin for URLs handed out: `--public-url`, else `http://` + the request's Host.
+    /// The origin for URLs handed out where there is no request: `--public-url`, else the bound address.
+    pub fn origin_without_request(&self) -> String {
+        match &self.config.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => self
+                .bound_origin
+                .get()
+                .cloned()
+                .unwrap_or_else(|| format!("http://{}:{}", self.config.host, self.config.port)),
+        }
+    }
+
     pub fn public_origin(&self, headers: &HeaderMap) -> String {
         if let Some(url) = &self.config.public_url {
             return url.trim_end_matches('/').to_string();

@@ -89,7 +89,10 @@ pub enum AdminCommand {
         command: AppsCommand,
     },
     /// What the API does not show of a user (any account): client, quotas, lock keys.
-    User { user: String },
+    User {
+        #[arg(allow_hyphen_values = true)]
+        user: String,
+    },
     /// Webhooks: subscribe, list, deliveries, retry, events.
     Webhooks {
         #[command(subcommand)]
@@ -126,7 +129,10 @@ pub enum WebhooksCommand {
         limit: Option<usize>,
     },
     /// Send a delivery again now.
-    Retry { id: String },
+    Retry {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
     /// Every event emitted, subscribed or not.
     Events {
         #[arg(long)]
@@ -186,7 +192,10 @@ pub enum FaultsCommand {
     /// List the rules.
     List,
     /// Delete one rule.
-    Delete { id: String },
+    Delete {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
     /// Delete every rule.
     Clear,
 }
@@ -227,7 +236,10 @@ pub enum AppsCommand {
         scopes: Vec<String>,
     },
     /// Delete an app; its tokens stop working.
-    Delete { client_id: String },
+    Delete {
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+    },
 }
 
 struct Admin {

@@ -358,10 +358,14 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
             Vec::new()
         }
     };
-    let secret_token = check.string(&root, "secret_token", Some(64));
+    let secret_token = match root.map.get("secret_token") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(t)) => Some(t.clone()),
+        Some(_) => Some(String::new()),
+    };
     if secret_token
         .as_deref()
-        .is_some_and(|t| t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .is_some_and(|t| !crate::config::valid_secret_token(t))
     {
         check.fail_with("secret_token", "Expected 1 to 64 letters, digits, '-' or '_'.");
     }

@@ -629,8 +629,7 @@ async fn emit_registration(
     event: &str,
 ) -> Result<(), crate::store::StoreError> {
     let mut object = crate::meetings::service::event_object(m);
-    let origin = state.config.public_url.as_deref().unwrap_or("");
-    object["registrant"] = to_json(r, m, origin);
+    object["registrant"] = to_json(r, m, &state.origin_without_request());
     if m.kind == 8 {
         object["occurrences"] = Value::Array(occurrences_of(m).iter().map(occurrence_json).collect());
     }

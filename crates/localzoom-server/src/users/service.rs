@@ -838,7 +838,6 @@ pub async fn set_status(
         user_store::update(tx.conn(), &user).await?;
         // A deactivated user is logged out of every Zoom client; an activated one signs back in.
         let signed_in = wanted == "active";
-        crate::presence::service::set_signed_in(&mut tx, state, &user, signed_in).await?;
         let operator = webhooks::operator(&mut tx, grant.me()).await?;
         let event = if signed_in {
             "user.activated"
@@ -847,6 +846,7 @@ pub async fn set_status(
         };
         let payload = webhooks::object(webhooks::user_object(&user));
         webhooks::emit(&mut tx, state, grant.account_id(), event, operator.as_ref(), payload).await?;
+        crate::presence::service::set_signed_in(&mut tx, state, &user, signed_in).await?;
         tx.commit().await?;
     }
     Ok(())

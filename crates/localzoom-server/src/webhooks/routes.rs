@@ -112,12 +112,25 @@ async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathPara
             let unknown: Vec<String> = items
                 .iter()
                 .filter(|e| !e.as_str().is_some_and(|s| EVENTS.contains(&s)))
-                .map(|e| e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string()))
+                .map(|e| {
+                    let name = e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string());
+                    name.chars().take(64).collect()
+                })
                 .collect();
             if unknown.is_empty() {
-                events = items.iter().filter_map(Value::as_str).map(str::to_string).collect();
+                // Each event once, in the order Zoom lists them.
+                events = EVENTS
+                    .iter()
+                    .filter(|known| items.iter().any(|i| i.as_str() == Some(known)))
+                    .map(|s| s.to_string())
+                    .collect();
             } else {
-                check.fail_with("events", format!("Unknown events: {}.", unknown.join(", ")));
+                let more = unknown.len().saturating_sub(10);
+                let mut listed = unknown.into_iter().take(10).collect::<Vec<_>>().join(", ");
+                if more > 0 {
+                    listed.push_str(&format!(" and {more} more"));
+                }
+                check.fail_with("events", format!("Unknown events: {listed}."));
             }
         }
         _ => check.fail_with("events", "Give a non-empty array of event names."),
@@ -177,6 +190,17 @@ async fn unsubscribe(
     PathParams((client_id, id)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.store.begin_write().await?;
+    if crate::auth::store::app_in_tx(tx.conn(), &client_id).await?.is_none() {
+        return Err(app_missing(&client_id));
+    }
+    // Deliveries still waiting for a retry end with the subscription.
+    sqlx::query(
+        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL WHERE subscription_id = $1 AND state = 'pending'",
+    )
+    .bind(&id)
+    .execute(tx.conn())
+    .await
+    .map_err(StoreError::from)?;
     let done = sqlx::query("DELETE FROM event_subscriptions WHERE id = $1 AND client_id = $2")
         .bind(&id)
         .bind(&client_id)
@@ -227,7 +251,7 @@ fn delivery_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
         "state": r.try_get::<String, _>(5)?,
         "client_id": r.try_get::<String, _>(6)?,
         "attempts": serde_json::from_str::<Value>(&attempts).unwrap_or(json!([])),
-        "next_attempt_at": next.map(crate::clock::rfc3339_ms),
+        "next_attempt_at": next.map(|ms| rfc3339(ms.div_euclid(1000))),
         "body": serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
     }))
 }

@@ -395,7 +395,7 @@ async fn failed_deliveries_retry_by_the_clock_across_a_restart_then_fail() {
     let d = attempts(&app, 1).await;
     assert_eq!(d["state"], "pending");
     assert_eq!(d["attempts"][0]["status"], 500);
-    assert_eq!(d["next_attempt_at"], "2030-06-01T12:05:00.000Z");
+    assert_eq!(d["next_attempt_at"], "2030-06-01T12:05:00Z");
     // A restart between attempts: the server stops, a new one on the same store carries on.
     let _ = stop.send(());
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -450,7 +450,67 @@ async fn an_answer_later_than_3_seconds_is_a_failure() {
         (Some("pending"), Some("no answer within 3 s")),
         "{d}"
     );
-    assert_eq!(d["next_attempt_at"], "2030-06-01T12:05:00.000Z");
+    assert_eq!(d["next_attempt_at"], "2030-06-01T12:05:00Z");
+}
+
+#[tokio::test]
+async fn a_slow_endpoint_delays_only_its_own_deliveries_and_unsubscribing_ends_retries() {
+    let app = spawn_with(|_| {}).await;
+    let slow = listener(&app.creds.secret_token, Mode::Ok).await;
+    let fast = listener(&app.creds.secret_token, Mode::Ok).await;
+    let (s, slow_sub) = subscribe(&app, &slow, &["user.created", "user.created"]).await;
+    assert_eq!(
+        (s, slow_sub["events"].clone()),
+        (201, json!(["user.created"])),
+        "events are kept once"
+    );
+    *slow.mode.lock().unwrap() = Mode::Slow;
+    let (s, _) = subscribe(&app, &fast, &["user.created"]).await;
+    assert_eq!(s, 201);
+    let started = Instant::now();
+    for i in 0..3 {
+        app.create_user(&format!("lane{i}@example.com"), "custCreate", 1).await;
+    }
+    wait_for(&fast, 3).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the fast endpoint waited for the slow one: {:?}",
+        started.elapsed()
+    );
+    // Deleting the slow subscription ends its deliveries that wait for a retry.
+    tokio::time::sleep(Duration::from_millis(3800)).await;
+    let id = slow_sub["id"].as_str().unwrap();
+    let (s, _) = read(
+        app.http
+            .delete(app.url(&format!(
+                "/_localzoom/apps/{}/event_subscriptions/{id}",
+                app.creds.client_id
+            )))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (_, d) = app
+        .control_get(&format!("/_localzoom/webhooks/deliveries?subscription_id={id}"))
+        .await;
+    let states: Vec<&str> = d["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    assert!(!states.is_empty() && states.iter().all(|s| *s == "failed"), "{d}");
+    // A secret token is text.
+    let (s, body) = app
+        .control(Method::POST, "/_localzoom/apps", json!({"secret_token": 123}))
+        .await;
+    assert_eq!(
+        (s, body["errors"][0]["field"].as_str()),
+        (400, Some("secret_token")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
