@@ -43,7 +43,44 @@ pub fn background_too_big() -> ApiError {
 
 /// The stored document, or the user's defaults; with the virtual backgrounds listed where Zoom
 /// lists them and the features the user holds.
-async fn document(conn: &mut sqlx::AnyConnection, user: &UserRow) -> ApiResult<Value> {
+/// `user.settings_updated` with the settings that changed between two documents, if any did.
+/// Zoom's shape: `object{id, settings{…changed}}` and `old_object` alike.
+pub(crate) async fn emit_settings_changed(
+    tx: &mut crate::store::WriteTx,
+    state: &AppState,
+    me: Option<&str>,
+    user: &UserRow,
+    before: &Value,
+    after: &Value,
+) -> Result<(), crate::store::StoreError> {
+    let Some((old, new)) = crate::webhooks::changes(before, after, None) else {
+        return Ok(());
+    };
+    let wrap = |m: serde_json::Map<String, Value>| {
+        let mut settings = serde_json::Map::new();
+        for (_, part) in m {
+            if let Value::Object(fields) = part {
+                settings.extend(fields);
+            }
+        }
+        json!({"id": user.id, "settings": settings})
+    };
+    let mut payload = crate::webhooks::object(wrap(new));
+    payload.insert("old_object".into(), wrap(old));
+    payload.insert("time_stamp".into(), json!(state.clock.now_ms()));
+    let operator = crate::webhooks::operator(tx, me).await?;
+    crate::webhooks::emit(
+        tx,
+        state,
+        &user.account_id,
+        "user.settings_updated",
+        operator.as_ref(),
+        payload,
+    )
+    .await
+}
+
+pub(crate) async fn document(conn: &mut sqlx::AnyConnection, user: &UserRow) -> ApiResult<Value> {
     let mut doc = match settings_store::settings(conn, &user.id).await? {
         Some(doc) => doc,
         None => model::default_for(user),
@@ -223,31 +260,7 @@ pub async fn update(
         *slot = json!([]);
     }
     settings_store::put_settings(tx.conn(), &user.id, &doc, state.clock.now()).await?;
-    if let Some((old, new)) = crate::webhooks::changes(&before, &doc, None) {
-        // Zoom's shape: `object{id, settings{…changed}}` and `old_object` alike.
-        let wrap = |m: serde_json::Map<String, Value>| {
-            let mut settings = serde_json::Map::new();
-            for (_, part) in m {
-                if let Value::Object(fields) = part {
-                    settings.extend(fields);
-                }
-            }
-            json!({"id": user.id, "settings": settings})
-        };
-        let mut payload = crate::webhooks::object(wrap(new));
-        payload.insert("old_object".into(), wrap(old));
-        payload.insert("time_stamp".into(), json!(state.clock.now_ms()));
-        let operator = crate::webhooks::operator(&mut tx, grant.me()).await?;
-        crate::webhooks::emit(
-            &mut tx,
-            state,
-            grant.account_id(),
-            "user.settings_updated",
-            operator.as_ref(),
-            payload,
-        )
-        .await?;
-    }
+    emit_settings_changed(&mut tx, state, grant.me(), &user, &before, &doc).await?;
     tx.commit().await?;
     Ok(())
 }

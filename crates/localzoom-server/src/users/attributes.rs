@@ -275,6 +275,18 @@ pub async fn bulk_features(
         user.updated_at = now;
         user_store::update(tx.conn(), &user).await?;
         crate::users::service::emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
+        // Features also show in the settings document.
+        let old_settings = crate::settings::service::document(tx.conn(), &before).await?;
+        let new_settings = crate::settings::service::document(tx.conn(), &user).await?;
+        crate::settings::service::emit_settings_changed(
+            &mut tx,
+            state,
+            grant.me(),
+            &user,
+            &old_settings,
+            &new_settings,
+        )
+        .await?;
         success.push(user.id);
     }
     tx.commit().await?;

@@ -514,6 +514,32 @@ async fn a_slow_endpoint_delays_only_its_own_deliveries_and_unsubscribing_ends_r
 }
 
 #[tokio::test]
+async fn bulk_feature_changes_emit_one_settings_event_per_user() {
+    let app = spawn_with(|_| {}).await;
+    let l = listener(&app.creds.secret_token, Mode::Ok).await;
+    let (s, _) = subscribe(&app, &l, &["user.settings_updated"]).await;
+    assert_eq!(s, 201);
+    let a = app.create_user("fa@example.com", "custCreate", 2).await;
+    let b = app.create_user("fb@example.com", "custCreate", 2).await;
+    let (s, body) = app
+        .call(
+            Method::POST,
+            "/v2/users/features",
+            Some(json!({"feature_type": "large_meeting", "feature_value": "32", "users": [{"id": a}, {"id": b}]})),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    let got = wait_for(&l, 2).await;
+    for (event, id) in got.iter().zip([&a, &b]) {
+        assert_eq!(event["payload"]["object"]["id"], id.as_str());
+        assert_eq!(
+            event["payload"]["object"]["settings"]["feature"]["large_meeting"], true,
+            "{event}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn two_replicas_deliver_each_event_exactly_once() {
     let (a, b) = spawn_replicas().await;
     let l = listener(&a.creds.secret_token, Mode::Ok).await;
