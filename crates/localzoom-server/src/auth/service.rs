@@ -174,6 +174,12 @@ pub async fn create_app(
         app.client_secret = secret;
     }
     if let Some(token) = secret_token {
+        if !crate::config::valid_secret_token(&token) {
+            return Err(ApiError::validation(vec![zoom_types::FieldError {
+                field: "secret_token".into(),
+                message: "Expected 1 to 64 letters, digits, '-' or '_'.".into(),
+            }]));
+        }
         app.secret_token = token;
     }
     match auth_store::insert_app(tx.conn(), &app).await {

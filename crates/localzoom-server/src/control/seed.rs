@@ -55,6 +55,8 @@ struct Added {
     accounts: Vec<String>,
     users: Vec<(String, String)>,
     apps: Vec<String>,
+    /// Meetings, also those of hosts the seed did not add (their registrants go with them).
+    meetings: Vec<i64>,
 }
 
 /// A caller acting as the account's owner with every admin scope.
@@ -133,6 +135,12 @@ pub async fn apply(state: &AppState, doc: &Value) -> ApiResult<Value> {
 async fn undo(state: &AppState, added: &Added) {
     let result: Result<(), crate::store::StoreError> = async {
         let mut tx = state.store.begin_write().await?;
+        for id in added.meetings.iter().rev() {
+            sqlx::query("DELETE FROM meetings WHERE id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+        }
         for (_, user) in added.users.iter().rev() {
             sqlx::query("DELETE FROM users WHERE id = $1")
                 .bind(user)
@@ -287,7 +295,7 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
     let mut meetings = Map::new();
     for (i, m) in array(a, "meetings", path)?.iter().enumerate() {
         let p = format!("{path}.meetings[{i}]");
-        let (topic, id) = seed_meeting(state, &owner, m, &p, &origin).await?;
+        let (topic, id) = seed_meeting(state, &owner, m, &p, &origin, added).await?;
         meetings.insert(topic, Value::from(id));
     }
     Ok(json!({"id": account_id, "users": users, "meetings": meetings}))
@@ -364,7 +372,14 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     Ok(id)
 }
 
-async fn seed_meeting(state: &AppState, owner: &Caller, m: &Value, p: &str, origin: &str) -> ApiResult<(String, i64)> {
+async fn seed_meeting(
+    state: &AppState,
+    owner: &Caller,
+    m: &Value,
+    p: &str,
+    origin: &str,
+    added: &mut Added,
+) -> ApiResult<(String, i64)> {
     let Some(obj) = m.as_object() else {
         return Err(bad(p, "Expected an object."));
     };
@@ -380,6 +395,7 @@ async fn seed_meeting(state: &AppState, owner: &Caller, m: &Value, p: &str, orig
             _ => at(p, e),
         })?;
     let id = created["id"].as_i64().unwrap_or_default();
+    added.meetings.push(id);
     let topic = created["topic"].as_str().unwrap_or_default().to_string();
     for (i, r) in array(m, "registrants", p)?.iter().enumerate() {
         let rp = format!("{p}.registrants[{i}]");

@@ -123,6 +123,17 @@ async fn a_refused_seed_names_the_entry_and_adds_nothing() {
             "$.accounts[0].users[1].email",
         ),
         (json!({"accounts": [{"id": "", "plan": "pro"}]}), "$.accounts[0].id"),
+        (
+            // A meeting of a host the seed did not add is taken back too.
+            json!({"accounts": [{"default": true, "meetings": [
+                {"host": "owner@localzoom.local", "topic": "Gone", "type": 2, "start_time": "2030-01-01T10:00:00Z"},
+                {"host": "nobody@example.com", "topic": "T"}]}]}),
+            "$.accounts[0].meetings[1].host",
+        ),
+        (
+            json!({"accounts": [{"apps": [{"secret_token": "bad token!"}]}]}),
+            "$.accounts[0].apps[0].secret_token",
+        ),
         (json!({"accounts": [{"id": "a b/c?"}]}), "$.accounts[0].id"),
         (json!({"accounts": [{"default": "yes"}]}), "$.accounts[0].default"),
         (json!({"accounts": [{"default": true, "id": "x"}]}), "$.accounts[0].id"),
