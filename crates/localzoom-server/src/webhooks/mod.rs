@@ -6,6 +6,7 @@
 //! log are under `/_localzoom` (`routes`).
 
 pub mod routes;
+pub mod store;
 pub mod worker;
 
 use hmac::{Hmac, Mac};

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 
-use super::{hmac_hex, worker, EVENTS};
+use super::{hmac_hex, store, worker, EVENTS};
 use crate::clock::{parse_rfc3339_ms, rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, PathParam, PathParams, QueryMap};
@@ -147,19 +147,15 @@ async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathPara
     let now = state.clock.now();
     let id = crate::ids::zoom_id();
     let mut tx = state.store.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO event_subscriptions (id, client_id, account_id, endpoint_url, events, created_at, validated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(&id)
-    .bind(&app.client_id)
-    .bind(&app.account_id)
-    .bind(&url)
-    .bind(events.join(" "))
-    .bind(now)
-    .execute(tx.conn())
-    .await
-    .map_err(StoreError::from)?;
+    let new = store::NewSubscription {
+        id: &id,
+        client_id: &app.client_id,
+        account_id: &app.account_id,
+        endpoint_url: &url,
+        events: &events,
+        now,
+    };
+    store::insert_subscription(tx.conn(), &new).await?;
     tx.commit().await?;
     let view = json!({
         "id": id, "endpoint_url": url, "events": events,
@@ -173,14 +169,7 @@ async fn list_subscriptions(State(state): State<AppState>, PathParam(client_id):
     crate::auth::store::app_in_tx(&mut conn, &client_id)
         .await?
         .ok_or_else(|| app_missing(&client_id))?;
-    let rows = sqlx::query(
-        "SELECT id, endpoint_url, events, created_at, validated_at FROM event_subscriptions \
-         WHERE client_id = $1 ORDER BY created_at, id",
-    )
-    .bind(&client_id)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(StoreError::from)?;
+    let rows = store::subscriptions_of(&mut conn, &client_id).await?;
     let subs = rows.iter().map(subscription_view).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "event_subscriptions": subs })).into_response())
 }
@@ -193,22 +182,9 @@ async fn unsubscribe(
     if crate::auth::store::app_in_tx(tx.conn(), &client_id).await?.is_none() {
         return Err(app_missing(&client_id));
     }
-    // Deliveries still waiting for a retry end with the subscription.
-    sqlx::query(
-        "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL WHERE subscription_id = $1 AND state = 'pending'",
-    )
-    .bind(&id)
-    .execute(tx.conn())
-    .await
-    .map_err(StoreError::from)?;
-    let done = sqlx::query("DELETE FROM event_subscriptions WHERE id = $1 AND client_id = $2")
-        .bind(&id)
-        .bind(&client_id)
-        .execute(tx.conn())
-        .await
-        .map_err(StoreError::from)?;
+    let removed = store::remove_subscription(tx.conn(), &client_id, &id).await?;
     tx.commit().await?;
-    if done.rows_affected() == 0 {
+    if !removed {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             300,
@@ -256,8 +232,12 @@ fn delivery_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
     }))
 }
 
-const DELIVERY_COLUMNS: &str =
-    "id, event, event_ts, subscription_id, endpoint_url, state, client_id, attempts, next_attempt_at, body";
+/// The non-empty query values of `keys`, as column filters.
+fn filters(q: &QueryMap, keys: &[&'static str]) -> Vec<(&'static str, String)> {
+    keys.iter()
+        .filter_map(|k| q.get(k).filter(|v| !v.is_empty()).map(|v| (*k, v.to_string())))
+        .collect()
+}
 
 async fn deliveries(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {
     let (since, limit) = since_limit(&q)?;
@@ -266,34 +246,9 @@ async fn deliveries(State(state): State<AppState>, q: QueryMap) -> ApiResult<Res
             return Err(ApiError::invalid_field("state"));
         }
     }
-    let mut params = crate::store::Params::default();
-    let mut filters = Vec::new();
-    let mut binds: Vec<Value> = Vec::new();
-    for key in ["event", "state", "subscription_id"] {
-        if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
-            filters.push(format!("{key} = {}", params.placeholder()));
-            binds.push(Value::String(v.to_string()));
-        }
-    }
-    if let Some(ms) = since {
-        filters.push(format!("event_ts >= {}", params.placeholder()));
-        binds.push(Value::from(ms));
-    }
-    let filter = if filters.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", filters.join(" AND "))
-    };
-    let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries {filter} ORDER BY seq DESC LIMIT {limit}");
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = match b {
-            Value::String(s) => query.bind(s.clone()),
-            other => query.bind(other.as_i64()),
-        };
-    }
+    let equal = filters(&q, &["event", "state", "subscription_id"]);
     let mut conn = state.store.acquire().await?;
-    let rows = query.fetch_all(&mut *conn).await.map_err(StoreError::from)?;
+    let rows = store::newest(&mut conn, "deliveries", store::DELIVERY_COLUMNS, &equal, since, limit).await?;
     let list = rows.iter().map(delivery_view).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "deliveries": list })).into_response())
 }
@@ -301,56 +256,24 @@ async fn deliveries(State(state): State<AppState>, q: QueryMap) -> ApiResult<Res
 async fn retry(State(state): State<AppState>, PathParam(id): PathParam) -> ApiResult<Response> {
     worker::attempt_once(&state, &http()?, &id, true).await?;
     let mut conn = state.store.acquire().await?;
-    let row = sqlx::query(&format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = $1"))
-        .bind(&id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(StoreError::from)?
+    let row = store::delivery(&mut conn, &id)
+        .await?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 300, format!("Delivery does not exist: {id}.")))?;
     Ok(Json(delivery_view(&row)?).into_response())
 }
 
 async fn clear_deliveries(State(state): State<AppState>) -> ApiResult<StatusCode> {
     let mut tx = state.store.begin_write().await?;
-    sqlx::query("DELETE FROM deliveries")
-        .execute(tx.conn())
-        .await
-        .map_err(StoreError::from)?;
+    store::clear_deliveries(tx.conn()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn events(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {
     let (since, limit) = since_limit(&q)?;
-    let mut params = crate::store::Params::default();
-    let mut filters = Vec::new();
-    let mut binds: Vec<Value> = Vec::new();
-    for key in ["event", "account_id"] {
-        if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
-            filters.push(format!("{key} = {}", params.placeholder()));
-            binds.push(Value::String(v.to_string()));
-        }
-    }
-    if let Some(ms) = since {
-        filters.push(format!("event_ts >= {}", params.placeholder()));
-        binds.push(Value::from(ms));
-    }
-    let filter = if filters.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", filters.join(" AND "))
-    };
-    let sql =
-        format!("SELECT id, event, event_ts, account_id, body FROM events {filter} ORDER BY seq DESC LIMIT {limit}");
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = match b {
-            Value::String(s) => query.bind(s.clone()),
-            other => query.bind(other.as_i64()),
-        };
-    }
+    let equal = filters(&q, &["event", "account_id"]);
     let mut conn = state.store.acquire().await?;
-    let rows = query.fetch_all(&mut *conn).await.map_err(StoreError::from)?;
+    let rows = store::newest(&mut conn, "events", store::EVENT_COLUMNS, &equal, since, limit).await?;
     let mut list = Vec::new();
     for r in &rows {
         let body: String = r.try_get(4).map_err(StoreError::from)?;
