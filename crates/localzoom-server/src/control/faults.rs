@@ -434,30 +434,17 @@ fn answer(state: &AppState, rule: &FaultRule, status: u16, limits: Option<(crate
             (true, Some(d)) => switches.scaled(d.limit),
             _ => switches.scaled(rate.limit),
         };
-        let mut set = |name: &'static str, value: String| {
-            if let Ok(v) = HeaderValue::from_str(&value) {
-                h.insert(name, v);
-            }
-        };
-        set("x-ratelimit-category", label.header().to_string());
-        set(
-            "x-ratelimit-type",
-            if daily { "Daily-limit" } else { "QPS" }.to_string(),
-        );
-        set("x-ratelimit-limit", limit.to_string());
-        set("x-ratelimit-remaining", "0".to_string());
         let now = state.clock.now();
-        if daily {
-            set(
-                "retry-after",
-                crate::clock::rfc3339(crate::ratelimit::day_start(now) + crate::ratelimit::DAY),
-            );
-        } else {
-            set(
-                "x-ratelimit-reset",
-                (now - now.rem_euclid(rate.seconds) + rate.seconds).to_string(),
-            );
+        // The same headers the rate-limit layer writes on a real 429.
+        crate::ratelimit::layer::Headers {
+            category: label,
+            daily,
+            limit,
+            remaining: 0,
+            reset: (!daily).then(|| now - now.rem_euclid(rate.seconds) + rate.seconds),
+            retry_after: daily.then(|| crate::clock::rfc3339(crate::ratelimit::day_start(now) + crate::ratelimit::DAY)),
         }
+        .write(h);
     }
     for (k, v) in rule.headers.iter().flatten() {
         if let (Ok(name), Some(Ok(value))) = (

@@ -40,7 +40,7 @@ impl Headers {
         }
     }
 
-    fn write(&self, h: &mut HeaderMap) {
+    pub(crate) fn write(&self, h: &mut HeaderMap) {
         let mut set = |name: &'static str, value: String| {
             if let Ok(v) = HeaderValue::from_str(&value) {
                 h.insert(name, v);
