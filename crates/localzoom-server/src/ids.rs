@@ -50,17 +50,28 @@ pub fn secret(bytes: usize) -> String {
 
 /// An alphanumeric secret of `len` characters (client secrets look like this in Zoom).
 pub fn alnum(len: usize) -> String {
-    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", len)
+}
+
+/// `len` characters drawn uniformly from `chars` (at most 64 of them).
+fn from_alphabet(chars: &[u8], len: usize) -> String {
+    let span = 256 / chars.len() * chars.len();
     let mut out = String::with_capacity(len);
     while out.len() < len {
         for b in random_bytes::<32>() {
             // Rejection sampling keeps the distribution uniform.
-            if (b as usize) < CHARS.len() * 4 && out.len() < len {
-                out.push(CHARS[b as usize % CHARS.len()] as char);
+            if (b as usize) < span && out.len() < len {
+                out.push(chars[b as usize % chars.len()] as char);
             }
         }
     }
     out
+}
+
+/// A device flow's user code, `XXXX-XXXX` in consonants only (nothing to misread or to spell a word).
+pub fn user_code() -> String {
+    let raw = from_alphabet(b"BCDFGHJKLMNPQRSTVWXZ", 8);
+    format!("{}-{}", &raw[..4], &raw[4..])
 }
 
 /// A number with exactly `digits` digits, not starting with 0.

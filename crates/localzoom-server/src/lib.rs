@@ -120,6 +120,7 @@ impl Server {
     pub fn router(&self) -> Router {
         Router::new()
             .merge(auth::routes::routes())
+            .merge(auth::pages::routes())
             .merge(users::routes::routes())
             .merge(presence::routes::routes())
             .merge(assistants::routes::routes())

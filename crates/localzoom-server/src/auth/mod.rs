@@ -13,9 +13,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub mod ops;
+pub mod pages;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod user_flow;
+pub mod user_store;
 
 pub use ops::{Op, Operation};
 
@@ -39,6 +42,30 @@ pub struct Caller {
     /// The account's plan (`free`, `pro`, `business`): it sets the rate limits.
     pub plan: String,
     pub account_number: Option<i64>,
+    /// A user-level OAuth token (authorization code or device flow): the user's consent it came from
+    /// and the user's email. Without an account-level (`:admin`) scope such a caller sees only its user.
+    pub user_grant: Option<UserGrant>,
+}
+
+/// What a user-level OAuth token knows of its user.
+#[derive(Debug, Clone)]
+pub struct UserGrant {
+    pub grant_id: String,
+    pub email: String,
+}
+
+impl Caller {
+    /// Whether this caller may address `user_id` (an id, an email or `me`) with operation `op`:
+    /// a user-level OAuth token without an `:admin` scope of `op` addresses only its own user.
+    pub fn may_address(&self, op: &Op, user_id: &str) -> bool {
+        let Some(grant) = &self.user_grant else { return true };
+        let admin = op
+            .classic
+            .iter()
+            .chain(op.granular.iter())
+            .any(|s| (s.ends_with(":admin") || s.ends_with(":master")) && self.scopes.iter().any(|h| h == s));
+        admin || user_id == "me" || self.me.as_deref() == Some(user_id) || grant.email.eq_ignore_ascii_case(user_id)
+    }
 }
 
 /// Proof that a caller may run operation `O`; services that act on the account take one.
@@ -166,6 +193,7 @@ mod tests {
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             plan: "business".into(),
             account_number: None,
+            user_grant: None,
         }
     }
 

@@ -12,16 +12,18 @@ use axum::routing::post;
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use zoom_types::oauth::RevokeResponse;
+use zoom_types::oauth::{DeviceCodeResponse, RevokeResponse};
 use zoom_types::{OAuthError, TokenResponse};
 
 use super::service::{self, OAuthFailure, TOKEN_TTL_SECONDS};
+use super::user_flow::{self, DEVICE_INTERVAL_SECONDS, DEVICE_TTL_SECONDS};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/oauth/token", post(token))
         .route("/oauth/revoke", post(revoke))
+        .route("/oauth/devicecode", post(device_code))
 }
 
 impl IntoResponse for OAuthFailure {
@@ -94,10 +96,21 @@ async fn token(
         if let Some(axum::Extension(who)) = &who {
             who.set(&app.account_id, Some(&app.client_id));
         }
+        let param = |name: &str| params.get(name).map(String::as_str);
         match grant {
-            "account_credentials" => {
-                service::grant_account_credentials(&state, &app, params.get("account_id").map(String::as_str)).await
+            "account_credentials" => service::grant_account_credentials(&state, &app, param("account_id")).await,
+            "authorization_code" => {
+                user_flow::exchange_code(
+                    &state,
+                    &app,
+                    param("code"),
+                    param("redirect_uri"),
+                    param("code_verifier"),
+                )
+                .await
             }
+            "refresh_token" => user_flow::refresh(&state, &app, param("refresh_token")).await,
+            DEVICE_GRANT => user_flow::poll_device(&state, &app, param("device_code")).await,
             _ => Err(OAuthFailure::new(
                 "Grant type is not supported from token endpoint.",
                 "unsupported_grant_type",
@@ -111,6 +124,7 @@ async fn token(
             Json(TokenResponse {
                 access_token: issued.token,
                 token_type: "bearer".into(),
+                refresh_token: issued.refresh_token,
                 expires_in: TOKEN_TTL_SECONDS,
                 scope: issued.scopes,
                 api_url: state.public_origin(&headers),
@@ -126,7 +140,10 @@ async fn revoke(State(state): State<AppState>, RawQuery(query): RawQuery, header
     let result = async {
         let (client_id, secret) = basic_credentials(&headers)?;
         let app = service::authenticate_client(&state, &client_id, &secret).await?;
-        service::revoke(&state, &app, params.get("token").map(String::as_str)).await
+        match params.get("token").map(|t| t.trim()) {
+            None | Some("") => Err(OAuthFailure::new("Missing token.", "invalid_request")),
+            Some(token) => user_flow::revoke(&state, &app, token).await,
+        }
     }
     .await;
     match result {
@@ -134,6 +151,49 @@ async fn revoke(State(state): State<AppState>, RawQuery(query): RawQuery, header
             status: "success".into(),
         })
         .into_response(),
+        Err(f) => f.into_response(),
+    }
+}
+
+/// RFC 8628's grant type for polling a device code.
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// `POST /oauth/devicecode?client_id=…` (Basic auth): starts the device flow of an OAuth app.
+async fn device_code(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = params(query.as_deref(), &headers, &body);
+    let result = async {
+        let (client_id, secret) = basic_credentials(&headers)?;
+        if params.get("client_id").is_some_and(|c| *c != client_id) {
+            return Err(OAuthFailure::invalid_client());
+        }
+        let app = service::authenticate_client(&state, &client_id, &secret).await?;
+        user_flow::start_device(&state, &app).await
+    }
+    .await;
+    match result {
+        Ok(start) => {
+            let verification_uri = format!("{}/oauth/device", state.public_origin(&headers));
+            (
+                [(CACHE_CONTROL, "no-store")],
+                Json(DeviceCodeResponse {
+                    verification_uri_complete: user_flow::with_query(
+                        &verification_uri,
+                        &[("user_code", start.user_code.as_str())],
+                    ),
+                    device_code: start.device_code,
+                    user_code: start.user_code,
+                    verification_uri,
+                    expires_in: DEVICE_TTL_SECONDS,
+                    interval: DEVICE_INTERVAL_SECONDS,
+                }),
+            )
+                .into_response()
+        }
         Err(f) => f.into_response(),
     }
 }

@@ -62,6 +62,8 @@ impl OAuthFailure {
 pub struct Issued {
     pub token: String,
     pub scopes: String,
+    /// User-level grants: the refresh token that renews this one (it rotates on every use).
+    pub refresh_token: Option<String>,
 }
 
 fn same_secret(a: &str, b: &str) -> bool {
@@ -115,6 +117,7 @@ pub async fn grant_account_credentials(
         issued_at: now,
         expires_at: now + TOKEN_TTL_SECONDS,
         revoked_at: None,
+        grant_id: None,
     };
     auth_store::insert_token(&state.store, &row)
         .await
@@ -125,61 +128,98 @@ pub async fn grant_account_credentials(
     Ok(Issued {
         token: row.token,
         scopes: row.scopes,
+        refresh_token: None,
     })
 }
 
-/// Revokes an access token issued to `app`. Unknown tokens are a no-op, as RFC 7009 asks.
-pub async fn revoke(state: &AppState, app: &AppRow, token: Option<&str>) -> Result<(), OAuthFailure> {
-    let token = match token.map(str::trim) {
-        None | Some("") => return Err(OAuthFailure::new("Missing token.", "invalid_request")),
-        Some(t) => t,
-    };
-    let row = auth_store::token(&state.store, token)
-        .await
-        .map_err(OAuthFailure::internal)?;
-    match row {
-        None => Ok(()),
-        Some(row) if row.client_id.as_deref() == Some(app.client_id.as_str()) => {
-            auth_store::revoke_token(&state.store, token, state.clock.now())
-                .await
-                .map_err(OAuthFailure::internal)?;
-            Ok(())
+/// Control plane: what a new app is.
+#[derive(Debug, Clone, Default)]
+pub struct NewApp {
+    /// The default account if none.
+    pub account_id: Option<String>,
+    pub name: String,
+    /// `true`: an OAuth app (authorization code and device flows); otherwise Server-to-Server.
+    pub oauth: bool,
+    pub scopes: Vec<String>,
+    /// OAuth apps: where users may be sent back (at least one, `http` or `https`).
+    pub redirect_uris: Vec<String>,
+    pub credentials: Option<(String, String)>,
+    pub secret_token: Option<String>,
+}
+
+/// Whether `uri` can be an OAuth redirect URI: an absolute `http(s)` URL without a fragment or spaces.
+pub fn valid_redirect_uri(uri: &str) -> bool {
+    let rest = uri.strip_prefix("https://").or_else(|| uri.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?']).next().unwrap_or_default();
+            !host.is_empty()
+                && !uri.contains('#')
+                && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
+                && uri.len() <= 1024
         }
-        Some(_) => Err(OAuthFailure::new(
-            "The token was not issued to this client.",
-            "invalid_request",
-        )),
+        None => false,
     }
 }
 
-/// Control plane: a Server-to-Server app of `account_id` (the default account if none) with `scopes`.
-pub async fn create_app(
-    state: &AppState,
-    account_id: Option<&str>,
-    name: String,
-    scopes: Vec<String>,
-    credentials: Option<(String, String)>,
-    secret_token: Option<String>,
-) -> ApiResult<AppRow> {
+/// Control plane: an app of `new.account_id` (the default account if none).
+pub async fn create_app(state: &AppState, new: NewApp) -> ApiResult<AppRow> {
     use crate::accounts::store as account_store;
+    let mut errors = Vec::new();
+    if let Some(token) = &new.secret_token {
+        if !crate::config::valid_secret_token(token) {
+            errors.push(zoom_types::FieldError {
+                field: "secret_token".into(),
+                message: "Expected 1 to 64 letters, digits, '-' or '_'.".into(),
+            });
+        }
+    }
+    if new.oauth && new.redirect_uris.is_empty() {
+        errors.push(zoom_types::FieldError {
+            field: "redirect_uris".into(),
+            message: "An OAuth app needs at least one redirect URI.".into(),
+        });
+    }
+    for (i, uri) in new.redirect_uris.iter().enumerate() {
+        if !valid_redirect_uri(uri) {
+            errors.push(zoom_types::FieldError {
+                field: format!("redirect_uris[{i}]"),
+                message: "Expected an absolute http or https URL without a fragment.".into(),
+            });
+        }
+    }
+    if !new.oauth && !new.redirect_uris.is_empty() {
+        errors.push(zoom_types::FieldError {
+            field: "redirect_uris".into(),
+            message: "Only OAuth apps (\"type\": \"oauth\") have redirect URIs.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let mut tx = state.store.begin_write().await?;
+    let account_id = new.account_id.as_deref();
     let account = match account_id {
         Some(id) => account_store::by_id(tx.conn(), id).await?,
         None => account_store::default_account(tx.conn()).await?,
     }
     .ok_or_else(|| ApiError::account_not_found(account_id))?;
-    let mut app = AppRow::server_to_server(&account.id, &account.owner_id, &name, &scopes, state.clock.now());
-    if let Some((id, secret)) = credentials {
+    let mut app = AppRow::server_to_server(
+        &account.id,
+        &account.owner_id,
+        &new.name,
+        &new.scopes,
+        state.clock.now(),
+    );
+    if new.oauth {
+        app.kind = super::store::KIND_OAUTH.into();
+        app.redirect_uris = new.redirect_uris.join(" ");
+    }
+    if let Some((id, secret)) = new.credentials {
         app.client_id = id;
         app.client_secret = secret;
     }
-    if let Some(token) = secret_token {
-        if !crate::config::valid_secret_token(&token) {
-            return Err(ApiError::validation(vec![zoom_types::FieldError {
-                field: "secret_token".into(),
-                message: "Expected 1 to 64 letters, digits, '-' or '_'.".into(),
-            }]));
-        }
+    if let Some(token) = new.secret_token {
         app.secret_token = token;
     }
     match auth_store::insert_app(tx.conn(), &app).await {
@@ -223,6 +263,19 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
     if row.kind != "access" || row.revoked_at.is_some() {
         return Err(ApiError::invalid_token());
     }
+    // A user's token lives only while its user is active in the account it consented in.
+    let user_grant = match &row.grant_id {
+        None => None,
+        Some(grant_id) => match found.user {
+            Some((status, email, account)) if status == "active" && account == row.account_id => {
+                Some(super::UserGrant {
+                    grant_id: grant_id.clone(),
+                    email,
+                })
+            }
+            _ => return Err(ApiError::invalid_token()),
+        },
+    };
     if state.clock.now() >= row.expires_at {
         return Err(ApiError::expired_token());
     }
@@ -233,6 +286,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
         scopes: row.scopes.split_whitespace().map(str::to_string).collect(),
         plan: plan.unwrap_or_else(|| "business".into()),
         account_number,
+        user_grant,
     })
 }
 

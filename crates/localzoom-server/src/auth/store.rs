@@ -17,7 +17,14 @@ pub struct AppRow {
     pub created_at: i64,
     /// Signs the app's webhook deliveries (22 URL-safe characters).
     pub secret_token: String,
+    /// OAuth apps: where the authorization endpoint may send users back (space-separated).
+    pub redirect_uris: String,
 }
+
+/// `kind` of a Server-to-Server app.
+pub const KIND_S2S: &str = "s2s";
+/// `kind` of an OAuth app (authorization code and device flows for users).
+pub const KIND_OAUTH: &str = "oauth";
 
 #[derive(Debug, Clone)]
 pub struct TokenRow {
@@ -31,6 +38,8 @@ pub struct TokenRow {
     pub issued_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// The user grant (consent) an OAuth token belongs to; `None` for Server-to-Server tokens.
+    pub grant_id: Option<String>,
 }
 
 impl AppRow {
@@ -48,18 +57,19 @@ impl AppRow {
             client_secret: crate::ids::alnum(32),
             account_id: account_id.into(),
             name: name.into(),
-            kind: "s2s".into(),
+            kind: KIND_S2S.into(),
             scopes: scopes.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" "),
             owner_id: owner_id.into(),
             is_default: false,
             created_at: now,
             secret_token: crate::ids::zoom_id(),
+            redirect_uris: String::new(),
         }
     }
 }
 
 const APP_COLUMNS: &str =
-    "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at, secret_token";
+    "client_id, client_secret, account_id, name, kind, scopes, owner_id, is_default, created_at, secret_token, redirect_uris";
 
 fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
     Ok(AppRow {
@@ -73,12 +83,13 @@ fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
         is_default: r.try_get::<i64, _>(7)? != 0,
         created_at: r.try_get(8)?,
         secret_token: r.try_get(9)?,
+        redirect_uris: r.try_get(10)?,
     })
 }
 
 pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), StoreError> {
     sqlx::query(&format!(
-        "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     ))
     .bind(&app.client_id)
     .bind(&app.client_secret)
@@ -90,6 +101,7 @@ pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), St
     .bind(app.is_default as i64)
     .bind(app.created_at)
     .bind(&app.secret_token)
+    .bind(&app.redirect_uris)
     .execute(conn)
     .await
     .map_err(StoreError::classify)?;
@@ -157,9 +169,15 @@ pub async fn update_default_app(
 }
 
 pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError> {
+    let mut conn = store.acquire().await?;
+    insert_token_in(&mut conn, t).await
+}
+
+/// Stores a token (its digest) on `conn`, inside the caller's transaction if it has one.
+pub async fn insert_token_in(conn: &mut AnyConnection, t: &TokenRow) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO access_tokens (token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO access_tokens (token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at, grant_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(crate::ids::digest(&t.token))
     .bind(&t.kind)
@@ -170,14 +188,15 @@ pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError>
     .bind(t.issued_at)
     .bind(t.expires_at)
     .bind(t.revoked_at)
-    .execute(store.pool())
+    .bind(&t.grant_id)
+    .execute(conn)
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
 const TOKEN_COLUMNS: &str =
-    "t.token, t.kind, t.client_id, t.account_id, t.user_id, t.scopes, t.issued_at, t.expires_at, t.revoked_at";
+    "t.token, t.kind, t.client_id, t.account_id, t.user_id, t.scopes, t.issued_at, t.expires_at, t.revoked_at, t.grant_id";
 
 fn token_from_row(r: &sqlx::any::AnyRow) -> Result<TokenRow, sqlx::Error> {
     Ok(TokenRow {
@@ -190,6 +209,7 @@ fn token_from_row(r: &sqlx::any::AnyRow) -> Result<TokenRow, sqlx::Error> {
         issued_at: r.try_get(6)?,
         expires_at: r.try_get(7)?,
         revoked_at: r.try_get(8)?,
+        grant_id: r.try_get(9)?,
     })
 }
 
@@ -203,6 +223,17 @@ pub async fn token(store: &Store, token: &str) -> Result<Option<TokenRow>, Store
     Ok(row.as_ref().map(token_from_row).transpose()?)
 }
 
+/// A token by its clear text, read (and locked where the backend can) inside a transaction.
+pub async fn token_in(conn: &mut AnyConnection, token: &str) -> Result<Option<TokenRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM access_tokens t WHERE t.token = $1"
+    ))
+    .bind(crate::ids::digest(token))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.as_ref().map(token_from_row).transpose()?)
+}
+
 /// What a `/v2` request needs to know about its token, in one round trip: the token, its
 /// account's plan, and the run-time settings (clock, rate-limit switches) every replica follows.
 pub struct TokenLookup {
@@ -210,39 +241,45 @@ pub struct TokenLookup {
     pub plan: Option<String>,
     pub account_number: Option<i64>,
     pub settings: Option<crate::runtime::Settings>,
+    /// The token's user as it is now: status, email and account (`None` once deleted).
+    pub user: Option<(String, String, String)>,
 }
 
 pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<TokenLookup>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {TOKEN_COLUMNS}, a.plan, r.clock_offset_ms, r.clock_frozen_at, r.rate_limits, r.rate_limit_scale, \
-         a.account_number, r.faults_version \
+         a.account_number, r.faults_version, u.status, u.email, u.account_id \
          FROM access_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
-         LEFT JOIN runtime_settings r ON r.id = 1 WHERE t.token = $1"
+         LEFT JOIN runtime_settings r ON r.id = 1 LEFT JOIN users u ON u.id = t.user_id WHERE t.token = $1"
     ))
     .bind(crate::ids::digest(token))
     .fetch_optional(store.pool())
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let offset: Option<i64> = r.try_get(10)?;
+    let offset: Option<i64> = r.try_get(11)?;
     let settings = match offset {
         Some(offset_ms) => Some(crate::runtime::Settings {
             clock: crate::clock::ClockState {
                 offset_ms,
-                frozen_at: r.try_get(11)?,
+                frozen_at: r.try_get(12)?,
             },
             limits: crate::runtime::Switches {
-                enabled: r.try_get::<i64, _>(12)? != 0,
-                scale: r.try_get(13)?,
+                enabled: r.try_get::<i64, _>(13)? != 0,
+                scale: r.try_get(14)?,
             },
-            faults_version: r.try_get(15)?,
+            faults_version: r.try_get(16)?,
         }),
         None => None,
     };
     Ok(Some(TokenLookup {
         token: token_from_row(&r)?,
-        plan: r.try_get(9)?,
-        account_number: r.try_get(14)?,
+        plan: r.try_get(10)?,
+        account_number: r.try_get(15)?,
         settings,
+        user: match r.try_get::<Option<String>, _>(17)? {
+            Some(status) => Some((status, r.try_get(18)?, r.try_get(19)?)),
+            None => None,
+        },
     }))
 }
 

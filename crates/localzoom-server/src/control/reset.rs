@@ -18,6 +18,9 @@ use crate::store::{StoreError, WriteTx};
 /// Every table, children before parents, so deletes never trip a foreign key.
 const ALL_TABLES: &[&str] = &[
     "access_tokens",
+    "oauth_grants",
+    "oauth_codes",
+    "device_codes",
     "page_tokens",
     "presence",
     "quota_events",
@@ -210,6 +213,7 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
         &[account_id],
     )
     .await?;
+    exec(&mut tx, "DELETE FROM oauth_grants WHERE account_id = $1", &[account_id]).await?;
     exec(&mut tx, "DELETE FROM page_tokens WHERE account_id = $1", &[account_id]).await?;
     exec(
         &mut tx,
@@ -273,6 +277,9 @@ pub async fn delete_account(state: &AppState, account_id: &str) -> ApiResult<()>
         "DELETE FROM page_tokens WHERE account_id = $1",
         "DELETE FROM users WHERE account_id = $1",
         "DELETE FROM user_counts WHERE account_id = $1",
+        "DELETE FROM oauth_grants WHERE account_id = $1",
+        "DELETE FROM oauth_codes WHERE client_id IN (SELECT client_id FROM apps WHERE account_id = $1)",
+        "DELETE FROM device_codes WHERE client_id IN (SELECT client_id FROM apps WHERE account_id = $1)",
         "DELETE FROM apps WHERE account_id = $1",
         "UPDATE accounts SET master_account_id = NULL WHERE master_account_id = $1",
         "DELETE FROM accounts WHERE id = $1",
@@ -292,8 +299,14 @@ pub async fn delete_app(state: &AppState, client_id: &str) -> ApiResult<()> {
     if app.is_default {
         return Err(ApiError::bad_request(300, "The default app cannot be deleted."));
     }
-    exec(&mut tx, "DELETE FROM access_tokens WHERE client_id = $1", &[client_id]).await?;
-    exec(&mut tx, "DELETE FROM apps WHERE client_id = $1", &[client_id]).await?;
+    for table in ["access_tokens", "oauth_grants", "oauth_codes", "device_codes", "apps"] {
+        exec(
+            &mut tx,
+            &format!("DELETE FROM {table} WHERE client_id = $1"),
+            &[client_id],
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

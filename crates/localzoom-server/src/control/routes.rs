@@ -307,6 +307,10 @@ struct AppView {
     name: String,
     scopes: Vec<String>,
     secret_token: String,
+    /// `server_to_server` or `oauth`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    redirect_uris: Vec<String>,
 }
 
 impl From<AppRow> for AppView {
@@ -318,6 +322,12 @@ impl From<AppRow> for AppView {
             name: a.name,
             scopes: a.scopes.split_whitespace().map(str::to_string).collect(),
             secret_token: a.secret_token,
+            kind: if a.kind == crate::auth::store::KIND_OAUTH {
+                "oauth"
+            } else {
+                "server_to_server"
+            },
+            redirect_uris: a.redirect_uris.split_whitespace().map(str::to_string).collect(),
         }
     }
 }
@@ -327,9 +337,36 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
     let root = Obj::root(body.require()?);
     let mut check = Check::default();
     let account_id = check.string(&root, "account_id", None);
+    let oauth = match root.map.get("type") {
+        None | Some(serde_json::Value::Null) => false,
+        Some(serde_json::Value::String(t)) if t == "server_to_server" => false,
+        Some(serde_json::Value::String(t)) if t == "oauth" => true,
+        Some(_) => {
+            check.fail("type");
+            false
+        }
+    };
     let name = check
         .string(&root, "name", Some(128))
-        .unwrap_or_else(|| "Server-to-Server app".into());
+        .unwrap_or_else(|| if oauth { "OAuth app" } else { "Server-to-Server app" }.into());
+    let redirect_uris: Vec<String> = match root.map.get("redirect_uris") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| match u.as_str() {
+                Some(u) => Some(u.to_string()),
+                None => {
+                    check.fail(format!("redirect_uris[{i}]"));
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            check.fail("redirect_uris");
+            Vec::new()
+        }
+    };
     let known = crate::auth::known_scopes();
     let scopes: Vec<String> = match root.map.get("scopes") {
         Some(serde_json::Value::Array(items)) => items
@@ -368,7 +405,19 @@ async fn create_app(State(state): State<AppState>, body: Body) -> ApiResult<Resp
         }
     };
     check.finish()?;
-    let app = crate::auth::service::create_app(&state, account_id.as_deref(), name, scopes, None, secret_token).await?;
+    let app = crate::auth::service::create_app(
+        &state,
+        crate::auth::service::NewApp {
+            account_id,
+            name,
+            oauth,
+            scopes,
+            redirect_uris,
+            credentials: None,
+            secret_token,
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(AppView::from(app))).into_response())
 }
 

@@ -69,6 +69,7 @@ async fn owner_of(state: &AppState, account_id: &str) -> ApiResult<Caller> {
         scopes: crate::auth::admin_scopes().iter().map(|s| s.to_string()).collect(),
         plan: account.plan,
         account_number: Some(account.account_number),
+        user_grant: None,
     })
 }
 
@@ -249,12 +250,38 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
             (None, None) => None,
             _ => return Err(bad(&p, "Give both client_id and client_secret, or neither.")),
         };
-        let name = text(app, "name").unwrap_or("Server-to-Server app").to_string();
-        let secret_token = text(app, "secret_token").map(str::to_string);
-        let created =
-            crate::auth::service::create_app(state, Some(&account_id), name, scopes, credentials, secret_token)
-                .await
-                .map_err(|e| at(&p, e))?;
+        let oauth = match text(app, "type") {
+            None | Some("server_to_server") => false,
+            Some("oauth") => true,
+            Some(_) => return Err(bad(&format!("{p}.type"), "Expected server_to_server or oauth.")),
+        };
+        let redirect_uris: Vec<String> = match app.get("redirect_uris") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::new();
+                for (j, uri) in items.iter().enumerate() {
+                    match uri.as_str() {
+                        Some(u) => out.push(u.to_string()),
+                        None => return Err(bad(&format!("{p}.redirect_uris[{j}]"), "Expected a URL.")),
+                    }
+                }
+                out
+            }
+            Some(_) => return Err(bad(&format!("{p}.redirect_uris"), "Expected an array.")),
+        };
+        let name = text(app, "name").unwrap_or(if oauth { "OAuth app" } else { "Server-to-Server app" });
+        let new = crate::auth::service::NewApp {
+            account_id: Some(account_id.clone()),
+            name: name.to_string(),
+            oauth,
+            scopes,
+            redirect_uris,
+            credentials,
+            secret_token: text(app, "secret_token").map(str::to_string),
+        };
+        let created = crate::auth::service::create_app(state, new)
+            .await
+            .map_err(|e| at(&p, e))?;
         added.apps.push(created.client_id);
     }
     let owner = owner_of(state, &account_id).await?;

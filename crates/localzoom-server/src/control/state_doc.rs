@@ -64,6 +64,7 @@ const APPS: Table = Table {
         ("is_default", "default", Bool),
         ("created_at", "created_at", Int),
         ("secret_token", "secret_token", Text),
+        ("redirect_uris", "redirect_uris", Words),
     ],
 };
 const USERS: Table = Table {

@@ -226,6 +226,7 @@ async fn issue(state: &AppState, user: &UserRow, kind: &str, ttl: i64) -> ApiRes
         issued_at: now,
         expires_at: now + ttl,
         revoked_at: None,
+        grant_id: None,
     };
     auth_store::insert_token(&state.store, &row).await?;
     Ok(UserToken { token: row.token })

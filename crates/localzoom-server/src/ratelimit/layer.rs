@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -138,6 +138,19 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         slot.set(&caller.account_id);
     }
     crate::control::journal::note(req.extensions(), &caller.account_id, caller.client_id.as_deref());
+    // A user's own token sees no other user: they answer as if missing.
+    if caller.user_grant.is_some() {
+        let (mut parts, body) = req.into_parts();
+        let params = axum::extract::RawPathParams::from_request_parts(&mut parts, &state).await;
+        req = Request::from_parts(parts, body);
+        if let Ok(params) = params {
+            if let Some((_, user_id)) = params.iter().find(|(name, _)| *name == "user_id") {
+                if !caller.may_address(op, user_id) {
+                    return ApiError::user_not_found(user_id).into_response();
+                }
+            }
+        }
+    }
     // Fault rules answer before the request is counted or reaches its service.
     let incoming = crate::control::faults::Incoming {
         method: req.method(),

@@ -33,6 +33,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_token_digests"),
     migration!(9, "0009_fault_rules"),
     migration!(10, "0010_webhooks"),
+    migration!(11, "0011_user_oauth"),
 ];
 
 pub(super) async fn run(store: &Store) -> Result<(), StoreError> {

@@ -144,6 +144,16 @@ pub async fn token_for(http: &reqwest::Client, origin: &str, account: &str, id: 
         .to_string()
 }
 
+/// The `field` of each entry of a 400's `errors` list, in order.
+pub fn error_fields(body: &Value) -> Vec<&str> {
+    body["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors list: {body}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
 /// Status and JSON body (Null when empty).
 pub async fn read(resp: reqwest::Response) -> (u16, Value) {
     let status = resp.status().as_u16();

@@ -511,12 +511,7 @@ async fn fault_rules_answer_wait_drop_and_count_down() {
         )
         .await;
     assert_eq!(s, 400, "{body}");
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = crate::common::error_fields(&body);
     assert_eq!(fields, vec!["method", "operation"], "{body}");
 
     // Bad rules name their fields.
@@ -528,12 +523,7 @@ async fn fault_rules_answer_wait_drop_and_count_down() {
         )
         .await;
     assert_eq!(s, 400, "{body}");
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = crate::common::error_fields(&body);
     assert_eq!(fields, vec!["status", "times", "probability"], "{body}");
     let (s, _) = read(app.http.delete(app.url("/_localzoom/faults")).send().await.unwrap()).await;
     assert_eq!(s, 204);

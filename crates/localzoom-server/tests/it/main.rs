@@ -21,5 +21,6 @@ mod replicas;
 mod seeds;
 mod settings;
 mod state;
+mod user_oauth;
 mod users;
 mod webhooks;

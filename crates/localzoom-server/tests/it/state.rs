@@ -252,12 +252,7 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
     doc["clock"]["offset_ms"] = json!(null);
     let (s, body) = app.control(Method::PUT, "/_localzoom/state", doc).await;
     assert_eq!((s, body["code"].as_i64()), (400, Some(300)), "{body}");
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = crate::common::error_fields(&body);
     assert_eq!(
         fields,
         vec![
@@ -285,12 +280,7 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
     bad["clock"]["frozen_at"] = json!(-99_999_999_999_999i64);
     let (s, body) = app.control(Method::PUT, "/_localzoom/state", bad).await;
     assert_eq!(s, 400, "{body}");
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = crate::common::error_fields(&body);
     assert_eq!(
         fields,
         vec!["$.clock.frozen_at", "$.accounts[0].users[0].type"],

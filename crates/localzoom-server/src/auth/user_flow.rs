@@ -1,0 +1,722 @@
+//! User-level OAuth rules: the authorization request and its consent, the `authorization_code`
+//! grant with PKCE, rotating refresh tokens (a reused one revokes its grant), the device flow, and
+//! revoking a grant. Pages and routes live in `pages.rs` and `routes.rs`; SQL in `user_store.rs`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use super::service::{Issued, OAuthFailure, TOKEN_TTL_SECONDS};
+use super::store::{AppRow, TokenRow, KIND_OAUTH};
+use super::user_store::{self as store, CodeRow, DeviceRow, GrantRow};
+use crate::ids;
+use crate::state::AppState;
+use crate::store::{StoreError, WriteTx, CONFLICT_ATTEMPTS};
+use crate::users::store::{self as users, Lookup};
+
+/// Authorization codes live five minutes by the clock.
+pub const CODE_TTL_SECONDS: i64 = 300;
+/// A consent page may be answered within 30 minutes.
+pub const CONSENT_TTL_SECONDS: i64 = 1800;
+/// Refresh tokens live 90 days by the clock.
+pub const REFRESH_TTL_SECONDS: i64 = 90 * 24 * 3600;
+/// Device codes live 15 minutes; clients poll every 5 seconds at most.
+pub const DEVICE_TTL_SECONDS: i64 = 900;
+pub const DEVICE_INTERVAL_SECONDS: i64 = 5;
+/// How many users a consent page offers (the owner first).
+const USERS_OFFERED: i64 = 500;
+
+/// An error shown as a page (never a redirect): the request cannot be trusted to go back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageError {
+    pub status: u16,
+    pub code: i64,
+    pub message: String,
+}
+
+impl PageError {
+    fn new(status: u16, code: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn invalid_client() -> Self {
+        Self::new(400, 4702, "Invalid client_id")
+    }
+
+    fn redirect_mismatch() -> Self {
+        Self::new(400, 4709, "Redirect URI mismatch.")
+    }
+
+    fn not_admin() -> Self {
+        Self::new(
+            403,
+            4711,
+            "This app asks for account-level (admin) access: only the account's owner or an admin may allow it.",
+        )
+    }
+
+    fn expired_request() -> Self {
+        Self::new(
+            400,
+            4700,
+            "This sign-in request has expired or was already answered. Start again from the app.",
+        )
+    }
+}
+
+/// What a consent page shows and carries.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    /// Names this request in the page's form (single use; it also guards against cross-site posts).
+    pub request: String,
+    pub app_name: String,
+    pub scopes: Vec<String>,
+    /// Active users to sign in as: id, email, role id.
+    pub users: Vec<(String, String, String)>,
+    pub selected: Option<String>,
+    pub admin: bool,
+}
+
+/// Where an authorization request goes next.
+#[derive(Debug)]
+pub enum Next {
+    Page(PageError),
+    Consent(Consent),
+    Redirect(String),
+}
+
+/// The parameters of `GET /oauth/authorize` (and of the device page).
+#[derive(Debug, Default, Clone)]
+pub struct AuthorizeRequest {
+    pub response_type: Option<String>,
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub state: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub login_hint: Option<String>,
+    pub prompt: Option<String>,
+}
+
+/// `uri` with `pairs` added to its query.
+pub fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
+    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    format!("{uri}{sep}{query}")
+}
+
+fn redirect_error(uri: &str, error: &str, state: Option<&str>) -> Next {
+    let mut pairs = vec![("error", error)];
+    if let Some(s) = state {
+        pairs.push(("state", s));
+    }
+    Next::Redirect(with_query(uri, &pairs))
+}
+
+/// Whether the app's scopes include account-level ones (it then acts for the whole account).
+pub fn is_admin_app(app: &AppRow) -> bool {
+    app.scopes
+        .split_whitespace()
+        .any(|s| s.ends_with(":admin") || s.ends_with(":master"))
+}
+
+fn is_admin_role(role_id: &str) -> bool {
+    role_id == crate::users::service::ROLE_OWNER || role_id == crate::users::service::ROLE_ADMIN
+}
+
+/// Runs `attempt` again when its transaction lost a conflict; a store failure that survives is an
+/// OAuth `temporarily_unavailable` (or `server_error`).
+async fn retry<T, Fut>(mut attempt: impl FnMut() -> Fut) -> Result<T, OAuthFailure>
+where
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(StoreError::Conflict(_)) if tries < CONFLICT_ATTEMPTS => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(5 * tries as u64)).await;
+            }
+            Err(e) => return Err(OAuthFailure::internal(e)),
+            Ok(out) => return Ok(out),
+        }
+    }
+}
+
+/// `$step(&mut tx, …)` in one write transaction, committed whatever it decided (a refusal may
+/// have written, as a reused refresh token revoking its grant), and retried on conflicts.
+macro_rules! in_tx {
+    ($state:expr, $step:ident($($arg:expr),*)) => {
+        retry(|| async move {
+            let mut tx = $state.store.begin_write().await?;
+            let out = $step(&mut tx, $($arg),*).await?;
+            tx.commit().await?;
+            Ok(out)
+        })
+        .await
+    };
+}
+
+async fn oauth_app(state: &AppState, client_id: Option<&str>) -> Result<Option<AppRow>, StoreError> {
+    let Some(id) = client_id.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let app = super::store::app_by_client_id(&state.store, id).await?;
+    Ok(app.filter(|a| a.kind == KIND_OAUTH))
+}
+
+fn valid_challenge(c: &str) -> bool {
+    (43..=128).contains(&c.len())
+        && c.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// `GET /oauth/authorize`: an error page, a redirect with an error or a code (`prompt=none`), or
+/// the consent page.
+pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next, StoreError> {
+    let Some(app) = oauth_app(state, req.client_id.as_deref()).await? else {
+        return Ok(Next::Page(PageError::invalid_client()));
+    };
+    let registered: Vec<&str> = app.redirect_uris.split_whitespace().collect();
+    let redirect_uri = match req.redirect_uri.as_deref() {
+        Some(uri) if registered.contains(&uri) => uri.to_string(),
+        // One registered URI is the default, as Zoom's app settings make it.
+        None if registered.len() == 1 => registered[0].to_string(),
+        _ => return Ok(Next::Page(PageError::redirect_mismatch())),
+    };
+    let st = req.state.as_deref();
+    if req.response_type.as_deref() != Some("code") {
+        return Ok(redirect_error(&redirect_uri, "unsupported_response_type", st));
+    }
+    let method = match (&req.code_challenge, req.code_challenge_method.as_deref()) {
+        (None, _) => None,
+        (Some(c), _) if !valid_challenge(c) => return Ok(redirect_error(&redirect_uri, "invalid_request", st)),
+        (Some(_), None | Some("plain")) => Some("plain"),
+        (Some(_), Some("S256")) => Some("S256"),
+        (Some(_), Some(_)) => return Ok(redirect_error(&redirect_uri, "invalid_request", st)),
+    };
+    let now = state.clock.now();
+    let request = CodeRow {
+        stage: "consent".into(),
+        client_id: app.client_id.clone(),
+        redirect_uri,
+        state: req.state.clone(),
+        code_challenge: req.code_challenge.clone(),
+        challenge_method: method.map(str::to_string),
+        user_id: None,
+        account_id: None,
+        expires_at: now + CONSENT_TTL_SECONDS,
+        used_at: None,
+    };
+    let mut conn = state.store.acquire().await?;
+    let hinted = match req.login_hint.as_deref().filter(|h| !h.is_empty()) {
+        Some(hint) => users::find(&mut *conn, &state.store, Some(&app.account_id), Lookup::of(hint), false)
+            .await?
+            .filter(|u| u.status == "active"),
+        None => None,
+    };
+    drop(conn);
+    if req.prompt.as_deref() == Some("none") {
+        // localzoom's own shortcut for tests without a browser: consent at once as the hinted user.
+        let Some(user) = hinted else {
+            return Ok(redirect_error(&request.redirect_uri, "login_required", st));
+        };
+        if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+            return Ok(Next::Page(PageError::not_admin()));
+        }
+        return issue_code(state, request, &user.id, &user.account_id).await;
+    }
+    let consent_id = ids::secret(32);
+    let mut tx = state.store.begin_write().await?;
+    store::purge(tx.conn(), now).await?;
+    store::insert_code(tx.conn(), &consent_id, &request).await?;
+    let offered = store::active_users(tx.conn(), &app.account_id, USERS_OFFERED).await?;
+    tx.commit().await?;
+    Ok(Next::Consent(Consent {
+        request: consent_id,
+        app_name: app.name.clone(),
+        scopes: app.scopes.split_whitespace().map(str::to_string).collect(),
+        users: offered,
+        selected: hinted.map(|u| u.id),
+        admin: is_admin_app(&app),
+    }))
+}
+
+/// Stores a code for `user_id` and sends the browser back with it.
+async fn issue_code(state: &AppState, request: CodeRow, user_id: &str, account_id: &str) -> Result<Next, StoreError> {
+    let code = ids::secret(32);
+    let row = CodeRow {
+        stage: "code".into(),
+        user_id: Some(user_id.to_string()),
+        account_id: Some(account_id.to_string()),
+        expires_at: state.clock.now() + CODE_TTL_SECONDS,
+        used_at: None,
+        ..request
+    };
+    let mut conn = state.store.acquire().await?;
+    store::insert_code(&mut conn, &code, &row).await?;
+    let mut pairs = vec![("code", code.as_str())];
+    if let Some(s) = row.state.as_deref() {
+        pairs.push(("state", s));
+    }
+    Ok(Next::Redirect(with_query(&row.redirect_uri, &pairs)))
+}
+
+/// The consent page's answer: Allow as `user_id`, or Decline.
+pub async fn decide(
+    state: &AppState,
+    request_id: &str,
+    user_id: Option<&str>,
+    allow: bool,
+) -> Result<Next, StoreError> {
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let lock = state.store.for_update();
+    let found = store::code(tx.conn(), request_id, lock).await?;
+    let Some(request) = found.filter(|r| r.stage == "consent" && r.used_at.is_none() && r.expires_at > now) else {
+        return Ok(Next::Page(PageError::expired_request()));
+    };
+    let app = super::store::app_in_tx(tx.conn(), &request.client_id)
+        .await?
+        .filter(|a| a.kind == KIND_OAUTH);
+    let Some(app) = app else {
+        return Ok(Next::Page(PageError::invalid_client()));
+    };
+    if !allow {
+        store::spend_code(tx.conn(), request_id, now).await?;
+        tx.commit().await?;
+        return Ok(redirect_error(
+            &request.redirect_uri,
+            "access_denied",
+            request.state.as_deref(),
+        ));
+    }
+    let user = match user_id.filter(|u| !u.is_empty()) {
+        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::Id(id), false).await?,
+        None => None,
+    };
+    let Some(user) = user.filter(|u| u.status == "active") else {
+        return Ok(Next::Page(PageError::new(
+            400,
+            1001,
+            "Choose an active user of the account to sign in as.",
+        )));
+    };
+    if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+        return Ok(Next::Page(PageError::not_admin()));
+    }
+    if !store::spend_code(tx.conn(), request_id, now).await? {
+        return Ok(Next::Page(PageError::expired_request()));
+    }
+    tx.commit().await?;
+    issue_code(state, request, &user.id, &user.account_id).await
+}
+
+fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
+    match method {
+        "S256" => URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge,
+        _ => verifier == challenge,
+    }
+}
+
+/// Issues an access token and a refresh token under `grant_id`.
+async fn issue_pair(
+    conn: &mut sqlx::AnyConnection,
+    app: &AppRow,
+    user_id: &str,
+    account_id: &str,
+    grant_id: &str,
+    now: i64,
+) -> Result<Issued, StoreError> {
+    let access = TokenRow {
+        token: ids::secret(48),
+        kind: "access".into(),
+        client_id: Some(app.client_id.clone()),
+        account_id: account_id.to_string(),
+        user_id: Some(user_id.to_string()),
+        scopes: app.scopes.clone(),
+        issued_at: now,
+        expires_at: now + TOKEN_TTL_SECONDS,
+        revoked_at: None,
+        grant_id: Some(grant_id.to_string()),
+    };
+    let refresh = TokenRow {
+        token: ids::secret(48),
+        kind: "refresh".into(),
+        expires_at: now + REFRESH_TTL_SECONDS,
+        ..access.clone()
+    };
+    super::store::insert_token_in(conn, &access).await?;
+    super::store::insert_token_in(conn, &refresh).await?;
+    Ok(Issued {
+        token: access.token,
+        scopes: access.scopes,
+        refresh_token: Some(refresh.token),
+    })
+}
+
+fn missing(name: &str) -> OAuthFailure {
+    OAuthFailure::new(format!("Missing {name}."), "invalid_request")
+}
+
+fn invalid_grant(reason: &str) -> OAuthFailure {
+    OAuthFailure::new(reason, "invalid_grant")
+}
+
+/// The `authorization_code` grant.
+pub async fn exchange_code(
+    state: &AppState,
+    app: &AppRow,
+    code: Option<&str>,
+    redirect_uri: Option<&str>,
+    verifier: Option<&str>,
+) -> Result<Issued, OAuthFailure> {
+    let code = code.filter(|c| !c.is_empty()).ok_or_else(|| missing("code"))?;
+    let redirect_uri = redirect_uri
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| missing("redirect_uri"))?;
+    let now = state.clock.now();
+    in_tx!(state, exchange_in(state, app, code, redirect_uri, verifier, now))?
+}
+
+async fn exchange_in(
+    tx: &mut WriteTx,
+    state: &AppState,
+    app: &AppRow,
+    code: &str,
+    redirect_uri: &str,
+    verifier: Option<&str>,
+    now: i64,
+) -> Result<Result<Issued, OAuthFailure>, StoreError> {
+    let found = store::code(tx.conn(), code, state.store.for_update()).await?;
+    let row = match found {
+        Some(r) if r.stage == "code" && r.used_at.is_none() && r.client_id == app.client_id => r,
+        _ => return Ok(Err(invalid_grant("Invalid authorization code"))),
+    };
+    if now >= row.expires_at {
+        return Ok(Err(invalid_grant("Authorization code expired")));
+    }
+    if row.redirect_uri != redirect_uri {
+        return Ok(Err(invalid_grant("Redirect URI mismatch.")));
+    }
+    if let (Some(challenge), Some(method)) = (&row.code_challenge, &row.challenge_method) {
+        if !verifier.is_some_and(|v| pkce_matches(challenge, method, v)) {
+            return Ok(Err(invalid_grant("Invalid code_verifier")));
+        }
+    }
+    let (Some(user_id), Some(account_id)) = (row.user_id.as_deref(), row.account_id.as_deref()) else {
+        return Ok(Err(invalid_grant("Invalid authorization code")));
+    };
+    let active = store::user_state(tx.conn(), user_id).await?;
+    if !matches!(&active, Some((status, account)) if status == "active" && account == account_id) {
+        return Ok(Err(invalid_grant("Invalid authorization code")));
+    }
+    if !store::spend_code(tx.conn(), code, now).await? {
+        return Ok(Err(invalid_grant("Invalid authorization code")));
+    }
+    new_grant(tx, app, user_id, account_id, now).await.map(Ok)
+}
+
+/// Records a user's consent to `app` and issues its first pair of tokens.
+async fn new_grant(
+    tx: &mut WriteTx,
+    app: &AppRow,
+    user_id: &str,
+    account_id: &str,
+    now: i64,
+) -> Result<Issued, StoreError> {
+    let grant_id = ids::zoom_id();
+    store::insert_grant(
+        tx.conn(),
+        &GrantRow {
+            id: &grant_id,
+            client_id: &app.client_id,
+            account_id,
+            user_id,
+            scopes: &app.scopes,
+            created_at: now,
+        },
+    )
+    .await?;
+    issue_pair(tx.conn(), app, user_id, account_id, &grant_id, now).await
+}
+
+/// The `refresh_token` grant: a new pair; the presented token is spent at once. Presenting a
+/// spent token again revokes its whole grant (a stolen token cannot outlive its owner's next use).
+pub async fn refresh(state: &AppState, app: &AppRow, token: Option<&str>) -> Result<Issued, OAuthFailure> {
+    let token = token
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| missing("refresh_token"))?;
+    let now = state.clock.now();
+    in_tx!(state, refresh_in(app, token, now))?
+}
+
+async fn refresh_in(
+    tx: &mut WriteTx,
+    app: &AppRow,
+    token: &str,
+    now: i64,
+) -> Result<Result<Issued, OAuthFailure>, StoreError> {
+    let bad = || Ok(Err(invalid_grant("Invalid refresh token")));
+    let found = super::store::token_in(tx.conn(), token).await?;
+    let row = match found {
+        Some(r) if r.kind == "refresh" && r.client_id.as_deref() == Some(app.client_id.as_str()) => r,
+        _ => return bad(),
+    };
+    let Some(grant_id) = row.grant_id.as_deref() else {
+        return bad();
+    };
+    if row.revoked_at.is_some() {
+        store::revoke_grant(tx.conn(), grant_id, now).await?;
+        return bad();
+    }
+    let user_id = row.user_id.as_deref().unwrap_or_default();
+    let active = store::user_state(tx.conn(), user_id).await?;
+    let alive = matches!(&active, Some((status, account)) if status == "active" && *account == row.account_id);
+    if now >= row.expires_at || !alive {
+        return bad();
+    }
+    if !store::spend_token(tx.conn(), token, now).await? {
+        // A concurrent refresh spent it first: the same as a reuse.
+        store::revoke_grant(tx.conn(), grant_id, now).await?;
+        return bad();
+    }
+    issue_pair(tx.conn(), app, user_id, &row.account_id, grant_id, now)
+        .await
+        .map(Ok)
+}
+
+/// Revokes `token` (access or refresh) of `app`; a refresh token takes its grant with it.
+pub async fn revoke(state: &AppState, app: &AppRow, token: &str) -> Result<(), OAuthFailure> {
+    let now = state.clock.now();
+    in_tx!(state, revoke_in(app, token, now))?
+}
+
+async fn revoke_in(
+    tx: &mut WriteTx,
+    app: &AppRow,
+    token: &str,
+    now: i64,
+) -> Result<Result<(), OAuthFailure>, StoreError> {
+    let Some(row) = super::store::token_in(tx.conn(), token).await? else {
+        return Ok(Ok(()));
+    };
+    if row.client_id.as_deref() != Some(app.client_id.as_str()) {
+        return Ok(Err(OAuthFailure::new(
+            "The token was not issued to this client.",
+            "invalid_request",
+        )));
+    }
+    match (row.kind.as_str(), row.grant_id.as_deref()) {
+        ("refresh", Some(grant)) => store::revoke_grant(tx.conn(), grant, now).await?,
+        _ => {
+            store::spend_token(tx.conn(), token, now).await?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// What `POST /oauth/devicecode` answers.
+pub struct DeviceStart {
+    pub device_code: String,
+    pub user_code: String,
+}
+
+/// Starts a device authorization for an OAuth app.
+pub async fn start_device(state: &AppState, app: &AppRow) -> Result<DeviceStart, OAuthFailure> {
+    if app.kind != KIND_OAUTH {
+        return Err(OAuthFailure::new(
+            "Grant type is not supported for this app.",
+            "unsupported_grant_type",
+        ));
+    }
+    let now = state.clock.now();
+    in_tx!(state, start_device_in(app, now))
+}
+
+async fn start_device_in(tx: &mut WriteTx, app: &AppRow, now: i64) -> Result<DeviceStart, StoreError> {
+    store::purge(tx.conn(), now).await?;
+    let start = DeviceStart {
+        device_code: ids::secret(32),
+        user_code: ids::user_code(),
+    };
+    let row = DeviceRow {
+        client_id: app.client_id.clone(),
+        expires_at: now + DEVICE_TTL_SECONDS,
+        interval_s: DEVICE_INTERVAL_SECONDS,
+        last_poll_ms: None,
+        decision: "pending".into(),
+        user_id: None,
+        account_id: None,
+    };
+    store::insert_device(tx.conn(), &start.device_code, &normal_user_code(&start.user_code), &row).await?;
+    Ok(start)
+}
+
+/// A typed user code as stored: letters upper-cased, dashes and spaces dropped.
+pub fn normal_user_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The device-code grant: RFC 8628's polling answers, then the tokens once.
+pub async fn poll_device(state: &AppState, app: &AppRow, device_code: Option<&str>) -> Result<Issued, OAuthFailure> {
+    let code = device_code
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| missing("device_code"))?;
+    let now_ms = state.clock.now_ms();
+    in_tx!(state, poll_in(state, app, code, now_ms))?
+}
+
+async fn poll_in(
+    tx: &mut WriteTx,
+    state: &AppState,
+    app: &AppRow,
+    code: &str,
+    now_ms: i64,
+) -> Result<Result<Issued, OAuthFailure>, StoreError> {
+    let now = now_ms.div_euclid(1000);
+    let found = store::device(tx.conn(), code, false, state.store.for_update()).await?;
+    let Some((key, mut row)) = found.filter(|(_, r)| r.client_id == app.client_id) else {
+        return Ok(Err(invalid_grant("Invalid device code")));
+    };
+    if now >= row.expires_at {
+        return Ok(Err(OAuthFailure::new("The device code has expired.", "expired_token")));
+    }
+    match row.decision.as_str() {
+        "denied" => return Ok(Err(OAuthFailure::new("The user denied the request.", "access_denied"))),
+        "used" => return Ok(Err(invalid_grant("Invalid device code"))),
+        "allowed" => {}
+        _ => {
+            // RFC 8628: polling sooner than the interval asks to slow down, 5 s more each time.
+            let too_soon = row
+                .last_poll_ms
+                .is_some_and(|last| now_ms - last < row.interval_s * 1000);
+            row.last_poll_ms = Some(now_ms);
+            let answer = if too_soon {
+                row.interval_s += 5;
+                OAuthFailure::new("Polling too fast; slow down.", "slow_down")
+            } else {
+                OAuthFailure::new("The user has not yet answered.", "authorization_pending")
+            };
+            store::update_device(tx.conn(), &key, &row).await?;
+            return Ok(Err(answer));
+        }
+    }
+    let (Some(user_id), Some(account_id)) = (row.user_id.clone(), row.account_id.clone()) else {
+        return Ok(Err(invalid_grant("Invalid device code")));
+    };
+    row.decision = "used".into();
+    row.last_poll_ms = Some(now_ms);
+    store::update_device(tx.conn(), &key, &row).await?;
+    new_grant(tx, app, &user_id, &account_id, now).await.map(Ok)
+}
+
+/// The device page's view of a typed user code: the app and the users it may sign in as.
+pub async fn device_consent(state: &AppState, user_code: &str) -> Result<Result<Consent, PageError>, StoreError> {
+    let mut conn = state.store.acquire().await?;
+    let normal = normal_user_code(user_code);
+    let found = store::device(&mut conn, &normal, true, "").await?;
+    let now = state.clock.now();
+    let Some((_, row)) = found.filter(|(_, r)| r.decision == "pending" && r.expires_at > now) else {
+        return Ok(Err(PageError::new(
+            400,
+            4700,
+            "That code is not valid, or has expired.",
+        )));
+    };
+    let Some(app) = super::store::app_in_tx(&mut conn, &row.client_id).await? else {
+        return Ok(Err(PageError::invalid_client()));
+    };
+    let offered = store::active_users(&mut conn, &app.account_id, USERS_OFFERED).await?;
+    Ok(Ok(Consent {
+        request: normal,
+        app_name: app.name.clone(),
+        scopes: app.scopes.split_whitespace().map(str::to_string).collect(),
+        users: offered,
+        selected: None,
+        admin: is_admin_app(&app),
+    }))
+}
+
+/// The device page's answer: Allow as `user_id`, or Decline. `Ok(())` shows "you may close this page".
+pub async fn device_decide(
+    state: &AppState,
+    user_code: &str,
+    user_id: Option<&str>,
+    allow: bool,
+) -> Result<Result<(), PageError>, StoreError> {
+    let now = state.clock.now();
+    let mut tx = state.store.begin_write().await?;
+    let lock = state.store.for_update();
+    let normal = normal_user_code(user_code);
+    let found = store::device(tx.conn(), &normal, true, lock).await?;
+    let Some((key, mut row)) = found.filter(|(_, r)| r.decision == "pending" && r.expires_at > now) else {
+        return Ok(Err(PageError::new(
+            400,
+            4700,
+            "That code is not valid, or has expired.",
+        )));
+    };
+    if !allow {
+        row.decision = "denied".into();
+        store::update_device(tx.conn(), &key, &row).await?;
+        tx.commit().await?;
+        return Ok(Ok(()));
+    }
+    let Some(app) = super::store::app_in_tx(tx.conn(), &row.client_id).await? else {
+        return Ok(Err(PageError::invalid_client()));
+    };
+    let user = match user_id.filter(|u| !u.is_empty()) {
+        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::Id(id), false).await?,
+        None => None,
+    };
+    let Some(user) = user.filter(|u| u.status == "active") else {
+        return Ok(Err(PageError::new(
+            400,
+            1001,
+            "Choose an active user of the account to sign in as.",
+        )));
+    };
+    if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+        return Ok(Err(PageError::not_admin()));
+    }
+    row.decision = "allowed".into();
+    row.user_id = Some(user.id);
+    row.account_id = Some(user.account_id);
+    store::update_device(tx.conn(), &key, &row).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_s256_matches_rfc_7636_example() {
+        // RFC 7636, appendix B.
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        assert!(pkce_matches(challenge, "S256", verifier));
+        assert!(!pkce_matches(challenge, "S256", "x"));
+        assert!(pkce_matches("abc", "plain", "abc"));
+    }
+
+    #[test]
+    fn redirects_keep_an_existing_query() {
+        assert_eq!(with_query("http://a/cb", &[("code", "x y")]), "http://a/cb?code=x+y");
+        assert_eq!(
+            with_query("http://a/cb?k=1", &[("error", "e")]),
+            "http://a/cb?k=1&error=e"
+        );
+        assert_eq!(normal_user_code(" bcdf-ghjk "), "BCDFGHJK");
+    }
+}
