@@ -21,7 +21,10 @@
 //! ```
 //!
 //! - **Auth**: Server-to-Server OAuth (token fetched, cached, renewed a minute before it expires
-//!   and once more on Zoom's 401/124), or a fixed bearer token.
+//!   and once more on Zoom's 401/124), a user's OAuth grant (a refresh token that rotates on every
+//!   renewal, each new one handed to a callback: [`ClientBuilder::user_refresh_token`]; the
+//!   authorization URL with PKCE, the code exchange and the device flow are in [`oauth`]), or a
+//!   fixed bearer token.
 //! - **Pagination**: every list has a one-page call and a `stream` that follows `next_page_token`.
 //! - **Rate limits**: a 429 marked `X-RateLimit-Type: QPS` is retried after about a second, a
 //!   daily one after `Retry-After`, as long as the call's retry budget allows
@@ -79,6 +82,7 @@ pub use zoom_types;
 use zoom_types::{ErrorBody, FieldError, OAuthError, TokenResponse};
 
 mod meetings;
+pub mod oauth;
 mod users;
 pub mod webhooks;
 pub use meetings::{ListMeetings, ListRegistrants, Meetings, Registrants};
@@ -157,6 +161,22 @@ enum Auth {
         client_secret: String,
     },
     Bearer(String),
+    /// A user's grant: access tokens come from the refresh token, which rotates on every use.
+    UserRefresh {
+        oauth: oauth::UserOAuth,
+        refresh_token: std::sync::Arc<std::sync::Mutex<String>>,
+        on_rotate: RotateCallback,
+    },
+}
+
+/// Called with each new refresh token (the previous one no longer works).
+#[derive(Clone)]
+struct RotateCallback(std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for RotateCallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RotateCallback")
+    }
 }
 
 struct CachedToken {
@@ -205,6 +225,24 @@ impl ClientBuilder {
         self
     }
 
+    /// A user's OAuth grant: the client trades `refresh_token` for access tokens when it needs one
+    /// (and once more on Zoom's 401/124). Each trade rotates the refresh token: `on_rotate` receives
+    /// the new one, to persist. Concurrent calls share one trade, so a refresh token is never spent twice.
+    pub fn user_refresh_token(
+        mut self,
+        client_id: &str,
+        client_secret: &str,
+        refresh_token: &str,
+        on_rotate: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Self {
+        self.auth = Some(Auth::UserRefresh {
+            oauth: oauth::UserOAuth::new(client_id, client_secret),
+            refresh_token: std::sync::Arc::new(std::sync::Mutex::new(refresh_token.into())),
+            on_rotate: RotateCallback(std::sync::Arc::new(on_rotate)),
+        });
+        self
+    }
+
     /// A fixed bearer token, used as is.
     pub fn bearer_token(mut self, token: &str) -> Self {
         self.auth = Some(Auth::Bearer(token.into()));
@@ -227,12 +265,16 @@ impl ClientBuilder {
 
     /// The client; fails without credentials.
     pub fn build(self) -> Result<Client> {
-        let auth = self
-            .auth
-            .ok_or_else(|| Error::Config("no credentials: call server_to_server or bearer_token".into()))?;
+        let mut auth = self.auth.ok_or_else(|| {
+            Error::Config("no credentials: call server_to_server, user_refresh_token or bearer_token".into())
+        })?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
             .build()?;
+        let oauth_base = self.oauth_base.clone().unwrap_or_else(|| ZOOM_OAUTH_BASE.into());
+        if let Auth::UserRefresh { oauth, .. } = &mut auth {
+            *oauth = oauth.clone().oauth_base(&oauth_base);
+        }
         Ok(Client {
             http,
             api_base: format!("{}/v2", self.api_base.as_deref().unwrap_or(ZOOM_API_BASE)),
@@ -330,7 +372,9 @@ impl Client {
             client_secret,
         } = &self.auth
         else {
-            return Err(Error::Config("a fixed bearer token cannot be renewed".into()));
+            return Err(Error::Config(
+                "only a Server-to-Server client fetches tokens this way".into(),
+            ));
         };
         let resp = self
             .http
@@ -357,15 +401,45 @@ impl Client {
         serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("token response: {e}")))
     }
 
-    async fn access_token(&self, force_renew: bool) -> Result<String> {
+    /// A user grant's next pair of tokens; the new refresh token replaces the spent one.
+    async fn rotate(&self) -> Result<TokenResponse> {
+        let Auth::UserRefresh {
+            oauth,
+            refresh_token,
+            on_rotate,
+        } = &self.auth
+        else {
+            return Err(Error::Config("not a user grant".into()));
+        };
+        let current = refresh_token.lock().map(|t| t.clone()).unwrap_or_default();
+        let fresh = oauth.refresh(&current).await?;
+        if let Some(next) = &fresh.refresh_token {
+            if let Ok(mut slot) = refresh_token.lock() {
+                slot.clone_from(next);
+            }
+            (on_rotate.0)(next);
+        }
+        Ok(fresh)
+    }
+
+    /// The token to send: the cached one, or a new one when there is none, it is due, or it is
+    /// `rejected` (Zoom just answered 401/124 to it). Renewals are serialised, so concurrent calls
+    /// that meet the same rejected token renew it once.
+    async fn access_token(&self, rejected: Option<&str>) -> Result<String> {
         if let Auth::Bearer(token) = &self.auth {
             return Ok(token.clone());
         }
         let mut cached = self.token.lock().await;
-        if let Some(t) = cached.as_ref().filter(|t| !force_renew && Instant::now() < t.renew_at) {
+        if let Some(t) = cached
+            .as_ref()
+            .filter(|t| Instant::now() < t.renew_at && Some(t.token.as_str()) != rejected)
+        {
             return Ok(t.token.clone());
         }
-        let fresh = self.fetch_token().await?;
+        let fresh = match &self.auth {
+            Auth::UserRefresh { .. } => self.rotate().await?,
+            _ => self.fetch_token().await?,
+        };
         // Renew a minute early so a token never expires mid-request.
         let lifetime = Duration::from_secs(fresh.expires_in.max(0) as u64);
         let renew_at = Instant::now() + lifetime.saturating_sub(Duration::from_secs(60));
@@ -389,9 +463,10 @@ impl Client {
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<reqwest::Response> {
         let mut renewed = false;
+        let mut rejected: Option<String> = None;
         let mut waited = Duration::ZERO;
         loop {
-            let token = self.access_token(renewed).await?;
+            let token = self.access_token(rejected.as_deref()).await?;
             let req = build(self.http.request(method.clone(), self.url(path)).bearer_auth(&token));
             let resp = req.send().await?;
             if resp.status().is_success() {
@@ -407,8 +482,9 @@ impl Client {
                         status: 401, code: 124, ..
                     },
                     _,
-                ) if !renewed && matches!(self.auth, Auth::ServerToServer { .. }) => {
+                ) if !renewed && !matches!(self.auth, Auth::Bearer(_)) => {
                     renewed = true;
+                    rejected = Some(token);
                 }
                 (_, Some(wait)) if waited + wait <= self.retry_budget => {
                     tokio::time::sleep(wait).await;
