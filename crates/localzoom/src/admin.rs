@@ -225,7 +225,8 @@ pub enum AppsCommand {
         #[arg(long)]
         account: Option<String>,
     },
-    /// Create a Server-to-Server app holding the given scopes.
+    /// Create an app holding the given scopes: Server-to-Server, or with --oauth an OAuth app
+    /// that users authorize (authorization code or device flow).
     Create {
         #[arg(long)]
         account: Option<String>,
@@ -234,6 +235,12 @@ pub enum AppsCommand {
         /// A scope (repeatable).
         #[arg(long = "scope")]
         scopes: Vec<String>,
+        /// An OAuth app (needs --redirect-uri) instead of a Server-to-Server one.
+        #[arg(long)]
+        oauth: bool,
+        /// Where the OAuth app's users are sent back (repeatable).
+        #[arg(long = "redirect-uri", requires = "oauth")]
+        redirect_uris: Vec<String>,
     },
     /// Delete an app; its tokens stop working.
     Delete {
@@ -559,13 +566,24 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
                     &[
                         ("client id", "/client_id"),
                         ("name", "/name"),
+                        ("type", "/type"),
                         ("account", "/account_id"),
                     ],
                     &rows,
                 );
             }
-            AppsCommand::Create { account, name, scopes } => {
-                let body = json!({"account_id": account, "name": name, "scopes": scopes});
+            AppsCommand::Create {
+                account,
+                name,
+                scopes,
+                oauth,
+                redirect_uris,
+            } => {
+                let mut body = json!({"account_id": account, "name": name, "scopes": scopes});
+                if oauth {
+                    body["type"] = json!("oauth");
+                    body["redirect_uris"] = json!(redirect_uris);
+                }
                 let created = a.call(M::POST, "/_localzoom/apps", &[], Some(body)).await?;
                 table(
                     json_mode,

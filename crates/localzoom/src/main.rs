@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod admin;
 mod cli;
+mod login;
 use localzoom_server::{Config, Server};
 
 #[derive(Parser)]
@@ -46,6 +47,8 @@ enum Command {
         #[command(subcommand)]
         command: cli::RegistrantsCommand,
     },
+    /// Sign in as a user with the OAuth device flow (localzoom or Zoom) and print the tokens.
+    Login(login::LoginArgs),
     /// The control plane: reset, state, seed, requests, faults, clock, accounts, apps.
     Admin {
         #[command(flatten)]
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::Meetings { connection, command } => runtime.block_on(cli::meetings(&connection, command)),
         Command::Registrants { connection, command } => runtime.block_on(cli::registrants(&connection, command)),
         Command::Admin { connection, command } => runtime.block_on(admin::run(&connection, command)),
+        Command::Login(args) => runtime.block_on(login::run(args)),
     }
 }
 

@@ -245,3 +245,96 @@ async fn serve_seed_applies_to_a_new_store_only() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--seed") && err.contains("not valid JSON"), "{err}");
 }
+
+/// `localzoom admin apps create --oauth` then `localzoom login`: the device flow end to end, the
+/// person's part done by posting the device page's form.
+#[tokio::test]
+async fn login_runs_the_device_flow_and_saves_tokens_only_when_asked() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = start(&["--ephemeral", "--control-token", TOKEN], &[]).await;
+    let app = admin_json(
+        &s,
+        &[
+            "apps",
+            "create",
+            "--oauth",
+            "--redirect-uri",
+            "http://127.0.0.1:9/cb",
+            "--scope",
+            "user:read",
+        ],
+    )
+    .await;
+    assert_eq!(app["type"], "oauth");
+    let saved = dir.path().join("tokens.json");
+    let mut login = tokio::process::Command::new(env!("CARGO_BIN_EXE_localzoom"))
+        .args(["login", "--oauth-url", &s.origin, "--save"])
+        .arg(&saved)
+        .env("ZOOM_CLIENT_ID", app["client_id"].as_str().unwrap())
+        .env("ZOOM_CLIENT_SECRET", app["client_secret"].as_str().unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(login.stderr.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap();
+    let code = first.rsplit(' ').next().unwrap().to_string();
+    assert!(first.contains(&format!("{}/oauth/device", s.origin)), "{first}");
+    let owner = s.value("owner");
+    let owner_email = owner.split_whitespace().next().unwrap();
+    // The person: the page for the code, then Allow as the owner.
+    let http = reqwest::Client::new();
+    let page = http
+        .get(format!("{}/oauth/device?user_code={code}", s.origin))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "<option value=\"";
+    let at = page.find(marker).unwrap_or_else(|| panic!("{page}")) + marker.len();
+    let user_id = page[at..].split('"').next().unwrap();
+    let resp = http
+        .post(format!("{}/oauth/device", s.origin))
+        .form(&[("user_code", code.as_str()), ("action", "allow"), ("user", user_id)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), login.wait())
+        .await
+        .expect("login finishes within 30 s")
+        .unwrap();
+    let mut rest = Vec::new();
+    while let Some(l) = lines.next_line().await.unwrap() {
+        rest.push(l);
+    }
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l == &format!("Signed in as {owner_email}.")),
+        "{rest:?}"
+    );
+    let mut out = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut login.stdout.take().unwrap(), &mut out)
+        .await
+        .unwrap();
+    assert_eq!(out, "", "with --save nothing goes to stdout");
+    let tokens: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert!(tokens["refresh_token"].is_string() && tokens["access_token"].is_string());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let me = http
+        .get(format!("{}/v2/users/me", s.origin))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    s.child.kill().await.unwrap();
+}
