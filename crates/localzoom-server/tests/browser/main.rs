@@ -1,0 +1,6 @@
+//! End-to-end tests in a real headless browser: a person on localzoom's pages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod consent;
+mod driver;
