@@ -126,6 +126,7 @@ async fn serve(config: Config) -> ExitCode {
     let _ = writeln!(out, "  client id:     {}", c.client_id);
     let _ = writeln!(out, "  client secret: {}", c.client_secret);
     let _ = writeln!(out, "  secret token:  {} (signs webhooks)", c.secret_token);
+    let _ = writeln!(out, "  dashboard:     {origin}/_localzoom/ui");
     let _ = writeln!(
         out,
         "  get a token:   curl -s -X POST -u '{}:{}' '{origin}/oauth/token?grant_type=account_credentials&account_id={}'",

@@ -13,14 +13,7 @@ use crate::extract::{Body, QueryMap};
 use crate::state::AppState;
 
 fn body(v: Value) -> Body {
-    Body {
-        fields: match v {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        },
-        files: Vec::new(),
-        present: true,
-    }
+    Body::from_json(v)
 }
 
 /// Re-addresses an API error at `path`: each field error becomes `path.field`, or the whole entry.

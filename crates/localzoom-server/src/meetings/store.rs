@@ -21,9 +21,9 @@ pub struct MeetingRow {
     pub doc: MeetingDoc,
 }
 
-const COLUMNS: &str = "id, uuid, account_id, host_id, type, status, start_time, created_at, deleted_at, doc";
+pub(crate) const COLUMNS: &str = "id, uuid, account_id, host_id, type, status, start_time, created_at, deleted_at, doc";
 
-fn from_row(r: &AnyRow) -> Result<MeetingRow, StoreError> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<MeetingRow, StoreError> {
     let doc: String = r.try_get(9)?;
     Ok(MeetingRow {
         id: r.try_get(0)?,

@@ -65,10 +65,10 @@ pub struct UserRow {
     pub profile: Profile,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "seq, id, account_id, email, type, role_id, status, create_action, pmi, created_at, updated_at, profile";
 
-fn from_row(r: &AnyRow) -> Result<UserRow, StoreError> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow, StoreError> {
     let profile: String = r.try_get(11)?;
     Ok(UserRow {
         seq: r.try_get(0)?,

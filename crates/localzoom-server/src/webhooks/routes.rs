@@ -35,7 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/_localzoom/webhooks/events", get(events))
 }
 
-fn http() -> ApiResult<reqwest::Client> {
+pub(crate) fn http() -> ApiResult<reqwest::Client> {
     reqwest::Client::builder()
         .timeout(worker::ATTEMPT_TIMEOUT)
         .build()
@@ -80,7 +80,7 @@ async fn validate_url(state: &AppState, url: &str, secret: &str) -> ApiResult<()
     Ok(())
 }
 
-fn subscription_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
+pub(crate) fn subscription_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
     let events: String = r.try_get(2)?;
     Ok(json!({
         "id": r.try_get::<String, _>(0)?,
@@ -214,7 +214,7 @@ fn since_limit(q: &QueryMap) -> ApiResult<(Option<i64>, i64)> {
     Ok((since, limit.unwrap_or(1000)))
 }
 
-fn delivery_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
+pub(crate) fn delivery_view(r: &sqlx::any::AnyRow) -> Result<Value, StoreError> {
     let attempts: String = r.try_get(7)?;
     let body: String = r.try_get(9)?;
     let next: Option<i64> = r.try_get(8)?;

@@ -6,32 +6,9 @@ use std::time::Duration;
 use axum::extract::RawQuery;
 use axum::routing::get;
 use fantoccini::Locator;
-use localzoom_server::{Config, Server};
 use serde_json::{json, Value};
 
-use crate::driver::Browser;
-
-/// localzoom on port 0 with a fresh store (PostgreSQL when `LOCALZOOM_TEST_POSTGRES_URL` is set).
-async fn localzoom() -> (
-    String,
-    tempfile::TempDir,
-    Option<std::sync::Arc<localzoom_server::testing::TestDatabase>>,
-) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = localzoom_server::testing::TestDatabase::from_env()
-        .await
-        .map(std::sync::Arc::new);
-    let config = Config {
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: db.as_ref().map(|d| d.url.clone()),
-        port: 0,
-        ..Config::default()
-    };
-    let server = Server::new(config).await.expect("server starts");
-    let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
-    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
-    (format!("http://{addr}"), dir, db)
-}
+use crate::driver::{localzoom, Browser};
 
 /// The app's side: a redirect URI that hands each query it receives to the test.
 async fn callback_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
@@ -57,7 +34,8 @@ async fn a_person_allows_an_app_on_the_consent_page() {
     let Some(browser) = Browser::start("consent").await else {
         return;
     };
-    let (origin, _dir, _db) = localzoom().await;
+    let lz = localzoom(|_| {}).await;
+    let origin = lz.origin.clone();
     let (callback, mut received) = callback_server().await;
     let http = reqwest::Client::new();
     let seeded: Value = http

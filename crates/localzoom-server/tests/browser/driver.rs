@@ -6,9 +6,83 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::json;
+use localzoom_server::testing::TestDatabase;
+use localzoom_server::{AccountCredentials, Config, Server};
+use serde_json::{json, Value};
+
+/// A localzoom on port 0 with a fresh store (PostgreSQL when `LOCALZOOM_TEST_POSTGRES_URL` is set).
+pub struct Localzoom {
+    pub origin: String,
+    pub creds: AccountCredentials,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _db: Option<std::sync::Arc<TestDatabase>>,
+}
+
+pub async fn localzoom(tweak: impl FnOnce(&mut Config)) -> Localzoom {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDatabase::from_env().await.map(std::sync::Arc::new);
+    let mut config = Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: db.as_ref().map(|d| d.url.clone()),
+        port: 0,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let server = Server::new(config).await.expect("server starts");
+    let creds = server.credentials().clone();
+    let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
+    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+    Localzoom {
+        origin: format!("http://{addr}"),
+        creds,
+        http: reqwest::Client::new(),
+        _dir: dir,
+        _db: db,
+    }
+}
+
+impl Localzoom {
+    /// A Server-to-Server token of the default app.
+    pub async fn token(&self) -> String {
+        let body: Value = self
+            .http
+            .post(format!("{}/oauth/token", self.origin))
+            .basic_auth(&self.creds.client_id, Some(&self.creds.client_secret))
+            .form(&[
+                ("grant_type", "account_credentials"),
+                ("account_id", self.creds.account_id.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["access_token"].as_str().unwrap().to_string()
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` for the browser's console.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &reqwest::Url,
+        session: Option<&str>,
+    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(json!({"type": "browser"}).to_string()))
+    }
+}
 
 pub struct Browser {
     pub client: Client,
@@ -50,6 +124,7 @@ impl Browser {
             .expect("chromedriver starts");
         let caps = json!({
             "browserName": "chrome",
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": chrome_bin,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -83,6 +158,18 @@ impl Browser {
         let path = self.shots.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
         path
+    }
+
+    /// Console messages at error level since the last call (chromedriver drains its log).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self.client.issue_cmd(BrowserLog).await.unwrap();
+        logs.as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+            .collect()
     }
 
     pub async fn close(mut self) {

@@ -1,0 +1,674 @@
+//! The dashboard's read pages: overview, users, meetings, requests (the journal) and webhooks.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::{html, Markup};
+use serde_json::Value;
+
+use super::queries::{self, PresenceLine};
+use super::{csrf, layout, live, page_response, respond, BASE};
+use crate::clock::rfc3339;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn query(raw: Option<&str>) -> HashMap<String, String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect()
+}
+
+/// A store or rule failure as a page.
+pub fn failure(e: impl Into<ApiError>) -> Response {
+    let e: ApiError = e.into();
+    let status = e.status;
+    page_response(
+        status,
+        layout(
+            "Error",
+            Some(""),
+            "",
+            html! { p.error role="alert" { (e.message) " (" (e.code) ")" } },
+        ),
+    )
+}
+
+fn not_found(what: &str) -> Response {
+    page_response(
+        StatusCode::NOT_FOUND,
+        layout("Not found", Some(""), "", html! { p.error role="alert" { (what) } }),
+    )
+}
+
+/// `value` as indented JSON.
+pub fn json_block(value: &Value) -> Markup {
+    html! { pre { (serde_json::to_string_pretty(value).unwrap_or_default()) } }
+}
+
+fn search_form(action: &str, search: Option<&str>, extra: Markup) -> Markup {
+    html! {
+        form.search role="search" method="get" action=(action) {
+            div {
+                label for="q" { "Search" }
+                input #q type="search" name="q" value=[search];
+            }
+            (extra)
+            button type="submit" { "Search" }
+        }
+    }
+}
+
+fn presence_text(p: &PresenceLine) -> String {
+    let mut s = if p.status.is_empty() {
+        "—".to_string()
+    } else {
+        p.status.clone()
+    };
+    if let Some(until) = p.dnd_until {
+        s.push_str(&format!(" until {}", rfc3339(until)));
+    }
+    s
+}
+
+pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let c = csrf(&headers);
+    let origin = state.public_origin(&headers);
+    let mut conn = match state.store.acquire().await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let accounts = match crate::accounts::store::all(&mut *conn).await {
+        Ok(a) => a,
+        Err(e) => return failure(e),
+    };
+    let mut cards = Vec::new();
+    for a in &accounts {
+        let owner = crate::users::store::find(
+            &mut *conn,
+            &state.store,
+            None,
+            crate::users::store::Lookup::Id(&a.owner_id),
+            false,
+        )
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.email)
+        .unwrap_or_default();
+        let apps = crate::auth::store::apps_of_account(&mut conn, &a.id)
+            .await
+            .unwrap_or_default();
+        let mut app_views = Vec::new();
+        for app in apps {
+            let subs = crate::webhooks::store::subscriptions_of(&mut conn, &app.client_id)
+                .await
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|r| crate::webhooks::routes::subscription_view(r).ok())
+                .collect::<Vec<_>>();
+            app_views.push((app, subs));
+        }
+        let subs_of: Vec<&str> = accounts
+            .iter()
+            .filter(|s| s.master_account_id.as_deref() == Some(a.id.as_str()))
+            .map(|s| s.id.as_str())
+            .collect();
+        cards.push(html! {
+            section.card aria-labelledby={ "acct-" (a.id) } {
+                h2 #{ "acct-" (a.id) } { "Account " code { (a.id) } @if a.is_default { " " span.pill { "default" } } }
+                table {
+                    tbody {
+                        tr { th scope="row" { "Plan" } td { (a.plan) } }
+                        tr { th scope="row" { "Owner" } td { a href={ (BASE) "/users/" (a.owner_id) } { (owner) } } }
+                        tr { th scope="row" { "Account number" } td { (a.account_number) } }
+                        @if let Some(m) = &a.master_account_id { tr { th scope="row" { "Master account" } td { code { (m) } } } }
+                        @if !subs_of.is_empty() { tr { th scope="row" { "Sub accounts" } td { @for s in &subs_of { code { (s) } " " } } } }
+                    }
+                }
+                @for (app, subs) in &app_views {
+                    @let secret_id = format!("secret-{}", app.client_id);
+                    @let curl_id = format!("curl-{}", app.client_id);
+                    h2 { (app.name) " " span.pill { (if app.kind == crate::auth::store::KIND_OAUTH { "OAuth" } else { "Server-to-Server" }) } }
+                    table {
+                        tbody {
+                            tr { th scope="row" { "Client id" } td { code { (app.client_id) } } }
+                            tr { th scope="row" { "Client secret" } td {
+                                details { summary { "Reveal" } code #(secret_id) { (app.client_secret) } " "
+                                    button type="button" data-copy=(secret_id) { "Copy" } }
+                            } }
+                            tr { th scope="row" { "Webhook secret token" } td {
+                                details { summary { "Reveal" } code { (app.secret_token) } }
+                            } }
+                            tr { th scope="row" { "Scopes" } td { (app.scopes.split_whitespace().count()) " scopes"
+                                details { summary { "Show" } code { (app.scopes) } } } }
+                            @if !app.redirect_uris.is_empty() { tr { th scope="row" { "Redirect URIs" } td { code { (app.redirect_uris) } } } }
+                            tr { th scope="row" { "Subscriptions" } td {
+                                @if subs.is_empty() { span.muted { "none" } }
+                                @for s in subs { div { code { (s["endpoint_url"].as_str().unwrap_or_default()) } " — "
+                                    (s["events"].as_array().map(|e| e.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()) } }
+                            } }
+                        }
+                    }
+                    @if app.kind != crate::auth::store::KIND_OAUTH {
+                        details {
+                            summary { "A token with curl" }
+                            pre #(curl_id) { "curl -s -X POST -u '" (app.client_id) ":" (app.client_secret) "' '" (origin)
+                                "/oauth/token?grant_type=account_credentials&account_id=" (a.id) "'" }
+                            button type="button" data-copy=(curl_id) { "Copy" }
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let now = rfc3339(state.clock.now());
+    let body = html! {
+        p.muted { "Clock: " (now) @if state.clock.is_frozen() { " (frozen)" } }
+        div.cards { @for card in &cards { (card) } }
+    };
+    let region = live(body);
+    respond(
+        &headers,
+        &c,
+        || layout("Overview", Some(""), &c.token, region.clone()),
+        region.clone(),
+    )
+}
+
+pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let c = csrf(&headers);
+    let q = query(raw.as_deref());
+    let search = q.get("q").map(String::as_str);
+    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
+    let mut conn = match state.store.acquire().await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let (rows, more) = match queries::users(&mut conn, search, before).await {
+        Ok(r) => r,
+        Err(e) => return failure(e),
+    };
+    let total = queries::user_count(&mut conn).await.unwrap_or(0);
+    let next = rows.last().map(|(u, _)| u.seq);
+    let search_q = search
+        .map(|s| {
+            format!(
+                "&q={}",
+                serde_urlencoded::to_string([("", s)])
+                    .unwrap_or_default()
+                    .trim_start_matches('=')
+            )
+        })
+        .unwrap_or_default();
+    let table = html! {
+        p.muted { (total) " users in all" @if search.is_some() { "; " (rows.len()) @if more { "+" } " match" } }
+        div.table-wrap {
+            table {
+                caption.muted style="text-align:left;padding:.4rem .6rem" { "Newest first" }
+                thead { tr { th scope="col" { "Email" } th scope="col" { "Name" } th scope="col" { "Type" }
+                    th scope="col" { "Role" } th scope="col" { "Status" } th scope="col" { "Presence" } th scope="col" { "Signed in" } } }
+                tbody {
+                    @for (u, p) in &rows {
+                        tr {
+                            td { a href={ (BASE) "/users/" (u.id) } { (u.email) } }
+                            td { (u.profile.first_name) " " (u.profile.last_name) }
+                            td { (u.user_type) }
+                            td { (crate::users::service::role_name(&u.role_id)) }
+                            td { (u.status) }
+                            td { (presence_text(p)) }
+                            td { (if p.signed_in { "yes" } else { "no" }) }
+                        }
+                    }
+                }
+            }
+        }
+        nav.pager aria-label="Pages" {
+            @if before.is_some() { a href={ (BASE) "/users?" (search_q.trim_start_matches('&')) } { "Newest" } }
+            @if more { @if let Some(n) = next { a href={ (BASE) "/users?before=" (n) (search_q) } { "Older" } } }
+        }
+    };
+    let region = live(table);
+    respond(
+        &headers,
+        &c,
+        || {
+            layout(
+                "Users",
+                Some("/users"),
+                &c.token,
+                html! { (search_form("/_localzoom/ui/users", search, html! {})) (region.clone()) },
+            )
+        },
+        region.clone(),
+    )
+}
+
+pub async fn user(State(state): State<AppState>, headers: HeaderMap, Path(user_id): Path<String>) -> Response {
+    let c = csrf(&headers);
+    let origin = state.public_origin(&headers);
+    let mut conn = match state.store.acquire().await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let found = crate::users::store::find(
+        &mut *conn,
+        &state.store,
+        None,
+        crate::users::store::Lookup::of(&user_id),
+        false,
+    )
+    .await;
+    let Ok(Some(u)) = found else {
+        return not_found(&format!("User does not exist: {user_id}."));
+    };
+    let number = crate::accounts::store::by_id(&mut *conn, &u.account_id)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.account_number);
+    let object = serde_json::to_value(crate::users::service::to_user(&u, number, &origin)).unwrap_or_default();
+    let extras = match queries::user_extras(&mut conn, &u.id).await {
+        Ok(x) => x,
+        Err(e) => return failure(e),
+    };
+    drop(conn);
+    let inside = crate::control::reset::inspect_user(&state, &u.id)
+        .await
+        .ok()
+        .and_then(|i| serde_json::to_value(i).ok())
+        .unwrap_or_default();
+    let settings: Value = extras
+        .settings
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null);
+    let body = html! {
+        h2 { "Presence and quotas today" }
+        (json_block(&serde_json::json!({"client": inside["client"], "quotas": inside["quotas"], "lock_keys": inside["lock_keys"]})))
+        h2 { "Assistants and schedulers" }
+        p { "Assistants: " @if extras.assistants.is_empty() { span.muted { "none" } } (extras.assistants.join(", ")) }
+        p { "Schedules for: " @if extras.schedulers.is_empty() { span.muted { "none" } } (extras.schedulers.join(", ")) }
+        h2 { "Meetings" }
+        @if extras.meetings.is_empty() { p.muted { "none" } } @else {
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Id" } th scope="col" { "Topic" } th scope="col" { "Status" } } }
+                tbody { @for (id, status, topic) in &extras.meetings {
+                    tr { td { a href={ (BASE) "/meetings/" (id) } { (id) } } td { (topic) } td { (status) } }
+                } }
+            } }
+        }
+        h2 { "Tokens issued" }
+        @if extras.tokens.is_empty() { p.muted { "none" } } @else {
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Kind" } th scope="col" { "Client id" } th scope="col" { "Issued" }
+                    th scope="col" { "Expires" } th scope="col" { "Revoked" } } }
+                tbody { @for t in &extras.tokens {
+                    tr { td { (t.kind) } td { code { (t.client_id.as_deref().unwrap_or("—")) } } td { (rfc3339(t.issued_at)) }
+                        td { (rfc3339(t.expires_at)) } td { (t.revoked_at.map(rfc3339).unwrap_or_default()) } }
+                } }
+            } }
+        }
+        h2 { "User object" }
+        (json_block(&object))
+        h2 { "Settings" }
+        (json_block(&settings))
+    };
+    let region = live(body);
+    respond(
+        &headers,
+        &c,
+        || layout(&u.email, Some("/users"), &c.token, region.clone()),
+        region.clone(),
+    )
+}
+
+pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let c = csrf(&headers);
+    let q = query(raw.as_deref());
+    let search = q.get("q").map(String::as_str);
+    let before = q.get("before").and_then(|b| {
+        let (at, id) = b.split_once('.')?;
+        Some((at.parse().ok()?, id.parse().ok()?))
+    });
+    let mut conn = match state.store.acquire().await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let (rows, more) = match queries::meetings(&mut conn, state.store.backend(), search, before).await {
+        Ok(r) => r,
+        Err(e) => return failure(e),
+    };
+    let next = rows.last().map(|(m, _)| format!("{}.{}", m.created_at, m.id));
+    let search_q = search
+        .map(|s| {
+            format!(
+                "&q={}",
+                serde_urlencoded::to_string([("", s)])
+                    .unwrap_or_default()
+                    .trim_start_matches('=')
+            )
+        })
+        .unwrap_or_default();
+    let table = html! {
+        div.table-wrap {
+            table {
+                thead { tr { th scope="col" { "Topic" } th scope="col" { "Id" } th scope="col" { "Host" } th scope="col" { "Type" }
+                    th scope="col" { "Start" } th scope="col" { "Status" } th scope="col" { "Occurrences" } } }
+                tbody {
+                    @for (m, host) in &rows {
+                        tr {
+                            td { a href={ (BASE) "/meetings/" (m.id) } { (m.doc.topic) } }
+                            td { code { (m.id) } }
+                            td { (host) }
+                            td { (m.kind) }
+                            td { (m.start_time.map(rfc3339).unwrap_or_default()) }
+                            td { (m.status) }
+                            td { (crate::meetings::service::occurrences_of(m).len()) }
+                        }
+                    }
+                }
+            }
+        }
+        nav.pager aria-label="Pages" {
+            @if before.is_some() { a href={ (BASE) "/meetings?" (search_q.trim_start_matches('&')) } { "Newest" } }
+            @if more { @if let Some(n) = &next { a href={ (BASE) "/meetings?before=" (n) (search_q) } { "Older" } } }
+        }
+    };
+    let region = live(table);
+    respond(
+        &headers,
+        &c,
+        || {
+            layout(
+                "Meetings",
+                Some("/meetings"),
+                &c.token,
+                html! { (search_form("/_localzoom/ui/meetings", search, html! {})) (region.clone()) },
+            )
+        },
+        region.clone(),
+    )
+}
+
+pub async fn meeting(State(state): State<AppState>, headers: HeaderMap, Path(meeting_id): Path<String>) -> Response {
+    let c = csrf(&headers);
+    let Ok(id) = meeting_id.parse::<i64>() else {
+        return not_found(&format!("Meeting does not exist: {meeting_id}."));
+    };
+    let mut conn = match state.store.acquire().await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let found = crate::meetings::store::find(
+        &mut conn,
+        &state.store,
+        crate::meetings::store::Scope::AnyAccount,
+        id,
+        false,
+    )
+    .await;
+    let Ok(Some(m)) = found else {
+        return not_found(&format!("Meeting does not exist: {meeting_id}."));
+    };
+    let registrants = queries::registrants(&mut conn, id).await.unwrap_or_default();
+    let mut by_status: Vec<(&str, Vec<&queries::RegistrantLine>)> = ["pending", "approved", "denied"]
+        .iter()
+        .map(|s| (*s, registrants.iter().filter(|r| r.status == *s).collect()))
+        .collect();
+    by_status.retain(|(_, r)| !r.is_empty());
+    let controls = html! {
+        form.inline method="post" action={ (BASE) "/meetings/" (m.id) "/status" } {
+            input type="hidden" name="csrf" value=(c.token);
+            @if m.status == "started" {
+                button.primary type="submit" name="status" value="waiting" { "End meeting" }
+            } @else {
+                button.primary type="submit" name="status" value="started" { "Start meeting" }
+            }
+        }
+    };
+    let body = html! {
+        p { "Status: " strong { (m.status) } " · host " a href={ (BASE) "/users/" (m.host_id) } { code { (m.host_id) } }
+            " · start " (m.start_time.map(rfc3339).unwrap_or_else(|| "—".into()))
+            " · occurrences " (crate::meetings::service::occurrences_of(&m).len()) }
+        h2 { "Registrants" }
+        @if by_status.is_empty() { p.muted { "none" } }
+        @for (status, list) in &by_status {
+            h2 { (status) " (" (list.len()) ")" }
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Email" } th scope="col" { "Name" } } }
+                tbody { @for r in list { tr { td { (r.email) } td { (r.name) } } } }
+            } }
+        }
+        h2 { "Meeting document" }
+        (json_block(&serde_json::to_value(&m.doc).unwrap_or_default()))
+    };
+    let region = live(body);
+    respond(
+        &headers,
+        &c,
+        || {
+            layout(
+                &format!("{} ({})", m.doc.topic, m.id),
+                Some("/meetings"),
+                &c.token,
+                html! { (controls) (region.clone()) },
+            )
+        },
+        region.clone(),
+    )
+}
+
+fn status_class(status: Option<u16>) -> char {
+    status
+        .and_then(|s| char::from_digit(u32::from(s / 100), 10))
+        .unwrap_or('-')
+}
+
+pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let c = csrf(&headers);
+    let q = query(raw.as_deref());
+    let path = q.get("path").map(String::as_str);
+    let class = q.get("status").and_then(|s| s.chars().next());
+    let search = q.get("q").map(|s| s.to_lowercase());
+    let filter = crate::control::journal::Filter::default();
+    let (entries, _) = state.journal.query(&filter);
+    let rows: Vec<_> = entries
+        .iter()
+        .filter(|e| path.is_none_or(|p| crate::control::faults::glob_matches(p, &e.path) || e.path.contains(p)))
+        .filter(|e| class.is_none_or(|k| status_class(e.status) == k))
+        .filter(|e| {
+            search.as_deref().is_none_or(|s| {
+                e.path.to_lowercase().contains(s)
+                    || e.operation.as_deref().is_some_and(|o| o.to_lowercase().contains(s))
+            })
+        })
+        .take(200)
+        .collect();
+    let extra = html! {
+        div { label for="path" { "Path" } input #path type="search" name="path" value=[path] placeholder="/v2/users/*"; }
+        div { label for="status" { "Status" }
+            select #status name="status" {
+                option value="" { "any" }
+                @for k in ["2", "3", "4", "5"] { option value={ (k) "xx" } selected[class == k.chars().next()] { (k) "xx" } }
+            }
+        }
+    };
+    let table = html! {
+        @if !state.journal.enabled() { p.muted { "The journal is off (--journal-size 0)." } }
+        div.table-wrap { table {
+            caption.muted style="text-align:left;padding:.4rem .6rem" { "Newest first, this process's journal" }
+            thead { tr { th scope="col" { "At" } th scope="col" { "Method" } th scope="col" { "Path" } th scope="col" { "Operation" }
+                th scope="col" { "Status" } th scope="col" { "Account" } th scope="col" { "ms" } } }
+            tbody { @for e in &rows {
+                tr {
+                    td { a href={ (BASE) "/requests/" (e.id) } { (e.at) } }
+                    td { (e.method) }
+                    td { code { (e.path) } }
+                    td { (e.operation.as_deref().unwrap_or("")) }
+                    td class=(if e.status.unwrap_or(0) >= 400 { "bad" } else { "ok" }) { (e.status.map(|s| s.to_string()).unwrap_or_default()) }
+                    td { code { (e.account_id.as_deref().unwrap_or("")) } }
+                    td { (format!("{:.1}", e.duration_ms)) }
+                }
+            } }
+        } }
+    };
+    let region = live(table);
+    respond(
+        &headers,
+        &c,
+        || {
+            layout(
+                "Requests",
+                Some("/requests"),
+                &c.token,
+                html! { (search_form("/_localzoom/ui/requests", search.as_deref(), extra)) (region.clone()) },
+            )
+        },
+        region.clone(),
+    )
+}
+
+/// `curl` for a journal entry, with its (already masked) headers and body.
+fn as_curl(origin: &str, e: &crate::control::journal::Entry) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let mut url = format!("{origin}{}", e.path);
+    if !e.query.is_empty() {
+        url.push('?');
+        url.push_str(&e.query);
+    }
+    let mut out = format!("curl -X {} {}", e.method, quote(&url));
+    for (k, v) in &e.request_headers {
+        if matches!(k.as_str(), "host" | "content-length" | "accept-encoding" | "connection") {
+            continue;
+        }
+        out.push_str(&format!(
+            " \\\n  -H {}",
+            quote(&format!("{k}: {}", v.as_str().unwrap_or_default()))
+        ));
+    }
+    if !e.request_body.is_empty() && !e.request_body_base64 {
+        out.push_str(&format!(" \\\n  --data-raw {}", quote(&e.request_body)));
+    }
+    out
+}
+
+pub async fn request(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let c = csrf(&headers);
+    let (entries, _) = state.journal.query(&crate::control::journal::Filter::default());
+    let Some(e) = entries.into_iter().find(|e| e.id == id) else {
+        return not_found(&format!("No request {id} in the journal."));
+    };
+    let curl = as_curl(&state.public_origin(&headers), &e);
+    let body = html! {
+        p { (e.at) " · " (e.method) " " code { (e.path) } " · " strong { (e.status.map(|s| s.to_string()).unwrap_or_default()) }
+            " · " (e.operation.as_deref().unwrap_or("")) " · " (format!("{:.1}", e.duration_ms)) " ms" }
+        h2 { "Copy as curl" }
+        pre #curl { (curl) }
+        button type="button" data-copy="curl" { "Copy" }
+        h2 { "Request headers" } (json_block(&Value::Object(e.request_headers.clone())))
+        h2 { "Request body" } pre { (e.request_body) }
+        h2 { "Response headers" } (json_block(&Value::Object(e.response_headers.clone())))
+        h2 { "Response body" } pre { (e.response_body) }
+    };
+    respond(
+        &headers,
+        &c,
+        || layout(&format!("Request {}", e.id), Some("/requests"), &c.token, body.clone()),
+        live(body.clone()),
+    )
+}
+
+pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let c = csrf(&headers);
+    let q = query(raw.as_deref());
+    let wanted = q.get("state").cloned();
+    let mut conn = match state.store.acquire().await {
+        Ok(c) => c,
+        Err(e) => return failure(e),
+    };
+    let equal: Vec<(&str, String)> = wanted.iter().map(|s| ("state", s.clone())).collect();
+    let rows = crate::webhooks::store::newest(
+        &mut conn,
+        "deliveries",
+        crate::webhooks::store::DELIVERY_COLUMNS,
+        &equal,
+        None,
+        100,
+    )
+    .await;
+    let search = q.get("q").map(|s| s.to_lowercase());
+    let deliveries: Vec<Value> = match rows {
+        Ok(rows) => rows
+            .iter()
+            .filter_map(|r| crate::webhooks::routes::delivery_view(r).ok())
+            .filter(|d| {
+                search.as_deref().is_none_or(|s| {
+                    ["event", "endpoint_url", "id"]
+                        .iter()
+                        .any(|k| d[*k].as_str().is_some_and(|v| v.to_lowercase().contains(s)))
+                })
+            })
+            .collect(),
+        Err(e) => return failure(e),
+    };
+    let subs = sqlx::query("SELECT id, endpoint_url, events, created_at, validated_at, client_id FROM event_subscriptions ORDER BY created_at DESC")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_default();
+    let extra = html! {
+        div { label for="state" { "State" }
+            select #state name="state" {
+                option value="" { "any" }
+                @for s in ["pending", "delivered", "retrying", "failed"] { option value=(s) selected[wanted.as_deref() == Some(s)] { (s) } }
+            }
+        }
+    };
+    let body = html! {
+        h2 { "Subscriptions" }
+        @if subs.is_empty() { p.muted { "none" } }
+        @for r in &subs {
+            @if let Ok(v) = crate::webhooks::routes::subscription_view(r) {
+                p { code { (v["endpoint_url"].as_str().unwrap_or_default()) } " — "
+                    (v["events"].as_array().map(|e| e.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
+            }
+        }
+        h2 { "Deliveries" }
+        div.table-wrap { table {
+            thead { tr { th scope="col" { "Event" } th scope="col" { "Endpoint" } th scope="col" { "State" }
+                th scope="col" { "Attempts" } th scope="col" { "Next attempt" } th scope="col" { "Payload" } th scope="col" { "Action" } } }
+            tbody { @for d in &deliveries {
+                tr {
+                    td { (d["event"].as_str().unwrap_or_default()) }
+                    td { code { (d["endpoint_url"].as_str().unwrap_or_default()) } }
+                    td { (d["state"].as_str().unwrap_or_default()) }
+                    td { details { summary { (d["attempts"].as_array().map(Vec::len).unwrap_or(0)) }
+                        (json_block(&d["attempts"])) } }
+                    td { (d["next_attempt_at"].as_str().unwrap_or("")) }
+                    td { details { summary { "Show" } (json_block(&d["body"])) } }
+                    td { form.inline method="post" action={ (BASE) "/webhooks/deliveries/" (d["id"].as_str().unwrap_or_default()) "/retry" } {
+                        input type="hidden" name="csrf" value=(c.token);
+                        button type="submit" { "Retry now" }
+                    } }
+                }
+            } }
+        } }
+    };
+    let region = live(body);
+    respond(
+        &headers,
+        &c,
+        || {
+            layout(
+                "Webhooks",
+                Some("/webhooks"),
+                &c.token,
+                html! { (search_form("/_localzoom/ui/webhooks", q.get("q").map(String::as_str), extra)) (region.clone()) },
+            )
+        },
+        region.clone(),
+    )
+}
