@@ -228,8 +228,10 @@ pub enum AppsCommand {
     /// Create an app holding the given scopes: Server-to-Server, or with --oauth an OAuth app
     /// that users authorize (authorization code or device flow).
     Create {
+        /// The account (the default one without it).
         #[arg(long)]
         account: Option<String>,
+        /// The app's name (shown on the consent page of OAuth apps).
         #[arg(long)]
         name: Option<String>,
         /// A scope (repeatable).
@@ -591,6 +593,7 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
                     &[
                         ("client id", "/client_id"),
                         ("client secret", "/client_secret"),
+                        ("type", "/type"),
                         ("account", "/account_id"),
                     ],
                     std::slice::from_ref(&created),

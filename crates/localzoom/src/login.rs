@@ -30,6 +30,20 @@ pub struct LoginArgs {
 }
 
 pub async fn run(args: LoginArgs) -> ExitCode {
+    // A file that cannot be written is found before a device code is spent.
+    if let Some(path) = &args.save {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !dir.is_dir() || path.is_dir() {
+            eprintln!(
+                "error: cannot save to {}: no such directory, or it is a directory",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     let oauth = UserOAuth::new(&args.client_id, &args.client_secret).oauth_base(&args.oauth_url);
     let device = match oauth.device_code().await {
         Ok(d) => d,
@@ -78,7 +92,9 @@ pub async fn run(args: LoginArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
+                // The device code is spent: the tokens go to standard output rather than nowhere.
+                eprintln!("error: cannot write {}: {e}; the tokens follow", path.display());
+                let _ = writeln!(std::io::stdout().lock(), "{json}");
                 ExitCode::FAILURE
             }
         },

@@ -221,6 +221,23 @@ fn fields(raw: &[u8]) -> HashMap<String, String> {
         .collect()
 }
 
+/// Allow (`true`) or Decline (`false`); anything else is no answer.
+fn decision(f: &HashMap<String, String>) -> Option<bool> {
+    match f.get("action").map(String::as_str) {
+        Some("allow") => Some(true),
+        Some("decline") => Some(false),
+        _ => None,
+    }
+}
+
+fn unknown_action() -> Response {
+    error_page(&PageError {
+        status: 400,
+        code: 300,
+        message: "Choose Allow or Decline.".into(),
+    })
+}
+
 async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let mut q = fields(query.as_deref().unwrap_or("").as_bytes());
     let req = AuthorizeRequest {
@@ -239,7 +256,9 @@ async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
 async fn decide(State(state): State<AppState>, body: Bytes) -> Response {
     let f = fields(&body);
     let request = f.get("request").map(String::as_str).unwrap_or("");
-    let allow = f.get("action").map(String::as_str) == Some("allow");
+    let Some(allow) = decision(&f) else {
+        return unknown_action();
+    };
     answer(user_flow::decide(&state, request, f.get("user").map(String::as_str), allow).await)
 }
 
@@ -278,7 +297,9 @@ async fn device(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
 async fn device_decide(State(state): State<AppState>, body: Bytes) -> Response {
     let f = fields(&body);
     let code = f.get("user_code").map(String::as_str).unwrap_or("");
-    let allow = f.get("action").map(String::as_str) == Some("allow");
+    let Some(allow) = decision(&f) else {
+        return unknown_action();
+    };
     match user_flow::device_decide(&state, code, f.get("user").map(String::as_str), allow).await {
         Ok(Ok(())) => html_response(
             StatusCode::OK,

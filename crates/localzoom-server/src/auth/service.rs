@@ -153,10 +153,12 @@ pub fn valid_redirect_uri(uri: &str) -> bool {
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?']).next().unwrap_or_default();
+            // Only characters a URI holds as they are (RFC 3986, no fragment), so a redirect is a valid URL.
             !host.is_empty()
-                && !uri.contains('#')
-                && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
                 && uri.len() <= 1024
+                && uri
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?[]@!$&'()*+,;=%".contains(&b))
         }
         None => false,
     }

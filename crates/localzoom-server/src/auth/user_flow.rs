@@ -182,10 +182,9 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         return Ok(Next::Page(PageError::invalid_client()));
     };
     let registered: Vec<&str> = app.redirect_uris.split_whitespace().collect();
+    // Zoom requires the redirect URI on every request, and the token request names it again.
     let redirect_uri = match req.redirect_uri.as_deref() {
         Some(uri) if registered.contains(&uri) => uri.to_string(),
-        // One registered URI is the default, as Zoom's app settings make it.
-        None if registered.len() == 1 => registered[0].to_string(),
         _ => return Ok(Next::Page(PageError::redirect_mismatch())),
     };
     let st = req.state.as_deref();
@@ -193,7 +192,8 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         return Ok(redirect_error(&redirect_uri, "unsupported_response_type", st));
     }
     let method = match (&req.code_challenge, req.code_challenge_method.as_deref()) {
-        (None, _) => None,
+        (None, None) => None,
+        (None, Some(_)) => return Ok(redirect_error(&redirect_uri, "invalid_request", st)),
         (Some(c), _) if !valid_challenge(c) => return Ok(redirect_error(&redirect_uri, "invalid_request", st)),
         (Some(_), None | Some("plain")) => Some("plain"),
         (Some(_), Some("S256")) => Some("S256"),
@@ -403,10 +403,15 @@ async fn exchange_in(
     if row.redirect_uri != redirect_uri {
         return Ok(Err(invalid_grant("Redirect URI mismatch.")));
     }
-    if let (Some(challenge), Some(method)) = (&row.code_challenge, &row.challenge_method) {
-        if !verifier.is_some_and(|v| pkce_matches(challenge, method, v)) {
-            return Ok(Err(invalid_grant("Invalid code_verifier")));
+    match (&row.code_challenge, &row.challenge_method) {
+        (Some(challenge), Some(method)) => {
+            if !verifier.is_some_and(|v| pkce_matches(challenge, method, v)) {
+                return Ok(Err(invalid_grant("Invalid code_verifier")));
+            }
         }
+        // A verifier for a request that sent no challenge is refused (RFC 9700 §2.1.1).
+        _ if verifier.is_some_and(|v| !v.is_empty()) => return Ok(Err(invalid_grant("Invalid code_verifier"))),
+        _ => {}
     }
     let (Some(user_id), Some(account_id)) = (row.user_id.as_deref(), row.account_id.as_deref()) else {
         return Ok(Err(invalid_grant("Invalid authorization code")));

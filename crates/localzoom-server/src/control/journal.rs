@@ -29,6 +29,11 @@ const SECRET_KEYS: &[&str] = &[
     "refresh_token",
     "code_verifier",
     "secret_token",
+    "code",
+    "device_code",
+    "user_code",
+    "token",
+    "zak",
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,10 +249,14 @@ fn headers_view(headers: &HeaderMap) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in headers {
         let value = String::from_utf8_lossy(value.as_bytes()).to_string();
-        let value = if name.as_str() == "authorization" {
-            mask_authorization(&value)
-        } else {
-            value
+        let value = match name.as_str() {
+            "authorization" => mask_authorization(&value),
+            // A redirect can carry an authorization code or a token in its query.
+            "location" => match value.split_once('?') {
+                Some((base, query)) => format!("{base}?{}", mask_query(query)),
+                None => value,
+            },
+            _ => value,
         };
         out.insert(name.as_str().to_string(), Value::String(value));
     }
@@ -282,7 +291,8 @@ fn mask_json(v: &mut Value) {
     match v {
         Value::Object(m) => {
             for (k, v) in m.iter_mut() {
-                if is_secret_key(k) && !v.is_null() {
+                // Zoom's numeric error `code` is no secret; an authorization `code` is.
+                if is_secret_key(k) && !v.is_null() && !(k == "code" && v.is_number()) {
                     *v = Value::String("****".into());
                 } else {
                     mask_json(v);
@@ -390,6 +400,10 @@ fn mask_text(text: &str) -> String {
                     .map(|e| value_start + 1 + e + 1)
                     .unwrap_or(out.len());
                 out.replace_range(value_start..end, "\"****\"");
+            } else if *key == "code" {
+                // Zoom's numeric error code stays readable.
+                from = value_start;
+                continue;
             } else {
                 let end = out[value_start..]
                     .find([',', '}', ']'])

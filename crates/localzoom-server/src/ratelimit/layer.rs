@@ -138,7 +138,22 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         slot.set(&caller.account_id);
     }
     crate::control::journal::note(req.extensions(), &caller.account_id, caller.client_id.as_deref());
-    // A user's own token sees no other user: they answer as if missing.
+    // A user's own token sees no other user: they answer as if missing; and the account-wide
+    // user operations (list, create, look up by email…) need an account-level scope.
+    if caller.user_grant.is_some()
+        && op.path.starts_with("/users")
+        && !op.path.contains('{')
+        && !caller.may_address(op, "")
+    {
+        let admin = |list: &[&'static str]| -> Vec<&'static str> {
+            list.iter().copied().filter(|s| s.ends_with(":admin")).collect()
+        };
+        let wanted = match admin(op.granular) {
+            g if g.is_empty() => admin(op.classic),
+            g => g,
+        };
+        return ApiError::missing_scopes(&wanted).into_response();
+    }
     if caller.user_grant.is_some() {
         let (mut parts, body) = req.into_parts();
         let params = axum::extract::RawPathParams::from_request_parts(&mut parts, &state).await;

@@ -912,3 +912,122 @@ async fn codes_and_tokens_are_stored_as_digests() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_user_token_cannot_reach_account_wide_user_operations() {
+    let app = spawn_app().await;
+    app.create_user("member@example.com", "custCreate", 1).await;
+    let client = oauth_app(&app, &["user:read", "user:write"]).await;
+    let code = code_for(&app, &client, "member@example.com", &[]).await;
+    let (_, t) = exchange(&app, &client, &code).await;
+    let t = s(&t, "access_token");
+    for (method, path, body) in [
+        (Method::GET, "/v2/users", None),
+        (Method::GET, "/v2/users/email?email=owner@localzoom.local", None),
+        (
+            Method::POST,
+            "/v2/users",
+            Some(json!({"action": "custCreate", "user_info": {"email": "sneaky@example.com", "type": 1}})),
+        ),
+    ] {
+        let (st, body) = app.call_as(t, method, path, body).await;
+        assert_eq!((st, body["code"].as_i64()), (400, Some(4711)), "{path}: {body}");
+        assert!(s(&body, "message").contains(":admin"), "{body}");
+    }
+    let (st, _) = app.call(Method::GET, "/v2/users/sneaky@example.com", None).await;
+    assert_eq!(st, 404, "nothing was created");
+}
+
+#[tokio::test]
+async fn authorize_and_token_requests_are_strict() {
+    let app = spawn_app().await;
+    let client = oauth_app(&app, &["user:read"]).await;
+    let owner = app.creds.owner_id.clone();
+    // Redirect URIs hold only URI characters.
+    let (st, body) = app
+        .control(
+            Method::POST,
+            "/_localzoom/apps",
+            json!({"type": "oauth", "redirect_uris": ["http://localhost/cb?x=\"><script>"]}),
+        )
+        .await;
+    assert_eq!(
+        (st, body["errors"][0]["field"].as_str()),
+        (400, Some("redirect_uris[0]")),
+        "{body}"
+    );
+    // A method without a challenge is no PKCE request.
+    let (st, location, _) = authorize(
+        &app,
+        &[
+            ("response_type", "code"),
+            ("client_id", &client.id),
+            ("redirect_uri", CALLBACK),
+            ("code_challenge_method", "S256"),
+            ("login_hint", &owner),
+            ("prompt", "none"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (st, location.map(|l| param(&l, "error"))),
+        (302, Some(Some("invalid_request".into())))
+    );
+    // A verifier for a request without a challenge is refused.
+    let code = code_for(&app, &client, &owner, &[]).await;
+    let got = token(
+        &app,
+        &client,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            (
+                "code_verifier",
+                "a-verifier-that-is-long-enough-0123456789-abcdefghijkl",
+            ),
+        ],
+    )
+    .await;
+    assert_oauth_error(&got, 400, "invalid_grant", "Invalid code_verifier");
+    // The consent form needs Allow or Decline; anything else leaves the request open.
+    let (_, _, page) = authorize(
+        &app,
+        &[
+            ("response_type", "code"),
+            ("client_id", &client.id),
+            ("redirect_uri", CALLBACK),
+        ],
+    )
+    .await;
+    let request = request_id(&page);
+    let post = |action: &'static str| {
+        let form = vec![
+            ("request", request.clone()),
+            ("user", owner.clone()),
+            ("action", action.to_string()),
+        ];
+        let url = app.url("/oauth/authorize");
+        async move { no_redirects().post(url).form(&form).send().await.unwrap() }
+    };
+    assert_eq!(post("maybe").await.status(), 400);
+    let resp = post("allow").await;
+    assert_eq!(resp.status(), 302);
+    let code = param(resp.headers()["location"].to_str().unwrap(), "code").unwrap();
+    let (st, tokens) = exchange(&app, &client, &code).await;
+    assert_eq!(st, 200);
+    // The journal keeps none of it in clear: codes, tokens, the redirect's query.
+    let (_, journal) = app.control_get("/_localzoom/requests").await;
+    let text = journal.to_string();
+    for secret in [code.as_str(), s(&tokens, "access_token"), s(&tokens, "refresh_token")] {
+        assert!(!text.contains(secret), "the journal shows a secret");
+    }
+    // Zoom's numeric error codes stay readable.
+    let (st, _) = app.call(Method::GET, "/v2/users/nobody@example.com", None).await;
+    assert_eq!(st, 404);
+    let (_, journal) = app
+        .control_get("/_localzoom/requests?path=/v2/users/nobody@example.com")
+        .await;
+    let logged: Value = serde_json::from_str(s(&journal["requests"][0], "response_body")).unwrap();
+    assert_eq!(logged["code"], 1001, "{journal}");
+}
