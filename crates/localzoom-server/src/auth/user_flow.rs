@@ -403,15 +403,13 @@ async fn exchange_in(
     if row.redirect_uri != redirect_uri {
         return Ok(Err(invalid_grant("Redirect URI mismatch.")));
     }
-    match (&row.code_challenge, &row.challenge_method) {
-        (Some(challenge), Some(method)) => {
-            if !verifier.is_some_and(|v| pkce_matches(challenge, method, v)) {
-                return Ok(Err(invalid_grant("Invalid code_verifier")));
-            }
-        }
+    let pkce_ok = match (&row.code_challenge, &row.challenge_method) {
+        (Some(challenge), Some(method)) => verifier.is_some_and(|v| pkce_matches(challenge, method, v)),
         // A verifier for a request that sent no challenge is refused (RFC 9700 §2.1.1).
-        _ if verifier.is_some_and(|v| !v.is_empty()) => return Ok(Err(invalid_grant("Invalid code_verifier"))),
-        _ => {}
+        _ => verifier.is_none_or(str::is_empty),
+    };
+    if !pkce_ok {
+        return Ok(Err(invalid_grant("Invalid code_verifier")));
     }
     let (Some(user_id), Some(account_id)) = (row.user_id.as_deref(), row.account_id.as_deref()) else {
         return Ok(Err(invalid_grant("Invalid authorization code")));
