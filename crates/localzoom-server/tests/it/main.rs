@@ -10,6 +10,7 @@ mod common;
 mod control;
 mod control_plane;
 mod credentials;
+mod dashboard;
 mod hostile;
 mod meetings;
 mod oauth;

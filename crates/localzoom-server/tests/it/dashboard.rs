@@ -1,0 +1,210 @@
+//! The dashboard over plain HTTP: routes, the sign-in gate, CSRF checks, escaping and 404 pages.
+//! (What a person sees and clicks is tested in a real browser: `tests/browser`.)
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::{spawn_app, spawn_with};
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The CSRF cookie a page sets, as `name=value`.
+async fn csrf_cookie(url: &str) -> String {
+    let resp = no_redirects().get(url).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let set = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    set.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn pages_answer_and_escape_what_they_show() {
+    let app = spawn_app().await;
+    let resp = no_redirects().get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        (resp.status().as_u16(), resp.headers()["location"].to_str().unwrap()),
+        (303, "/_localzoom/ui")
+    );
+    app.create_user("mark@example.com", "custCreate", 1).await;
+    let (st, _) = app
+        .call(
+            Method::PATCH,
+            "/v2/users/mark@example.com",
+            Some(json!({"first_name": "<script>alert(1)</script>"})),
+        )
+        .await;
+    assert_eq!(st, 204);
+    for path in [
+        "",
+        "/users",
+        "/meetings",
+        "/requests",
+        "/webhooks",
+        "/time",
+        "/reset",
+        "/users?q=%25&before=abc",
+    ] {
+        let resp = app
+            .http
+            .get(app.url(&format!("/_localzoom/ui{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        let html = resp.text().await.unwrap();
+        assert!(!html.contains("<script>alert"), "{path} shows raw HTML");
+        assert!(
+            html.contains("<label for=\"q\">Search</label>")
+                || !["/users", "/meetings", "/requests", "/webhooks"].contains(&path),
+            "{path}"
+        );
+    }
+    let html = app
+        .http
+        .get(app.url("/_localzoom/ui/users"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    for path in ["/users/nobody", "/meetings/123", "/meetings/abc", "/requests/999999"] {
+        let resp = app
+            .http
+            .get(app.url(&format!("/_localzoom/ui{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 404, "{path}");
+    }
+    let js = app
+        .http
+        .get(app.url("/_localzoom/ui/assets/live.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
+    let icon = app
+        .http
+        .get(app.url("/_localzoom/ui/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+}
+
+#[tokio::test]
+async fn actions_are_posts_checked_against_cross_site_requests() {
+    let app = spawn_app().await;
+    app.freeze_clock().await;
+    let before = app.control_get("/_localzoom/clock").await.1;
+    let url = app.url("/_localzoom/ui/time/clock");
+    let cookie = csrf_cookie(&app.url("/_localzoom/ui/time")).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let http = no_redirects();
+    // No CSRF field, a wrong one, or another site's Origin: refused, nothing moves.
+    let forged = "x".repeat(32);
+    let tries = [
+        (None, vec![("advance", "3600")]),
+        (
+            Some("http://evil.example"),
+            vec![("advance", "3600"), ("csrf", token.as_str())],
+        ),
+        (None, vec![("advance", "3600"), ("csrf", forged.as_str())]),
+    ];
+    for (origin, form) in tries {
+        let mut req = http.post(&url).header("cookie", &cookie).form(&form);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        assert_eq!(req.send().await.unwrap().status(), 403);
+    }
+    assert_eq!(app.control_get("/_localzoom/clock").await.1, before);
+    // The page's own form.
+    let resp = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("origin", &app.origin)
+        .form(&[("advance", "3600"), ("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let after = app.control_get("/_localzoom/clock").await.1;
+    let secs = |v: &serde_json::Value| crate::common::parse_time(v["now"].as_str().unwrap());
+    assert_eq!(secs(&after) - secs(&before), 3600);
+    // A bad amount is refused with the reason, and changes nothing.
+    let resp = http
+        .post(&url)
+        .header("cookie", &cookie)
+        .form(&[("advance", "soon"), ("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("whole number of seconds"));
+    assert_eq!(app.control_get("/_localzoom/clock").await.1, after);
+}
+
+#[tokio::test]
+async fn with_a_control_token_pages_need_a_session() {
+    let app = spawn_with(|c| c.control_token = Some("page-token".into())).await;
+    let http = no_redirects();
+    let resp = http.get(app.url("/_localzoom/ui/users")).send().await.unwrap();
+    assert_eq!(
+        (resp.status().as_u16(), resp.headers()["location"].to_str().unwrap()),
+        (303, "/_localzoom/ui/signin")
+    );
+    let cookie = csrf_cookie(&app.url("/_localzoom/ui/signin")).await;
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let sign_in = |given: &'static str| {
+        http.post(app.url("/_localzoom/ui/signin"))
+            .header("cookie", &cookie)
+            .form(&[("token", given), ("csrf", token.as_str())])
+            .send()
+    };
+    let wrong = sign_in("nope").await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+    let right = sign_in("page-token").await.unwrap();
+    assert_eq!(right.status(), 303);
+    let session = right.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        session.starts_with("lz_session=") && session.contains("HttpOnly"),
+        "{session}"
+    );
+    assert!(!session.contains("page-token"), "the cookie holds no token");
+    let session = session.split(';').next().unwrap().to_string();
+    let page = http
+        .get(app.url("/_localzoom/ui/users"))
+        .header("cookie", format!("{cookie}; {session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    // A forged session and POSTs without one are refused; the JSON control plane keeps its Bearer rule.
+    let forged = http
+        .get(app.url("/_localzoom/ui/users"))
+        .header("cookie", "lz_session=page-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 303);
+    let post = http
+        .post(app.url("/_localzoom/ui/reset"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 401);
+    assert_eq!(app.control_get("/_localzoom/clock").await.0, 401);
+}
