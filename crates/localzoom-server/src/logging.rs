@@ -22,6 +22,8 @@ pub async fn log_requests(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    // The dashboard's once-a-second refreshes would drown the log.
+    let refresh = req.headers().contains_key("x-localzoom-live");
     let slot = AccountSlot::default();
     req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
@@ -29,13 +31,12 @@ pub async fn log_requests(mut req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&format!("v=2.0;clid=localzoom;rid=WEB_{rid}")) {
         response.headers_mut().insert("x-zm-trackingid", v);
     }
-    tracing::info!(
-        %method,
-        path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        account = slot.0.get().map(String::as_str).unwrap_or("-"),
-        "request"
-    );
+    let (status, latency_ms) = (response.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
+    let account = slot.0.get().map(String::as_str).unwrap_or("-");
+    if refresh {
+        tracing::debug!(%method, path, status, latency_ms, account, "request");
+    } else {
+        tracing::info!(%method, path, status, latency_ms, account, "request");
+    }
     response
 }

@@ -9,14 +9,14 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde_json::{json, Map, Value};
 
-use super::lists::{failure, json_block};
+use super::lists::{failure, json_block, not_found};
 use super::{checked_form, csrf, layout, live, page_response, redirect, respond, BASE};
 use crate::clock::rfc3339;
 use crate::state::AppState;
 
 /// The Time and limits page; `error` shows a refused action's answer above the forms.
 fn time_page(state: &AppState, headers: &HeaderMap, rules: &[Value], error: Option<String>) -> Response {
-    let c = csrf(headers);
+    let c = csrf(state, headers);
     let s = state.switches();
     let ops: Vec<&str> = {
         let mut ids: Vec<&str> = crate::auth::ops::ALL.iter().map(|o| o.id).collect();
@@ -110,8 +110,8 @@ fn time_page(state: &AppState, headers: &HeaderMap, rules: &[Value], error: Opti
             layout(
                 "Time and limits",
                 Some("/time"),
-                &c.token,
-                html! { (forms) (region.clone()) },
+                Some(&c),
+                html! { (region.clone()) (forms) },
             )
         },
         region.clone(),
@@ -261,13 +261,14 @@ pub async fn delete_fault(
         return r.into_response();
     }
     match crate::control::faults::delete(&state, Some(&id)).await {
-        Ok(_) => redirect("/_localzoom/ui/time"),
+        Ok(true) => redirect("/_localzoom/ui/time"),
+        Ok(false) => not_found(&format!("No fault rule {id}.")),
         Err(e) => failure(e),
     }
 }
 
 pub async fn confirm_reset(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let counts = match state.store.acquire().await {
         Ok(mut conn) => super::queries::counts(&mut conn).await.unwrap_or_default(),
         Err(e) => return failure(e),
@@ -276,9 +277,13 @@ pub async fn confirm_reset(State(state): State<AppState>, headers: HeaderMap) ->
     let body = html! {
         div.card role="alertdialog" aria-labelledby="reset-q" {
             h2 #reset-q { "Reset localzoom to its first start?" }
-            p { "This deletes, for every account:" }
+            p { "This deletes:" }
             ul {
-                @for (what, n) in &counts { li { (n) " " (what) } }
+                @for (what, n) in &counts {
+                    // The default account, its owner and its app stay.
+                    @let n = if matches!(*what, "users" | "accounts" | "apps") { (n - 1).max(0) } else { *n };
+                    li { (n) " " (what) }
+                }
                 li { (journal.len()) " journal entries" }
             }
             p { "The default account, its owner and its app stay, with the same ids and credentials. The clock
@@ -293,7 +298,7 @@ pub async fn confirm_reset(State(state): State<AppState>, headers: HeaderMap) ->
     respond(
         &headers,
         &c,
-        || layout("Reset", Some("/time"), &c.token, body.clone()),
+        || layout("Reset", Some("/time"), Some(&c), body.clone()),
         body.clone(),
     )
 }
@@ -336,6 +341,17 @@ pub async fn retry_delivery(
     if let Err(r) = checked_form(&headers, &body) {
         return r.into_response();
     }
+    let known = match state.store.acquire().await {
+        Ok(mut conn) => crate::webhooks::store::delivery(&mut conn, &id)
+            .await
+            .map(|d| d.is_some()),
+        Err(e) => return failure(e),
+    };
+    match known {
+        Ok(true) => {}
+        Ok(false) => return not_found(&format!("Delivery does not exist: {id}.")),
+        Err(e) => return failure(e),
+    }
     let http = match crate::webhooks::routes::http() {
         Ok(h) => h,
         Err(e) => return failure(e),
@@ -347,7 +363,7 @@ pub async fn retry_delivery(
             layout(
                 "Webhooks",
                 Some("/webhooks"),
-                "",
+                None,
                 html! { p.error role="alert" { (message_of(&e.into())) } (json_block(&json!({"delivery": id}))) },
             ),
         ),

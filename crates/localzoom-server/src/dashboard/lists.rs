@@ -9,7 +9,7 @@ use maud::{html, Markup};
 use serde_json::Value;
 
 use super::queries::{self, PresenceLine};
-use super::{csrf, layout, live, page_response, respond, BASE};
+use super::{csrf, layout, live, page_response, respond, still, BASE};
 use crate::clock::rfc3339;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,16 +31,16 @@ pub fn failure(e: impl Into<ApiError>) -> Response {
         layout(
             "Error",
             Some(""),
-            "",
+            None,
             html! { p.error role="alert" { (e.message) " (" (e.code) ")" } },
         ),
     )
 }
 
-fn not_found(what: &str) -> Response {
+pub fn not_found(what: &str) -> Response {
     page_response(
         StatusCode::NOT_FOUND,
-        layout("Not found", Some(""), "", html! { p.error role="alert" { (what) } }),
+        layout("Not found", Some(""), None, html! { p.error role="alert" { (what) } }),
     )
 }
 
@@ -75,7 +75,7 @@ fn presence_text(p: &PresenceLine) -> String {
 }
 
 pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let origin = state.public_origin(&headers);
     let mut conn = match state.store.acquire().await {
         Ok(c) => c,
@@ -120,7 +120,7 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
         cards.push(html! {
             section.card aria-labelledby={ "acct-" (a.id) } {
                 h2 #{ "acct-" (a.id) } { "Account " code { (a.id) } @if a.is_default { " " span.pill { "default" } } }
-                table {
+                div.table-wrap { table {
                     tbody {
                         tr { th scope="row" { "Plan" } td { (a.plan) } }
                         tr { th scope="row" { "Owner" } td { a href={ (BASE) "/users/" (a.owner_id) } { (owner) } } }
@@ -128,23 +128,23 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
                         @if let Some(m) = &a.master_account_id { tr { th scope="row" { "Master account" } td { code { (m) } } } }
                         @if !subs_of.is_empty() { tr { th scope="row" { "Sub accounts" } td { @for s in &subs_of { code { (s) } " " } } } }
                     }
-                }
+                } }
                 @for (app, subs) in &app_views {
                     @let secret_id = format!("secret-{}", app.client_id);
                     @let curl_id = format!("curl-{}", app.client_id);
                     h2 { (app.name) " " span.pill { (if app.kind == crate::auth::store::KIND_OAUTH { "OAuth" } else { "Server-to-Server" }) } }
-                    table {
+                    div.table-wrap { table {
                         tbody {
                             tr { th scope="row" { "Client id" } td { code { (app.client_id) } } }
                             tr { th scope="row" { "Client secret" } td {
-                                details { summary { "Reveal" } code #(secret_id) { (app.client_secret) } " "
+                                details data-key=(secret_id) { summary { "Reveal" } code #(secret_id) { (app.client_secret) } " "
                                     button type="button" data-copy=(secret_id) { "Copy" } }
                             } }
                             tr { th scope="row" { "Webhook secret token" } td {
-                                details { summary { "Reveal" } code { (app.secret_token) } }
+                                details data-key={ "token-" (app.client_id) } { summary { "Reveal" } code { (app.secret_token) } }
                             } }
                             tr { th scope="row" { "Scopes" } td { (app.scopes.split_whitespace().count()) " scopes"
-                                details { summary { "Show" } code { (app.scopes) } } } }
+                                details data-key={ "scopes-" (app.client_id) } { summary { "Show" } code { (app.scopes) } } } }
                             @if !app.redirect_uris.is_empty() { tr { th scope="row" { "Redirect URIs" } td { code { (app.redirect_uris) } } } }
                             tr { th scope="row" { "Subscriptions" } td {
                                 @if subs.is_empty() { span.muted { "none" } }
@@ -152,9 +152,9 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
                                     (s["events"].as_array().map(|e| e.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()) } }
                             } }
                         }
-                    }
+                    } }
                     @if app.kind != crate::auth::store::KIND_OAUTH {
-                        details {
+                        details data-key=(curl_id) {
                             summary { "A token with curl" }
                             pre #(curl_id) { "curl -s -X POST -u '" (app.client_id) ":" (app.client_secret) "' '" (origin)
                                 "/oauth/token?grant_type=account_credentials&account_id=" (a.id) "'" }
@@ -166,21 +166,18 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
         });
     }
     let now = rfc3339(state.clock.now());
-    let body = html! {
-        p.muted { "Clock: " (now) @if state.clock.is_frozen() { " (frozen)" } }
-        div.cards { @for card in &cards { (card) } }
-    };
-    let region = live(body);
+    let clock = html! { p.muted { "Clock when loaded: " (now) @if state.clock.is_frozen() { " (frozen)" } } };
+    let region = live(html! { div.cards { @for card in &cards { (card) } } });
     respond(
         &headers,
         &c,
-        || layout("Overview", Some(""), &c.token, region.clone()),
+        || layout("Overview", Some(""), Some(&c), html! { (clock) (region.clone()) }),
         region.clone(),
     )
 }
 
 pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let q = query(raw.as_deref());
     let search = q.get("q").map(String::as_str);
     let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
@@ -188,7 +185,8 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
         Ok(c) => c,
         Err(e) => return failure(e),
     };
-    let (rows, more) = match queries::users(&mut conn, search, before).await {
+    let now = state.clock.now();
+    let (rows, more) = match queries::users(&mut conn, state.store.backend(), search, before, now).await {
         Ok(r) => r,
         Err(e) => return failure(e),
     };
@@ -231,7 +229,7 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
             @if more { @if let Some(n) = next { a href={ (BASE) "/users?before=" (n) (search_q) } { "Older" } } }
         }
     };
-    let region = live(table);
+    let region = if search.is_some() { still(table) } else { live(table) };
     respond(
         &headers,
         &c,
@@ -239,7 +237,7 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
             layout(
                 "Users",
                 Some("/users"),
-                &c.token,
+                Some(&c),
                 html! { (search_form("/_localzoom/ui/users", search, html! {})) (region.clone()) },
             )
         },
@@ -248,7 +246,7 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
 }
 
 pub async fn user(State(state): State<AppState>, headers: HeaderMap, Path(user_id): Path<String>) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let origin = state.public_origin(&headers);
     let mut conn = match state.store.acquire().await {
         Ok(c) => c,
@@ -321,13 +319,13 @@ pub async fn user(State(state): State<AppState>, headers: HeaderMap, Path(user_i
     respond(
         &headers,
         &c,
-        || layout(&u.email, Some("/users"), &c.token, region.clone()),
+        || layout(&u.email, Some("/users"), Some(&c), region.clone()),
         region.clone(),
     )
 }
 
 pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let q = query(raw.as_deref());
     let search = q.get("q").map(String::as_str);
     let before = q.get("before").and_then(|b| {
@@ -367,7 +365,7 @@ pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuer
                             td { (m.kind) }
                             td { (m.start_time.map(rfc3339).unwrap_or_default()) }
                             td { (m.status) }
-                            td { (crate::meetings::service::occurrences_of(m).len()) }
+                            td { (match crate::meetings::service::occurrences_of(m).len() { 0 => "—".to_string(), n => n.to_string() }) }
                         }
                     }
                 }
@@ -378,7 +376,7 @@ pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuer
             @if more { @if let Some(n) = &next { a href={ (BASE) "/meetings?before=" (n) (search_q) } { "Older" } } }
         }
     };
-    let region = live(table);
+    let region = if search.is_some() { still(table) } else { live(table) };
     respond(
         &headers,
         &c,
@@ -386,7 +384,7 @@ pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuer
             layout(
                 "Meetings",
                 Some("/meetings"),
-                &c.token,
+                Some(&c),
                 html! { (search_form("/_localzoom/ui/meetings", search, html! {})) (region.clone()) },
             )
         },
@@ -395,7 +393,7 @@ pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuer
 }
 
 pub async fn meeting(State(state): State<AppState>, headers: HeaderMap, Path(meeting_id): Path<String>) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let Ok(id) = meeting_id.parse::<i64>() else {
         return not_found(&format!("Meeting does not exist: {meeting_id}."));
     };
@@ -431,13 +429,15 @@ pub async fn meeting(State(state): State<AppState>, headers: HeaderMap, Path(mee
         }
     };
     let body = html! {
+        (controls)
         p { "Status: " strong { (m.status) } " · host " a href={ (BASE) "/users/" (m.host_id) } { code { (m.host_id) } }
             " · start " (m.start_time.map(rfc3339).unwrap_or_else(|| "—".into()))
-            " · occurrences " (crate::meetings::service::occurrences_of(&m).len()) }
+            @let n = crate::meetings::service::occurrences_of(&m).len();
+            @if n > 0 { " · occurrences " (n) } }
         h2 { "Registrants" }
         @if by_status.is_empty() { p.muted { "none" } }
         @for (status, list) in &by_status {
-            h2 { (status) " (" (list.len()) ")" }
+            h3 { (status) " (" (list.len()) ")" }
             div.table-wrap { table {
                 thead { tr { th scope="col" { "Email" } th scope="col" { "Name" } } }
                 tbody { @for r in list { tr { td { (r.email) } td { (r.name) } } } }
@@ -454,8 +454,8 @@ pub async fn meeting(State(state): State<AppState>, headers: HeaderMap, Path(mee
             layout(
                 &format!("{} ({})", m.doc.topic, m.id),
                 Some("/meetings"),
-                &c.token,
-                html! { (controls) (region.clone()) },
+                Some(&c),
+                region.clone(),
             )
         },
         region.clone(),
@@ -469,13 +469,18 @@ fn status_class(status: Option<u16>) -> char {
 }
 
 pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let q = query(raw.as_deref());
     let path = q.get("path").map(String::as_str);
-    let class = q.get("status").and_then(|s| s.chars().next());
-    let search = q.get("q").map(|s| s.to_lowercase());
+    let class = q
+        .get("status")
+        .and_then(|s| s.chars().next())
+        .filter(|k| ('1'..='5').contains(k));
+    let typed = q.get("q").cloned();
+    let search = typed.as_deref().map(str::to_lowercase);
     let filter = crate::control::journal::Filter::default();
     let (entries, _) = state.journal.query(&filter);
+    let from = page_from(&q);
     let rows: Vec<_> = entries
         .iter()
         .filter(|e| path.is_none_or(|p| crate::control::faults::glob_matches(p, &e.path) || e.path.contains(p)))
@@ -486,8 +491,11 @@ pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuer
                     || e.operation.as_deref().is_some_and(|o| o.to_lowercase().contains(s))
             })
         })
-        .take(200)
+        .skip(from)
+        .take(PAGE_ROWS + 1)
         .collect();
+    let more = rows.len() > PAGE_ROWS;
+    let rows = &rows[..rows.len().min(PAGE_ROWS)];
     let extra = html! {
         div { label for="path" { "Path" } input #path type="search" name="path" value=[path] placeholder="/v2/users/*"; }
         div { label for="status" { "Status" }
@@ -503,7 +511,7 @@ pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuer
             caption.muted style="text-align:left;padding:.4rem .6rem" { "Newest first, this process's journal" }
             thead { tr { th scope="col" { "At" } th scope="col" { "Method" } th scope="col" { "Path" } th scope="col" { "Operation" }
                 th scope="col" { "Status" } th scope="col" { "Account" } th scope="col" { "ms" } } }
-            tbody { @for e in &rows {
+            tbody { @for e in rows {
                 tr {
                     td { a href={ (BASE) "/requests/" (e.id) } { (e.at) } }
                     td { (e.method) }
@@ -515,6 +523,7 @@ pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuer
                 }
             } }
         } }
+        (pager("/requests", raw.as_deref(), from, more))
     };
     let region = live(table);
     respond(
@@ -524,8 +533,8 @@ pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuer
             layout(
                 "Requests",
                 Some("/requests"),
-                &c.token,
-                html! { (search_form("/_localzoom/ui/requests", search.as_deref(), extra)) (region.clone()) },
+                Some(&c),
+                html! { (search_form("/_localzoom/ui/requests", typed.as_deref(), extra)) (region.clone()) },
             )
         },
         region.clone(),
@@ -557,7 +566,7 @@ fn as_curl(origin: &str, e: &crate::control::journal::Entry) -> String {
 }
 
 pub async fn request(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let (entries, _) = state.journal.query(&crate::control::journal::Filter::default());
     let Some(e) = entries.into_iter().find(|e| e.id == id) else {
         return not_found(&format!("No request {id} in the journal."));
@@ -577,13 +586,42 @@ pub async fn request(State(state): State<AppState>, headers: HeaderMap, Path(id)
     respond(
         &headers,
         &c,
-        || layout(&format!("Request {}", e.id), Some("/requests"), &c.token, body.clone()),
+        || layout(&format!("Request {}", e.id), Some("/requests"), Some(&c), body.clone()),
         live(body.clone()),
     )
 }
 
+/// Rows a journal or deliveries page shows; deeper pages than `MAX_FROM` rows are not offered.
+const PAGE_ROWS: usize = 100;
+const MAX_FROM: usize = 10_000;
+
+fn page_from(q: &HashMap<String, String>) -> usize {
+    q.get("from").and_then(|f| f.parse().ok()).unwrap_or(0)
+}
+
+/// Newer / Older links for offset-paged lists, keeping the other filters.
+fn pager(page: &str, raw: Option<&str>, from: usize, more: bool) -> Markup {
+    let kept: Vec<(String, String)> = query(raw).into_iter().filter(|(k, _)| k != "from").collect();
+    let link = |at: usize| {
+        let mut pairs = kept.clone();
+        if at > 0 {
+            pairs.push(("from".into(), at.to_string()));
+        }
+        format!(
+            "{BASE}{page}?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    html! {
+        nav.pager aria-label="Pages" {
+            @if from > 0 { a href=(link(from.saturating_sub(PAGE_ROWS))) { "Newer" } }
+            @if more && from + PAGE_ROWS <= MAX_FROM { a href=(link(from + PAGE_ROWS)) { "Older" } }
+        }
+    }
+}
+
 pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let q = query(raw.as_deref());
     let wanted = q.get("state").cloned();
     let mut conn = match state.store.acquire().await {
@@ -591,13 +629,14 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
         Err(e) => return failure(e),
     };
     let equal: Vec<(&str, String)> = wanted.iter().map(|s| ("state", s.clone())).collect();
+    let from = page_from(&q).min(MAX_FROM);
     let rows = crate::webhooks::store::newest(
         &mut conn,
         "deliveries",
         crate::webhooks::store::DELIVERY_COLUMNS,
         &equal,
         None,
-        100,
+        (from + PAGE_ROWS + 1) as i64,
     )
     .await;
     let search = q.get("q").map(|s| s.to_lowercase());
@@ -612,9 +651,12 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
                         .any(|k| d[*k].as_str().is_some_and(|v| v.to_lowercase().contains(s)))
                 })
             })
+            .skip(from)
             .collect(),
         Err(e) => return failure(e),
     };
+    let more = deliveries.len() > PAGE_ROWS;
+    let deliveries = &deliveries[..deliveries.len().min(PAGE_ROWS)];
     let subs = sqlx::query("SELECT id, endpoint_url, events, created_at, validated_at, client_id FROM event_subscriptions ORDER BY created_at DESC")
         .fetch_all(&mut *conn)
         .await
@@ -623,7 +665,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
         div { label for="state" { "State" }
             select #state name="state" {
                 option value="" { "any" }
-                @for s in ["pending", "delivered", "retrying", "failed"] { option value=(s) selected[wanted.as_deref() == Some(s)] { (s) } }
+                @for s in ["pending", "delivered", "failed"] { option value=(s) selected[wanted.as_deref() == Some(s)] { (s) } }
             }
         }
     };
@@ -640,15 +682,15 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
         div.table-wrap { table {
             thead { tr { th scope="col" { "Event" } th scope="col" { "Endpoint" } th scope="col" { "State" }
                 th scope="col" { "Attempts" } th scope="col" { "Next attempt" } th scope="col" { "Payload" } th scope="col" { "Action" } } }
-            tbody { @for d in &deliveries {
+            tbody { @for d in deliveries {
                 tr {
                     td { (d["event"].as_str().unwrap_or_default()) }
                     td { code { (d["endpoint_url"].as_str().unwrap_or_default()) } }
                     td { (d["state"].as_str().unwrap_or_default()) }
-                    td { details { summary { (d["attempts"].as_array().map(Vec::len).unwrap_or(0)) }
+                    td { details data-key={ "attempts-" (d["id"].as_str().unwrap_or_default()) } { summary { (d["attempts"].as_array().map(Vec::len).unwrap_or(0)) }
                         (json_block(&d["attempts"])) } }
                     td { (d["next_attempt_at"].as_str().unwrap_or("")) }
-                    td { details { summary { "Show" } (json_block(&d["body"])) } }
+                    td { details data-key={ "payload-" (d["id"].as_str().unwrap_or_default()) } { summary { "Show" } (json_block(&d["body"])) } }
                     td { form.inline method="post" action={ (BASE) "/webhooks/deliveries/" (d["id"].as_str().unwrap_or_default()) "/retry" } {
                         input type="hidden" name="csrf" value=(c.token);
                         button type="submit" { "Retry now" }
@@ -656,6 +698,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
                 }
             } }
         } }
+        (pager("/webhooks", raw.as_deref(), from, more))
     };
     let region = live(body);
     respond(
@@ -665,7 +708,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
             layout(
                 "Webhooks",
                 Some("/webhooks"),
-                &c.token,
+                Some(&c),
                 html! { (search_form("/_localzoom/ui/webhooks", q.get("q").map(String::as_str), extra)) (region.clone()) },
             )
         },

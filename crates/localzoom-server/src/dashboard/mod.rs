@@ -116,7 +116,12 @@ async fn signed_in_only(State(state): State<AppState>, req: Request, next: Next)
     }
     page_response(
         StatusCode::UNAUTHORIZED,
-        layout("Sign in", None, "", html! { p.error role="alert" { "Sign in first." } }),
+        layout(
+            "Sign in",
+            None,
+            None,
+            html! { p.error role="alert" { "Sign in first." } },
+        ),
     )
 }
 
@@ -124,18 +129,26 @@ async fn signed_in_only(State(state): State<AppState>, req: Request, next: Next)
 pub struct Csrf {
     pub token: String,
     set: Option<String>,
+    /// Whether pages offer Sign out (only when a control token is set).
+    sign_out: bool,
 }
 
-pub fn csrf(headers: &HeaderMap) -> Csrf {
+pub fn csrf(state: &AppState, headers: &HeaderMap) -> Csrf {
+    let sign_out = control_token(state).is_some();
     match cookies(headers).get(CSRF_COOKIE).filter(|v| v.len() >= 32) {
         Some(v) => Csrf {
             token: v.clone(),
             set: None,
+            sign_out,
         },
         None => {
             let token = crate::ids::secret(24);
             let set = format!("{CSRF_COOKIE}={token}; Path={BASE}; HttpOnly; SameSite=Strict");
-            Csrf { token, set: Some(set) }
+            Csrf {
+                token,
+                set: Some(set),
+                sign_out,
+            }
         }
     }
 }
@@ -147,7 +160,7 @@ impl IntoResponse for Refused {
     fn into_response(self) -> Response {
         page_response(
             StatusCode::FORBIDDEN,
-            layout("Refused", None, "", html! { p.error role="alert" { (self.0) } }),
+            layout("Refused", None, None, html! { p.error role="alert" { (self.0) } }),
         )
     }
 }
@@ -236,7 +249,9 @@ tbody tr:last-child td { border-bottom: none; }
 td code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; }
 pre { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem;
   overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
-form.inline { display: inline-flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .25rem 0; }
+form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
+td form.inline, header form.inline { display: inline-flex; margin: 0; }
+td code, td { overflow-wrap: anywhere; }
 form.inline label { margin: 0; font-weight: 500; font-size: .9rem; }
 form.inline input, form.inline select { width: auto; }
 .search { display: flex; gap: .5rem; flex-wrap: wrap; align-items: end; margin: .5rem 0 1rem; }
@@ -249,14 +264,15 @@ input[type=number] { padding: .45rem; font: inherit; color: inherit; background:
 .muted { color: var(--muted); }
 .pill { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); font-size: .8rem; }
 .ok { color: #1a7f37; } .bad { color: var(--danger); }
-button.danger { background: var(--danger); color: #fff; border-color: var(--danger); }
+@media (prefers-color-scheme: dark) { .ok { color: #57d37a; } }
+button.danger { background: #b42318; color: #fff; border-color: #b42318; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 .card h2 { margin-top: 0; }
 @media (max-width: 600px) { main { margin-top: .5rem; } th, td { padding: .35rem .4rem; } }
 "#;
 
 /// A dashboard page: the shared look, the navigation (`current` is the section's path) and the body.
-pub fn layout(title: &str, current: Option<&str>, csrf: &str, body: Markup) -> Markup {
+pub fn layout(title: &str, current: Option<&str>, csrf: Option<&Csrf>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -279,9 +295,9 @@ pub fn layout(title: &str, current: Option<&str>, csrf: &str, body: Markup) -> M
                                 }
                             }
                         }
-                        @if !csrf.is_empty() {
+                        @if let Some(c) = csrf.filter(|c| c.sign_out) {
                             form.inline method="post" action="/_localzoom/ui/signout" style="margin-left:auto" {
-                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="csrf" value=(c.token);
                                 button type="submit" { "Sign out" }
                             }
                         }
@@ -295,7 +311,12 @@ pub fn layout(title: &str, current: Option<&str>, csrf: &str, body: Markup) -> M
 
 /// The live region `live.js` refreshes in place.
 pub fn live(inner: Markup) -> Markup {
-    html! { div #live data-live="1" aria-live="polite" { (inner) } }
+    html! { div #live data-live="1" { (inner) } }
+}
+
+/// The same region, not refreshed (search results: a search is not re-run every second).
+pub fn still(inner: Markup) -> Markup {
+    html! { div #live data-live="0" { (inner) } }
 }
 
 async fn live_js() -> Response {
@@ -321,7 +342,7 @@ fn sign_in_markup(error: Option<&str>, csrf: &str) -> Markup {
     layout(
         "Sign in",
         None,
-        "",
+        None,
         html! {
             div.card style="max-width:28rem" {
                 p { "This localzoom has a control token. Enter it to open the dashboard." }
@@ -342,7 +363,7 @@ async fn sign_in_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
     if control_token(&state).is_none() || is_signed_in(&state, &headers) {
         return redirect(BASE);
     }
-    let c = csrf(&headers);
+    let c = csrf(&state, &headers);
     let markup = sign_in_markup(None, &c.token);
     respond(&headers, &c, || markup.clone(), markup.clone())
 }
@@ -357,7 +378,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     };
     let given = fields.get("token").map(String::as_str).unwrap_or("");
     if !same(given, token) {
-        let c = csrf(&headers);
+        let c = csrf(&state, &headers);
         return page_response(
             StatusCode::UNAUTHORIZED,
             sign_in_markup(Some("That control token is not right."), &c.token),

@@ -1,8 +1,6 @@
 //! The dashboard's reads: pages of users and meetings (newest first, keyset pagination so a page
 //! costs the same at 100,000 rows), and what a user's or a meeting's page shows.
 
-use std::collections::HashMap;
-
 use sqlx::{AnyConnection, Row};
 
 use crate::meetings::store::MeetingRow;
@@ -36,12 +34,22 @@ pub struct PresenceLine {
 /// previous page. Returns one page and whether more follow.
 pub async fn users(
     conn: &mut AnyConnection,
+    backend: Backend,
     search: Option<&str>,
     before: Option<i64>,
+    now: i64,
 ) -> Result<(Vec<(UserRow, PresenceLine)>, bool), StoreError> {
     let mut sql = format!("SELECT {} FROM users WHERE seq < $1", crate::users::store::COLUMNS);
     if search.is_some() {
-        sql.push_str(" AND (email_key LIKE $2 ESCAPE '\\' OR lower(profile) LIKE $2 ESCAPE '\\' OR id = $3)");
+        let name = match backend {
+            Backend::Sqlite => {
+                "lower(json_extract(profile, '$.first_name') || ' ' || json_extract(profile, '$.last_name'))"
+            }
+            Backend::Postgres => "lower((profile::json->>'first_name') || ' ' || (profile::json->>'last_name'))",
+        };
+        sql.push_str(&format!(
+            " AND (email_key LIKE $2 ESCAPE '\\' OR {name} LIKE $2 ESCAPE '\\' OR id = $3)"
+        ));
     }
     sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", PAGE + 1));
     let mut q = sqlx::query(&sql).bind(before.unwrap_or(i64::MAX));
@@ -55,46 +63,18 @@ pub async fn users(
         .take(PAGE as usize)
         .map(crate::users::store::from_row)
         .collect::<Result<_, _>>()?;
-    let presence = presence_of(conn, users.iter().map(|u| u.id.as_str())).await?;
-    let lines = users
-        .into_iter()
-        .map(|u| {
-            let p = presence.get(&u.id).cloned().unwrap_or_default();
-            (u, p)
-        })
-        .collect();
+    let mut lines = Vec::with_capacity(users.len());
+    for u in users {
+        // What the API answers: a user with no presence row yet is signed in and Available.
+        let p = crate::presence::service::current(conn, &u.id, now).await?;
+        let line = PresenceLine {
+            signed_in: p.signed_in,
+            status: if p.signed_in { p.status } else { "Offline".into() },
+            dnd_until: p.dnd_until.filter(|_| p.signed_in),
+        };
+        lines.push((u, line));
+    }
     Ok((lines, more))
-}
-
-async fn presence_of<'a>(
-    conn: &mut AnyConnection,
-    ids: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, PresenceLine>, StoreError> {
-    let ids: Vec<&str> = ids.collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT user_id, signed_in, status, dnd_until FROM presence WHERE user_id IN ({})",
-        marks.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for id in &ids {
-        q = q.bind(*id);
-    }
-    let mut out = HashMap::new();
-    for r in q.fetch_all(conn).await? {
-        out.insert(
-            r.try_get::<String, _>(0)?,
-            PresenceLine {
-                signed_in: r.try_get::<i64, _>(1)? != 0,
-                status: r.try_get(2)?,
-                dnd_until: r.try_get(3)?,
-            },
-        );
-    }
-    Ok(out)
 }
 
 /// How many users there are in all.
