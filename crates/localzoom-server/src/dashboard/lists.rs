@@ -74,8 +74,10 @@ fn presence_text(p: &PresenceLine) -> String {
     s
 }
 
-pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn overview(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let c = csrf(&state, &headers);
+    let q = query(raw.as_deref());
+    let search = q.get("q").map(|s| s.trim().to_lowercase());
     let origin = state.public_origin(&headers);
     let mut conn = match state.store.acquire().await {
         Ok(c) => c,
@@ -102,6 +104,12 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
         let apps = crate::auth::store::apps_of_account(&mut conn, &a.id)
             .await
             .unwrap_or_default();
+        if let Some(s) = search.as_deref() {
+            let hit = |t: &str| t.to_lowercase().contains(s);
+            if !(hit(&a.id) || hit(&owner) || apps.iter().any(|p| hit(&p.name) || hit(&p.client_id))) {
+                continue;
+            }
+        }
         let mut app_views = Vec::new();
         for app in apps {
             let subs = crate::webhooks::store::subscriptions_of(&mut conn, &app.client_id)
@@ -110,7 +118,8 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
                 .iter()
                 .filter_map(|r| crate::webhooks::routes::subscription_view(r).ok())
                 .collect::<Vec<_>>();
-            app_views.push((app, subs));
+            let grants = queries::active_grants(&mut conn, &app.client_id).await.unwrap_or(0);
+            app_views.push((app, subs, grants));
         }
         let subs_of: Vec<&str> = accounts
             .iter()
@@ -129,7 +138,7 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
                         @if !subs_of.is_empty() { tr { th scope="row" { "Sub accounts" } td { @for s in &subs_of { code { (s) } " " } } } }
                     }
                 } }
-                @for (app, subs) in &app_views {
+                @for (app, subs, grants) in &app_views {
                     @let secret_id = format!("secret-{}", app.client_id);
                     @let curl_id = format!("curl-{}", app.client_id);
                     h2 { (app.name) " " span.pill { (if app.kind == crate::auth::store::KIND_OAUTH { "OAuth" } else { "Server-to-Server" }) } }
@@ -146,6 +155,7 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
                             tr { th scope="row" { "Scopes" } td { (app.scopes.split_whitespace().count()) " scopes"
                                 details data-key={ "scopes-" (app.client_id) } { summary { "Show" } code { (app.scopes) } } } }
                             @if !app.redirect_uris.is_empty() { tr { th scope="row" { "Redirect URIs" } td { code { (app.redirect_uris) } } } }
+                            @if app.kind == crate::auth::store::KIND_OAUTH { tr { th scope="row" { "User grants" } td { (grants) " active" } } }
                             tr { th scope="row" { "Subscriptions" } td {
                                 @if subs.is_empty() { span.muted { "none" } }
                                 @for s in subs { div { code { (s["endpoint_url"].as_str().unwrap_or_default()) } " — "
@@ -167,11 +177,23 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap) -> Resp
     }
     let now = rfc3339(state.clock.now());
     let clock = html! { p.muted { "Clock when loaded: " (now) @if state.clock.is_frozen() { " (frozen)" } } };
-    let region = live(html! { div.cards { @for card in &cards { (card) } } });
+    let cards = html! {
+        @if cards.is_empty() { p.muted { "No account matches." } }
+        div.cards { @for card in &cards { (card) } }
+    };
+    let region = if search.is_some() { still(cards) } else { live(cards) };
+    let form = search_form("/_localzoom/ui", q.get("q").map(String::as_str), html! {});
     respond(
         &headers,
         &c,
-        || layout("Overview", Some(""), Some(&c), html! { (clock) (region.clone()) }),
+        || {
+            layout(
+                "Overview",
+                Some(""),
+                Some(&c),
+                html! { (clock) (form) (region.clone()) },
+            )
+        },
         region.clone(),
     )
 }
@@ -296,6 +318,16 @@ pub async fn user(State(state): State<AppState>, headers: HeaderMap, Path(user_i
                 thead { tr { th scope="col" { "Id" } th scope="col" { "Topic" } th scope="col" { "Status" } } }
                 tbody { @for (id, status, topic) in &extras.meetings {
                     tr { td { a href={ (BASE) "/meetings/" (id) } { (id) } } td { (topic) } td { (status) } }
+                } }
+            } }
+        }
+        h2 { "OAuth grants" }
+        @if extras.grants.is_empty() { p.muted { "none" } } @else {
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "App" } th scope="col" { "Scopes" } th scope="col" { "Granted" } th scope="col" { "Revoked" } } }
+                tbody { @for g in &extras.grants {
+                    tr { td { (g.app) " " code { (g.client_id) } } td { code { (g.scopes) } } td { (rfc3339(g.created_at)) }
+                        td { (g.revoked_at.map(rfc3339).unwrap_or_default()) } }
                 } }
             } }
         }

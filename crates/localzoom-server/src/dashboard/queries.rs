@@ -139,6 +139,27 @@ pub struct UserExtras {
     pub schedulers: Vec<String>,
     pub meetings: Vec<(i64, String, String)>,
     pub tokens: Vec<TokenLine>,
+    pub grants: Vec<GrantLine>,
+}
+
+/// A user's consent to an OAuth app.
+pub struct GrantLine {
+    pub client_id: String,
+    pub app: String,
+    pub scopes: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// How many users have a live grant to `client_id`.
+pub async fn active_grants(conn: &mut AnyConnection, client_id: &str) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM oauth_grants WHERE client_id = $1 AND revoked_at IS NULL")
+            .bind(client_id)
+            .fetch_one(conn)
+            .await?
+            .try_get(0)?,
+    )
 }
 
 /// A token issued to a user (only its digest is stored, so only its facts show).
@@ -215,7 +236,26 @@ pub async fn user_extras(conn: &mut AnyConnection, user_id: &str) -> Result<User
         })
     })
     .collect::<Result<_, sqlx::Error>>()?;
+    let grants = sqlx::query(
+        "SELECT g.client_id, COALESCE(a.name, ''), g.scopes, g.created_at, g.revoked_at FROM oauth_grants g \
+         LEFT JOIN apps a ON a.client_id = g.client_id WHERE g.user_id = $1 ORDER BY g.created_at DESC LIMIT 100",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(GrantLine {
+            client_id: r.try_get(0)?,
+            app: r.try_get(1)?,
+            scopes: r.try_get(2)?,
+            created_at: r.try_get(3)?,
+            revoked_at: r.try_get(4)?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
     Ok(UserExtras {
+        grants,
         settings,
         assistants,
         schedulers,

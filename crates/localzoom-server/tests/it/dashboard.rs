@@ -208,3 +208,69 @@ async fn with_a_control_token_pages_need_a_session() {
     assert_eq!(post.status(), 401);
     assert_eq!(app.control_get("/_localzoom/clock").await.0, 401);
 }
+
+#[tokio::test]
+async fn the_overview_searches_accounts_and_pages_show_oauth_grants() {
+    let app = spawn_app().await;
+    let (st, oauth) = app
+        .control(
+            Method::POST,
+            "/_localzoom/apps",
+            json!({"type": "oauth", "name": "Grant Viewer", "redirect_uris": ["http://127.0.0.1:9/cb"], "scopes": ["user:read"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{oauth}");
+    let client_id = oauth["client_id"].as_str().unwrap();
+    let page = |path: String| {
+        let req = app.http.get(app.url(&path));
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(page("/_localzoom/ui".into()).await.contains("0 active"));
+    // A user consents (localzoom's prompt=none shortcut).
+    let resp = no_redirects()
+        .get(app.url("/oauth/authorize"))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("login_hint", app.creds.owner_email.as_str()),
+            ("prompt", "none"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = app
+        .http
+        .post(app.url("/oauth/token"))
+        .basic_auth(client_id, oauth["client_secret"].as_str())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 200);
+    assert!(page("/_localzoom/ui".into()).await.contains("1 active"));
+    let user = page(format!("/_localzoom/ui/users/{}", app.creds.owner_id)).await;
+    let grants = &user[user.find("OAuth grants").expect("a grants section")..];
+    assert!(
+        grants.contains("Grant Viewer") && grants.contains(client_id),
+        "{grants}"
+    );
+    // Search: by client id, and nothing.
+    let found = page(format!("/_localzoom/ui?q={client_id}")).await;
+    assert!(found.contains(&app.creds.account_id) && found.contains("data-live=\"0\""));
+    let none = page("/_localzoom/ui?q=no-such-thing".into()).await;
+    assert!(none.contains("No account matches.") && !none.contains(&app.creds.account_id));
+}
