@@ -281,7 +281,7 @@ fn markdown(
     conns: usize,
     secs: u64,
 ) -> String {
-    let date = time::OffsetDateTime::now_utc().date();
+    let date = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date();
     let mut out = String::new();
     out.push_str("# Benchmarks\n\n");
     out.push_str(&format!(

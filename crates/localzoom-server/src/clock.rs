@@ -2,7 +2,9 @@
 //! offset unless frozen; the control plane moves and freezes it.
 
 use std::sync::RwLock;
-use time::OffsetDateTime;
+
+use jiff::tz::Offset;
+use jiff::Timestamp;
 
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -19,7 +21,7 @@ pub struct ClockState {
 }
 
 pub fn real_now_ms() -> i64 {
-    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    Timestamp::now().as_millisecond()
 }
 
 impl ClockState {
@@ -80,11 +82,11 @@ impl Clock {
 
 /// RFC 3339 UTC with a `Z` and whole seconds, as Zoom writes timestamps.
 pub fn rfc3339(unix_seconds: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(unix_seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let t = Offset::UTC.to_datetime(Timestamp::from_second(unix_seconds).unwrap_or(Timestamp::UNIX_EPOCH));
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
-        u8::from(t.month()),
+        t.month(),
         t.day(),
         t.hour(),
         t.minute(),
@@ -99,10 +101,41 @@ pub fn rfc3339_ms(unix_ms: i64) -> String {
     format!("{}.{:03}Z", whole.trim_end_matches('Z'), unix_ms.rem_euclid(1000))
 }
 
-/// Parses an RFC 3339 timestamp into unix milliseconds.
+/// Parses an RFC 3339 timestamp into unix milliseconds. Strictly RFC 3339: `T` between date and
+/// time, seconds, and an offset (`Z` or `±hh:mm`), which ISO 8601's wider forms may leave out.
 pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
-    let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
-    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+    let b = s.as_bytes();
+    let shaped = b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b't')
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[..19]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| matches!(i, 4 | 7 | 10 | 13 | 16) || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    // After the seconds: an optional fraction (a dot and digits), then the offset.
+    let rest = &s[19..];
+    let zone = match rest.strip_prefix('.') {
+        Some(frac) => {
+            let digits = frac.len() - frac.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits == 0 {
+                return None;
+            }
+            &frac[digits..]
+        }
+        None => rest,
+    };
+    let z = zone.as_bytes();
+    let zoned = matches!(zone, "Z" | "z") || (z.len() == 6 && matches!(z[0], b'+' | b'-') && z[3] == b':');
+    if !zoned {
+        return None;
+    }
+    s.parse::<Timestamp>().ok().map(|t| t.as_millisecond())
 }
 
 #[cfg(test)]
@@ -127,5 +160,18 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(parse_rfc3339_ms("2024-03-27T04:00:00Z"), Some(1_711_512_000_000));
         assert_eq!(rfc3339(1_711_512_000), "2024-03-27T04:00:00Z");
+        assert_eq!(
+            parse_rfc3339_ms("2024-03-27T06:00:00.250+02:00"),
+            Some(1_711_512_000_250)
+        );
+        for bad in [
+            "2024-03-27 04:00:00Z",
+            "2024-03-27T04:00Z",
+            "2024-03-27T04:00:00",
+            "2024-03-27",
+            "2024-03-27T04:00:00.Z",
+        ] {
+            assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+        }
     }
 }

@@ -10,7 +10,6 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod credentials;
-pub mod dashboard;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod error;
@@ -27,6 +26,7 @@ pub mod settings;
 pub mod state;
 pub mod store;
 pub mod testing;
+pub mod ui;
 pub mod users;
 pub mod validate;
 pub mod webhooks;
@@ -133,7 +133,7 @@ impl Server {
             .merge(control::routes::routes())
             .merge(control::tools::routes())
             .merge(webhooks::routes::routes())
-            .merge(dashboard::routes(&self.state))
+            .merge(ui::routes(&self.state))
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
             .layer(DefaultBodyLimit::max(self.state.config.max_body_bytes))

@@ -50,19 +50,26 @@ button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px s
 code { font-size: .95em; }
 "#;
 
+/// The `<head>` of localzoom's pages: the shared look plus `extra` (more style, an icon, a script).
+pub fn head(title: &str, extra: Markup) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · localzoom" }
+            style { (PreEscaped(STYLE)) }
+            (extra)
+        }
+    }
+}
+
 /// A whole page in localzoom's look.
 pub fn page(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · localzoom" }
-                // No favicon request: an inline empty icon.
-                link rel="icon" href="data:,";
-                style { (PreEscaped(STYLE)) }
-            }
+            // No favicon request: an inline empty icon.
+            (head(title, html! { link rel="icon" href="data:,"; }))
             body {
                 main { (body) }
             }
@@ -287,6 +294,18 @@ async fn device(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
     let Some(code) = q.get("user_code").filter(|c| !c.trim().is_empty()) else {
         return html_response(StatusCode::OK, code_entry_page(None));
     };
+    // localzoom's shortcut for tests without a browser, as on /oauth/authorize: allow at once as
+    // the user `login_hint` names (an email or an id).
+    if q.get("prompt").map(String::as_str) == Some("none") {
+        let Some(hint) = q.get("login_hint").filter(|h| !h.is_empty()) else {
+            return error_page(&PageError {
+                status: 400,
+                code: 300,
+                message: "prompt=none needs login_hint (an email or a user id).".into(),
+            });
+        };
+        return device_answer(&state, code, Some(hint), true).await;
+    }
     match user_flow::device_consent(&state, code).await {
         Ok(Ok(consent)) => html_response(StatusCode::OK, consent_page(&consent, "/oauth/device", "user_code")),
         Ok(Err(e)) => html_response(StatusCode::BAD_REQUEST, code_entry_page(Some(&e.message))),
@@ -300,7 +319,12 @@ async fn device_decide(State(state): State<AppState>, body: Bytes) -> Response {
     let Some(allow) = decision(&f) else {
         return unknown_action();
     };
-    match user_flow::device_decide(&state, code, f.get("user").map(String::as_str), allow).await {
+    device_answer(&state, code, f.get("user").map(String::as_str), allow).await
+}
+
+/// Records the person's answer to a device code and says what happens next.
+async fn device_answer(state: &AppState, code: &str, user: Option<&str>, allow: bool) -> Response {
+    match user_flow::device_decide(state, code, user, allow).await {
         Ok(Ok(())) => html_response(
             StatusCode::OK,
             page(

@@ -678,7 +678,7 @@ pub async fn device_decide(
         return Ok(Err(PageError::invalid_client()));
     };
     let user = match user_id.filter(|u| !u.is_empty()) {
-        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::Id(id), false).await?,
+        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::of(id), false).await?,
         None => None,
     };
     let Some(user) = user.filter(|u| u.status == "active") else {

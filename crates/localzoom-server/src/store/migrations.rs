@@ -64,7 +64,7 @@ pub(super) async fn run(store: &Store) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO localzoom_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)
-            .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+            .bind(jiff::Timestamp::now().as_second())
             .execute(tx.conn())
             .await?;
         tracing::info!(migration = m.name, "applied migration");

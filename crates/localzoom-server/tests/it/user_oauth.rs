@@ -856,6 +856,25 @@ async fn device_flow_answers_each_poll_as_rfc_8628_says() {
     assert_eq!(resp.status(), 200);
     let (st, body) = poll(s(&dc, "device_code").into()).await;
     assert_eq!((st, s(&body, "error")), (400, "access_denied"));
+    // Without a browser: localzoom's prompt=none with a login_hint allows at once.
+    let (_, dc) = start().await;
+    let resp = app
+        .http
+        .get(format!(
+            "{}&login_hint=member@example.com&prompt=none",
+            s(&dc, "verification_uri_complete")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    app.advance_clock(5).await;
+    let (st, tokens) = poll(s(&dc, "device_code").into()).await;
+    assert_eq!(st, 200, "{tokens}");
+    let (_, me) = app
+        .call_as(s(&tokens, "access_token"), Method::GET, "/v2/users/me", None)
+        .await;
+    assert_eq!(me["email"], "member@example.com");
     // Expired after 15 minutes.
     let (_, dc) = start().await;
     app.advance_clock(900).await;

@@ -276,14 +276,11 @@ pub fn layout(title: &str, current: Option<&str>, csrf: Option<&Csrf>, body: Mar
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · localzoom" }
+            (crate::auth::pages::head(title, html! {
                 link rel="icon" type="image/svg+xml" href="/_localzoom/ui/favicon.svg";
-                style { (PreEscaped(crate::auth::pages::STYLE)) (PreEscaped(DASHBOARD_STYLE)) }
+                style { (PreEscaped(DASHBOARD_STYLE)) }
                 script src="/_localzoom/ui/assets/live.js" defer {}
-            }
+            }))
             body {
                 header.top {
                     a.logo href=(BASE) { "localzoom" }

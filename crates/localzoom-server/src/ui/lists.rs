@@ -49,6 +49,13 @@ pub fn json_block(value: &Value) -> Markup {
     html! { pre { (serde_json::to_string_pretty(value).unwrap_or_default()) } }
 }
 
+/// `&q=…` to keep a search in paging links (empty without one).
+fn search_suffix(search: Option<&str>) -> String {
+    search
+        .map(|s| format!("&{}", serde_urlencoded::to_string([("q", s)]).unwrap_or_default()))
+        .unwrap_or_default()
+}
+
 fn search_form(action: &str, search: Option<&str>, extra: Markup) -> Markup {
     html! {
         form.search role="search" method="get" action=(action) {
@@ -214,16 +221,7 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
     };
     let total = queries::user_count(&mut conn).await.unwrap_or(0);
     let next = rows.last().map(|(u, _)| u.seq);
-    let search_q = search
-        .map(|s| {
-            format!(
-                "&q={}",
-                serde_urlencoded::to_string([("", s)])
-                    .unwrap_or_default()
-                    .trim_start_matches('=')
-            )
-        })
-        .unwrap_or_default();
+    let search_q = search_suffix(search);
     let table = html! {
         p.muted { (total) " users in all" @if search.is_some() { "; " (rows.len()) @if more { "+" } " match" } }
         div.table-wrap {
@@ -373,16 +371,7 @@ pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuer
         Err(e) => return failure(e),
     };
     let next = rows.last().map(|(m, _)| format!("{}.{}", m.created_at, m.id));
-    let search_q = search
-        .map(|s| {
-            format!(
-                "&q={}",
-                serde_urlencoded::to_string([("", s)])
-                    .unwrap_or_default()
-                    .trim_start_matches('=')
-            )
-        })
-        .unwrap_or_default();
+    let search_q = search_suffix(search);
     let table = html! {
         div.table-wrap {
             table {
