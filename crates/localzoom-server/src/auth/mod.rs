@@ -12,6 +12,7 @@ use axum::http::HeaderMap;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+pub mod device_flow;
 pub mod ops;
 pub mod pages;
 pub mod routes;
@@ -162,6 +163,7 @@ pub async fn authenticate_headers(state: &AppState, headers: &HeaderMap) -> ApiR
 pub fn admin_scopes() -> Vec<&'static str> {
     let mut scopes: Vec<&'static str> = ops::ALL
         .iter()
+        .chain(ops::UNSERVED)
         .flat_map(|op| op.classic.iter().chain(op.granular.iter()).copied())
         .filter(|s| s.ends_with(":admin") || *s == "user:master")
         .collect();
@@ -174,6 +176,7 @@ pub fn admin_scopes() -> Vec<&'static str> {
 pub fn known_scopes() -> Vec<&'static str> {
     let mut scopes: Vec<&'static str> = ops::ALL
         .iter()
+        .chain(ops::UNSERVED)
         .flat_map(|op| op.classic.iter().chain(op.granular.iter()).copied())
         .collect();
     scopes.sort_unstable();

@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use super::device_flow;
 use super::user_flow::{self, AuthorizeRequest, Consent, Next, PageError};
 use crate::state::AppState;
 
@@ -306,7 +307,7 @@ async fn device(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
         };
         return device_answer(&state, code, Some(hint), true).await;
     }
-    match user_flow::device_consent(&state, code).await {
+    match device_flow::device_consent(&state, code).await {
         Ok(Ok(consent)) => html_response(StatusCode::OK, consent_page(&consent, "/oauth/device", "user_code")),
         Ok(Err(e)) => html_response(StatusCode::BAD_REQUEST, code_entry_page(Some(&e.message))),
         Err(e) => store_failure(e),
@@ -324,7 +325,7 @@ async fn device_decide(State(state): State<AppState>, body: Bytes) -> Response {
 
 /// Records the person's answer to a device code and says what happens next.
 async fn device_answer(state: &AppState, code: &str, user: Option<&str>, allow: bool) -> Response {
-    match user_flow::device_decide(state, code, user, allow).await {
+    match device_flow::device_decide(state, code, user, allow).await {
         Ok(Ok(())) => html_response(
             StatusCode::OK,
             page(

@@ -15,8 +15,9 @@ use base64::Engine;
 use zoom_types::oauth::{DeviceCodeResponse, RevokeResponse};
 use zoom_types::{OAuthError, TokenResponse};
 
+use super::device_flow::{self, DEVICE_INTERVAL_SECONDS, DEVICE_TTL_SECONDS};
 use super::service::{self, OAuthFailure, TOKEN_TTL_SECONDS};
-use super::user_flow::{self, DEVICE_INTERVAL_SECONDS, DEVICE_TTL_SECONDS};
+use super::user_flow;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -110,7 +111,7 @@ async fn token(
                 .await
             }
             "refresh_token" => user_flow::refresh(&state, &app, param("refresh_token")).await,
-            DEVICE_GRANT => user_flow::poll_device(&state, &app, param("device_code")).await,
+            DEVICE_GRANT => device_flow::poll_device(&state, &app, param("device_code")).await,
             _ => Err(OAuthFailure::new(
                 "Grant type is not supported from token endpoint.",
                 "unsupported_grant_type",
@@ -172,7 +173,7 @@ async fn device_code(
             return Err(OAuthFailure::invalid_client());
         }
         let app = service::authenticate_client(&state, &client_id, &secret).await?;
-        user_flow::start_device(&state, &app).await
+        device_flow::start_device(&state, &app).await
     }
     .await;
     match result {

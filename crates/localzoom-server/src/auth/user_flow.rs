@@ -1,6 +1,7 @@
 //! User-level OAuth rules: the authorization request and its consent, the `authorization_code`
 //! grant with PKCE, rotating refresh tokens (a reused one revokes its grant), the device flow, and
-//! revoking a grant. Pages and routes live in `pages.rs` and `routes.rs`; SQL in `user_store.rs`.
+//! revoking a grant. The device flow is in `device_flow.rs`; pages and routes in `pages.rs` and
+//! `routes.rs`; SQL in `user_store.rs`.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -8,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::service::{Issued, OAuthFailure, TOKEN_TTL_SECONDS};
 use super::store::{AppRow, TokenRow, KIND_OAUTH};
-use super::user_store::{self as store, CodeRow, DeviceRow, GrantRow};
+use super::user_store::{self as store, CodeRow, GrantRow};
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx, CONFLICT_ATTEMPTS};
@@ -20,11 +21,8 @@ pub const CODE_TTL_SECONDS: i64 = 300;
 pub const CONSENT_TTL_SECONDS: i64 = 1800;
 /// Refresh tokens live 90 days by the clock.
 pub const REFRESH_TTL_SECONDS: i64 = 90 * 24 * 3600;
-/// Device codes live 15 minutes; clients poll every 5 seconds at most.
-pub const DEVICE_TTL_SECONDS: i64 = 900;
-pub const DEVICE_INTERVAL_SECONDS: i64 = 5;
 /// How many users a consent page offers (the owner first).
-const USERS_OFFERED: i64 = 500;
+pub(super) const USERS_OFFERED: i64 = 500;
 
 /// An error shown as a page (never a redirect): the request cannot be trusted to go back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +33,7 @@ pub struct PageError {
 }
 
 impl PageError {
-    fn new(status: u16, code: i64, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: u16, code: i64, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -43,7 +41,7 @@ impl PageError {
         }
     }
 
-    fn invalid_client() -> Self {
+    pub(super) fn invalid_client() -> Self {
         Self::new(400, 4702, "Invalid client_id")
     }
 
@@ -51,7 +49,7 @@ impl PageError {
         Self::new(400, 4709, "Redirect URI mismatch.")
     }
 
-    fn not_admin() -> Self {
+    pub(super) fn not_admin() -> Self {
         Self::new(
             403,
             4711,
@@ -124,13 +122,13 @@ pub fn is_admin_app(app: &AppRow) -> bool {
         .any(|s| s.ends_with(":admin") || s.ends_with(":master"))
 }
 
-fn is_admin_role(role_id: &str) -> bool {
+pub(super) fn is_admin_role(role_id: &str) -> bool {
     role_id == crate::users::service::ROLE_OWNER || role_id == crate::users::service::ROLE_ADMIN
 }
 
 /// Runs `attempt` again when its transaction lost a conflict; a store failure that survives is an
 /// OAuth `temporarily_unavailable` (or `server_error`).
-async fn retry<T, Fut>(mut attempt: impl FnMut() -> Fut) -> Result<T, OAuthFailure>
+pub(super) async fn retry<T, Fut>(mut attempt: impl FnMut() -> Fut) -> Result<T, OAuthFailure>
 where
     Fut: std::future::Future<Output = Result<T, StoreError>>,
 {
@@ -160,6 +158,7 @@ macro_rules! in_tx {
         .await
     };
 }
+pub(super) use in_tx;
 
 async fn oauth_app(state: &AppState, client_id: Option<&str>) -> Result<Option<AppRow>, StoreError> {
     let Some(id) = client_id.filter(|c| !c.is_empty()) else {
@@ -359,11 +358,11 @@ async fn issue_pair(
     })
 }
 
-fn missing(name: &str) -> OAuthFailure {
+pub(super) fn missing(name: &str) -> OAuthFailure {
     OAuthFailure::new(format!("Missing {name}."), "invalid_request")
 }
 
-fn invalid_grant(reason: &str) -> OAuthFailure {
+pub(super) fn invalid_grant(reason: &str) -> OAuthFailure {
     OAuthFailure::new(reason, "invalid_grant")
 }
 
@@ -425,7 +424,7 @@ async fn exchange_in(
 }
 
 /// Records a user's consent to `app` and issues its first pair of tokens.
-async fn new_grant(
+pub(super) async fn new_grant(
     tx: &mut WriteTx,
     app: &AppRow,
     user_id: &str,
@@ -523,182 +522,6 @@ async fn revoke_in(
     Ok(Ok(()))
 }
 
-/// What `POST /oauth/devicecode` answers.
-pub struct DeviceStart {
-    pub device_code: String,
-    pub user_code: String,
-}
-
-/// Starts a device authorization for an OAuth app.
-pub async fn start_device(state: &AppState, app: &AppRow) -> Result<DeviceStart, OAuthFailure> {
-    if app.kind != KIND_OAUTH {
-        return Err(OAuthFailure::new(
-            "Grant type is not supported for this app.",
-            "unsupported_grant_type",
-        ));
-    }
-    let now = state.clock.now();
-    in_tx!(state, start_device_in(app, now))
-}
-
-async fn start_device_in(tx: &mut WriteTx, app: &AppRow, now: i64) -> Result<DeviceStart, StoreError> {
-    store::purge(tx.conn(), now).await?;
-    let start = DeviceStart {
-        device_code: ids::secret(32),
-        user_code: ids::user_code(),
-    };
-    let row = DeviceRow {
-        client_id: app.client_id.clone(),
-        expires_at: now + DEVICE_TTL_SECONDS,
-        interval_s: DEVICE_INTERVAL_SECONDS,
-        last_poll_ms: None,
-        decision: "pending".into(),
-        user_id: None,
-        account_id: None,
-    };
-    store::insert_device(tx.conn(), &start.device_code, &normal_user_code(&start.user_code), &row).await?;
-    Ok(start)
-}
-
-/// A typed user code as stored: letters upper-cased, dashes and spaces dropped.
-pub fn normal_user_code(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-/// The device-code grant: RFC 8628's polling answers, then the tokens once.
-pub async fn poll_device(state: &AppState, app: &AppRow, device_code: Option<&str>) -> Result<Issued, OAuthFailure> {
-    let code = device_code
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| missing("device_code"))?;
-    let now_ms = state.clock.now_ms();
-    in_tx!(state, poll_in(state, app, code, now_ms))?
-}
-
-async fn poll_in(
-    tx: &mut WriteTx,
-    state: &AppState,
-    app: &AppRow,
-    code: &str,
-    now_ms: i64,
-) -> Result<Result<Issued, OAuthFailure>, StoreError> {
-    let now = now_ms.div_euclid(1000);
-    let found = store::device(tx.conn(), code, false, state.store.for_update()).await?;
-    let Some((key, mut row)) = found.filter(|(_, r)| r.client_id == app.client_id) else {
-        return Ok(Err(invalid_grant("Invalid device code")));
-    };
-    if now >= row.expires_at {
-        return Ok(Err(OAuthFailure::new("The device code has expired.", "expired_token")));
-    }
-    match row.decision.as_str() {
-        "denied" => return Ok(Err(OAuthFailure::new("The user denied the request.", "access_denied"))),
-        "used" => return Ok(Err(invalid_grant("Invalid device code"))),
-        "allowed" => {}
-        _ => {
-            // RFC 8628: polling sooner than the interval asks to slow down, 5 s more each time.
-            let too_soon = row
-                .last_poll_ms
-                .is_some_and(|last| now_ms - last < row.interval_s * 1000);
-            row.last_poll_ms = Some(now_ms);
-            let answer = if too_soon {
-                row.interval_s += 5;
-                OAuthFailure::new("Polling too fast; slow down.", "slow_down")
-            } else {
-                OAuthFailure::new("The user has not yet answered.", "authorization_pending")
-            };
-            store::update_device(tx.conn(), &key, &row).await?;
-            return Ok(Err(answer));
-        }
-    }
-    let (Some(user_id), Some(account_id)) = (row.user_id.clone(), row.account_id.clone()) else {
-        return Ok(Err(invalid_grant("Invalid device code")));
-    };
-    row.decision = "used".into();
-    row.last_poll_ms = Some(now_ms);
-    store::update_device(tx.conn(), &key, &row).await?;
-    new_grant(tx, app, &user_id, &account_id, now).await.map(Ok)
-}
-
-/// The device page's view of a typed user code: the app and the users it may sign in as.
-pub async fn device_consent(state: &AppState, user_code: &str) -> Result<Result<Consent, PageError>, StoreError> {
-    let mut conn = state.store.acquire().await?;
-    let normal = normal_user_code(user_code);
-    let found = store::device(&mut conn, &normal, true, "").await?;
-    let now = state.clock.now();
-    let Some((_, row)) = found.filter(|(_, r)| r.decision == "pending" && r.expires_at > now) else {
-        return Ok(Err(PageError::new(
-            400,
-            4700,
-            "That code is not valid, or has expired.",
-        )));
-    };
-    let Some(app) = super::store::app_in_tx(&mut conn, &row.client_id).await? else {
-        return Ok(Err(PageError::invalid_client()));
-    };
-    let offered = store::active_users(&mut conn, &app.account_id, USERS_OFFERED).await?;
-    Ok(Ok(Consent {
-        request: normal,
-        app_name: app.name.clone(),
-        scopes: app.scopes.split_whitespace().map(str::to_string).collect(),
-        users: offered,
-        selected: None,
-        admin: is_admin_app(&app),
-    }))
-}
-
-/// The device page's answer: Allow as `user_id`, or Decline. `Ok(())` shows "you may close this page".
-pub async fn device_decide(
-    state: &AppState,
-    user_code: &str,
-    user_id: Option<&str>,
-    allow: bool,
-) -> Result<Result<(), PageError>, StoreError> {
-    let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let lock = state.store.for_update();
-    let normal = normal_user_code(user_code);
-    let found = store::device(tx.conn(), &normal, true, lock).await?;
-    let Some((key, mut row)) = found.filter(|(_, r)| r.decision == "pending" && r.expires_at > now) else {
-        return Ok(Err(PageError::new(
-            400,
-            4700,
-            "That code is not valid, or has expired.",
-        )));
-    };
-    if !allow {
-        row.decision = "denied".into();
-        store::update_device(tx.conn(), &key, &row).await?;
-        tx.commit().await?;
-        return Ok(Ok(()));
-    }
-    let Some(app) = super::store::app_in_tx(tx.conn(), &row.client_id).await? else {
-        return Ok(Err(PageError::invalid_client()));
-    };
-    let user = match user_id.filter(|u| !u.is_empty()) {
-        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::of(id), false).await?,
-        None => None,
-    };
-    let Some(user) = user.filter(|u| u.status == "active") else {
-        return Ok(Err(PageError::new(
-            400,
-            1001,
-            "Choose an active user of the account to sign in as.",
-        )));
-    };
-    if is_admin_app(&app) && !is_admin_role(&user.role_id) {
-        return Ok(Err(PageError::not_admin()));
-    }
-    row.decision = "allowed".into();
-    row.user_id = Some(user.id);
-    row.account_id = Some(user.account_id);
-    store::update_device(tx.conn(), &key, &row).await?;
-    tx.commit().await?;
-    Ok(Ok(()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -720,6 +543,5 @@ mod tests {
             with_query("http://a/cb?k=1", &[("error", "e")]),
             "http://a/cb?k=1&error=e"
         );
-        assert_eq!(normal_user_code(" bcdf-ghjk "), "BCDFGHJK");
     }
 }

@@ -26,6 +26,7 @@ use crate::state::AppState;
 mod actions;
 mod lists;
 mod queries;
+mod traffic;
 
 pub const BASE: &str = "/_localzoom/ui";
 const SESSION_COOKIE: &str = "lz_session";
@@ -44,9 +45,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/_localzoom/ui/meetings/{meeting_id}/status",
             post(actions::meeting_status),
         )
-        .route("/_localzoom/ui/requests", get(lists::requests))
-        .route("/_localzoom/ui/requests/{id}", get(lists::request))
-        .route("/_localzoom/ui/webhooks", get(lists::webhooks))
+        .route("/_localzoom/ui/requests", get(traffic::requests))
+        .route("/_localzoom/ui/requests/{id}", get(traffic::request))
+        .route("/_localzoom/ui/webhooks", get(traffic::webhooks))
         .route(
             "/_localzoom/ui/webhooks/deliveries/{id}/retry",
             post(actions::retry_delivery),

@@ -19,6 +19,7 @@ mod ratelimits;
 mod registrants;
 mod reliability;
 mod replicas;
+mod routes;
 mod seeds;
 mod settings;
 mod state;
