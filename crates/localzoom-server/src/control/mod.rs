@@ -1,5 +1,6 @@
-//! The control plane under `/_localzoom/`: health, the clock, accounts and apps. It is how tests
-//! set up and inspect localzoom; it never goes through Zoom's auth or limits.
+//! The control plane under `/_localzoom/` (`index` lists every route): health, the clock, accounts,
+//! apps, reset, seed, state, journal, faults. It is how tests set up and inspect localzoom; it never
+//! goes through Zoom's auth or limits.
 
 pub mod faults;
 pub mod gate;
@@ -9,3 +10,22 @@ pub mod routes;
 pub mod seed;
 pub mod state_doc;
 pub mod tools;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every `/_localzoom/*` route in one index: the control plane's own (state, clock, accounts, apps,
+/// journal, faults), those each resource contributes, and the dashboard. The gate in `gate.rs`
+/// guards them all but the health check and the dashboard's sign-in.
+pub fn index(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(routes::routes())
+        .merge(tools::routes())
+        .merge(crate::users::routes::control_routes())
+        .merge(crate::presence::routes::control_routes())
+        .merge(crate::credentials::routes::control_routes())
+        .merge(crate::meetings::routes::control_routes())
+        .merge(crate::webhooks::routes::control_routes())
+        .merge(crate::ui::routes(state))
+}

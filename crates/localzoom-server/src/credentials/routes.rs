@@ -18,7 +18,11 @@ pub fn routes() -> Router<AppState> {
         .route("/v2/users/{user_id}/password", put(set_password))
         .route("/v2/users/{user_id}/token", get(user_token).delete(revoke_tokens))
         .route("/v2/users/me/zak", get(me_zak))
-        .route("/_localzoom/tokens/{token}", get(inspect))
+}
+
+/// This resource's control-plane routes, listed in `control::index`.
+pub fn control_routes() -> Router<AppState> {
+    Router::new().route("/_localzoom/tokens/{token}", get(inspect))
 }
 
 async fn set_password(

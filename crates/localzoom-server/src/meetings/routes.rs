@@ -21,7 +21,11 @@ pub fn routes() -> Router<AppState> {
             get(get_meeting).patch(update).delete(delete),
         )
         .route("/v2/meetings/{meeting_id}/status", put(set_status))
-        .route("/_localzoom/meetings/{meeting_id}", put(set_live))
+}
+
+/// This resource's control-plane routes, listed in `control::index`.
+pub fn control_routes() -> Router<AppState> {
+    Router::new().route("/_localzoom/meetings/{meeting_id}", put(set_live))
 }
 
 async fn create(

@@ -13,12 +13,15 @@ use crate::state::AppState;
 use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/v2/users/{user_id}/presence_status",
-            get(get_presence).put(update_presence),
-        )
-        .route("/_localzoom/users/{user_id}/client", put(set_client))
+    Router::new().route(
+        "/v2/users/{user_id}/presence_status",
+        get(get_presence).put(update_presence),
+    )
+}
+
+/// This resource's control-plane routes, listed in `control::index`.
+pub fn control_routes() -> Router<AppState> {
+    Router::new().route("/_localzoom/users/{user_id}/client", put(set_client))
 }
 
 async fn get_presence(

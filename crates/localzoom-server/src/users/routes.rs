@@ -22,9 +22,13 @@ pub fn routes() -> Router<AppState> {
         .route("/v2/users/features", post(bulk_features))
         .route("/v2/users/{user_id}/email", put(update_email))
         .route("/v2/users/{user_id}/permissions", get(permissions))
-        .route("/_localzoom/users/seed", post(seed))
         .route("/v2/users/{user_id}", get(get_user).patch(update).delete(delete))
         .route("/v2/users/{user_id}/status", put(set_status))
+}
+
+/// This resource's control-plane routes, listed in `control::index`.
+pub fn control_routes() -> Router<AppState> {
+    Router::new().route("/_localzoom/users/seed", post(seed))
 }
 
 async fn list(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {

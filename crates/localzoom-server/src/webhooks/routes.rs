@@ -17,7 +17,8 @@ use crate::state::AppState;
 use crate::store::StoreError;
 use crate::validate::{Check, Obj};
 
-pub fn routes() -> Router<AppState> {
+/// Webhooks' control-plane routes (subscriptions, deliveries, events), listed in `control::index`.
+pub fn control_routes() -> Router<AppState> {
     Router::new()
         .route(
             "/_localzoom/apps/{client_id}/event_subscriptions",
