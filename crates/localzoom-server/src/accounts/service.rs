@@ -49,7 +49,7 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
         &account_id,
         &new.owner_email,
         2,
-        users::ROLE_OWNER,
+        crate::users::vocab::ROLE_OWNER,
         "active",
         "autoCreate",
         now,
@@ -301,8 +301,11 @@ pub async fn switch_user_account(
     if destination.id == master {
         return Err(ApiError::bad_request(300, "Users can only be moved to a sub account."));
     }
-    let mut user = users::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
-    if matches!(user.role_id.as_str(), users::ROLE_OWNER | users::ROLE_ADMIN) {
+    let mut user = crate::users::lookup::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
+    if matches!(
+        user.role_id.as_str(),
+        crate::users::vocab::ROLE_OWNER | crate::users::vocab::ROLE_ADMIN
+    ) {
         return Err(ApiError::bad_request(
             200,
             "Owners and admins cannot be moved to another account.",

@@ -9,8 +9,9 @@ use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Body;
 use crate::state::AppState;
-use crate::users::service::{resolve, LICENSED};
+use crate::users::lookup::resolve;
 use crate::users::store::{self as user_store, Lookup, UserRow};
+use crate::users::vocab::LICENSED;
 use crate::validate::{Check, Obj};
 
 /// Zoom caps a user's assistants (S-U `maxItems`).

@@ -123,7 +123,7 @@ pub fn is_admin_app(app: &AppRow) -> bool {
 }
 
 pub(super) fn is_admin_role(role_id: &str) -> bool {
-    role_id == crate::users::service::ROLE_OWNER || role_id == crate::users::service::ROLE_ADMIN
+    role_id == crate::users::vocab::ROLE_OWNER || role_id == crate::users::vocab::ROLE_ADMIN
 }
 
 /// Runs `attempt` again when its transaction lost a conflict; a store failure that survives is an

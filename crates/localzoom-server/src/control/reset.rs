@@ -244,7 +244,7 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
             account_id,
             &current.email,
             2,
-            crate::users::service::ROLE_OWNER,
+            crate::users::vocab::ROLE_OWNER,
             "active",
             "autoCreate",
             current.created_at,
@@ -326,7 +326,7 @@ pub struct UserInside {
 
 pub async fn inspect_user(state: &AppState, user_id: &str) -> ApiResult<UserInside> {
     let mut conn = state.store.acquire().await?;
-    let user = crate::users::service::resolve_any_account(&mut conn, &state.store, user_id).await?;
+    let user = crate::users::lookup::resolve_any_account(&mut conn, &state.store, user_id).await?;
     let now = state.clock.now();
     let presence = crate::presence::service::current(&mut conn, &user.id, now).await?;
     let client = serde_json::json!({

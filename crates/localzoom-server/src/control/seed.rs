@@ -357,13 +357,13 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     let id = created.id;
     let role_id = match text(u, "role") {
         None | Some("Member") | Some("member") => None,
-        Some("Admin") | Some("admin") => Some(crate::users::service::ROLE_ADMIN),
+        Some("Admin") | Some("admin") => Some(crate::users::vocab::ROLE_ADMIN),
         Some(_) => return Err(bad(&format!("{p}.role"), "Expected Admin or Member.")),
     };
     let mut tx = state.store.begin_write().await?;
     if let Some(role) = role_id {
         let mut row =
-            crate::users::service::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
+            crate::users::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
         row.role_id = role.to_string();
         crate::users::store::update(tx.conn(), &row).await?;
     }
@@ -376,7 +376,7 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     }
     if u.get("signed_in") == Some(&Value::Bool(false)) && status != "pending" {
         let mut tx = state.store.begin_write().await?;
-        let user = crate::users::service::resolve_any_account(tx.conn(), &state.store, &id).await?;
+        let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, &id).await?;
         crate::presence::service::set_signed_in(&mut tx, state, &user, false).await?;
         tx.commit().await?;
     }

@@ -410,7 +410,7 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
     for (i, u) in users.iter().enumerate() {
         let p = format!("{ap}.users[{i}]");
         if let Some(t) = u.get("type").and_then(Value::as_i64) {
-            if !crate::users::service::USER_TYPES.contains(&t) {
+            if !crate::users::vocab::USER_TYPES.contains(&t) {
                 errors.push(field_error(&format!("{p}.type"), "Expected 1, 2, 4 or 99."));
             }
         }

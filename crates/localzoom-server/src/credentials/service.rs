@@ -11,8 +11,9 @@ use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};
 use crate::state::AppState;
-use crate::users::service::{resolve, ROLE_ADMIN, ROLE_OWNER};
+use crate::users::lookup::resolve;
 use crate::users::store::UserRow;
+use crate::users::vocab::{ROLE_ADMIN, ROLE_OWNER};
 use crate::validate::{Check, Obj};
 
 /// Token kinds `GET /users/{userId}/token` issues.

@@ -16,8 +16,9 @@ use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::StoreError;
-use crate::users::service::{resolve, LICENSED};
+use crate::users::lookup::resolve;
 use crate::users::store::UserRow;
+use crate::users::vocab::LICENSED;
 use crate::validate::{Check, Obj};
 
 pub const MAX_PAGE_SIZE: i64 = 300;

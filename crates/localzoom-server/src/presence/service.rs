@@ -11,7 +11,7 @@ use crate::extract::Body;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::users::service::resolve;
+use crate::users::lookup::resolve;
 use crate::validate::{Check, Obj};
 
 /// PUT's vocabulary and the stored (GET) state each maps to.
@@ -222,7 +222,7 @@ pub async fn set_client(state: &AppState, user_id: &str, body: &Body) -> ApiResu
     let signed_in = signed_in.ok_or_else(|| ApiError::invalid_field("signed_in"))?;
     let now = state.clock.now();
     let mut tx = state.store.begin_write().await?;
-    let user = crate::users::service::resolve_any_account(tx.conn(), &state.store, user_id).await?;
+    let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, user_id).await?;
     set_signed_in(&mut tx, state, &user, signed_in).await?;
     let p = current(tx.conn(), &user.id, now).await?;
     tx.commit().await?;

@@ -119,7 +119,7 @@ async fn registration_meeting<O: Operation>(
         false,
     )
     .await?;
-    if host.is_none_or(|h| h.user_type != crate::users::service::LICENSED) {
+    if host.is_none_or(|h| h.user_type != crate::users::vocab::LICENSED) {
         return Err(ApiError::bad_request(
             200,
             format!("Only available for paid users: {}.", m.host_id),

@@ -8,7 +8,7 @@ use crate::auth::{ops, Granted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap, Upload};
 use crate::state::AppState;
-use crate::users::service::resolve;
+use crate::users::lookup::resolve;
 use crate::users::store::{self as user_store, UserRow};
 use crate::validate::{Check, Obj};
 

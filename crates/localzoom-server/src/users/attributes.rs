@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::service::{resolve, PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
+use super::lookup::resolve;
 use super::store::{self as user_store, Lookup};
+use super::vocab::{PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
 use crate::auth::{ops, Granted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};

@@ -19,74 +19,12 @@ use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::ratelimit::{locks, user_create_daily};
 use crate::state::AppState;
-use crate::store::{Store, StoreError, WriteTx};
+use crate::store::{StoreError, WriteTx};
 use crate::validate::{is_email, Check, Obj};
 use crate::webhooks;
 
-pub const ROLE_OWNER: &str = "0";
-pub const ROLE_ADMIN: &str = "1";
-pub const ROLE_MEMBER: &str = "2";
-/// User type 2: Licensed (assistants, registration and paid features need it).
-pub const LICENSED: i64 = 2;
-
-/// Zoom's historical cap; larger requests are clamped and the response's `page_size` shows it.
-pub const MAX_PAGE_SIZE: i64 = 300;
-
-pub(crate) const USER_TYPES: &[i64] = &[1, 2, 4, 99];
-const CREATE_ACTIONS: &[&str] = &["create", "autoCreate", "custCreate", "ssoCreate"];
-const LOGIN_TYPES: &[i64] = &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23];
-const PHONE_LABELS: &[&str] = &["Mobile", "Office", "Home", "Fax"];
-/// The languages Zoom's profile offers.
-const LANGUAGES: &[&str] = &[
-    "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "ja-JP", "pt-PT", "pt-BR", "ru-RU", "zh-CN", "zh-TW", "ko-KO",
-    "ko-KR", "it-IT", "vi-VN", "pl-PL", "tr-TR", "id-ID", "nl-NL", "sv-SE", "cs-CZ", "da-DK", "fi-FI", "hu-HU",
-    "nb-NO", "ro-RO", "uk-UA", "he-IL", "ar-SA", "th-TH",
-];
-pub(crate) const ZOOM_ONE_TYPES: &[i64] = &[
-    0,
-    16,
-    32,
-    64,
-    128,
-    33554432,
-    134217728,
-    1073741824,
-    536870912,
-    268435456,
-    4398046511104,
-    18014398509481984,
-    72057594037927936,
-    576460752303423488,
-    144115188075855872,
-    137438953472,
-    549755813888,
-    274877906944,
-    2199023255552,
-    4294967296,
-    34359738368,
-    8589934592,
-    68719476736,
-];
-pub(crate) const PLAN_UNITED_TYPES: &[&str] = &[
-    "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768",
-    "65536", "131072", "none",
-];
-
-pub fn role_name(role_id: &str) -> &'static str {
-    match role_id {
-        ROLE_OWNER => "Owner",
-        ROLE_ADMIN => "Admin",
-        _ => "Member",
-    }
-}
-
-fn login_types_for(action: &str) -> Vec<i64> {
-    match action {
-        "custCreate" => vec![99],
-        "ssoCreate" => vec![101],
-        _ => vec![100],
-    }
-}
+use super::lookup::{creation_key, resolve, resolve_read};
+use super::vocab::*;
 
 /// A new user row with Zoom's defaults for its creation action.
 pub fn new_row(
@@ -142,48 +80,6 @@ pub async fn insert_with_fresh_pmi(tx: &mut WriteTx, mut row: UserRow) -> Result
             }
         }
     }
-}
-
-/// Finds the user a path's `userId` names: `me`, an email, or an id, within the caller's account.
-/// Another account's user is exactly as missing as one that does not exist.
-pub async fn resolve(
-    conn: &mut sqlx::AnyConnection,
-    store: &Store,
-    account_id: &str,
-    me: Option<&str>,
-    user_id: &str,
-    lock: bool,
-) -> ApiResult<UserRow> {
-    let lookup = if user_id == "me" {
-        Lookup::Id(me.ok_or_else(|| ApiError::user_not_found(user_id))?)
-    } else {
-        Lookup::of(user_id)
-    };
-    match user_store::find(&mut *conn, store, Some(account_id), lookup, lock).await? {
-        Some(user) => Ok(user),
-        // A user whose creation is in flight is locked, not missing.
-        None if matches!(lookup, Lookup::Email(_)) && locks::is_held(conn, &creation_key(user_id)).await? => {
-            Err(ApiError::concurrent_request("create"))
-        }
-        None => Err(ApiError::user_not_found(user_id)),
-    }
-}
-
-/// The lock key a user's creation holds, by email (unique across localzoom).
-fn creation_key(email: &str) -> String {
-    format!("user-create:{}", user_store::email_key(email))
-}
-
-/// The control plane names users of any account, by id or email.
-pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, store: &Store, user_id: &str) -> ApiResult<UserRow> {
-    user_store::find(conn, store, None, Lookup::of(user_id), true)
-        .await?
-        .ok_or_else(|| ApiError::user_not_found(user_id))
-}
-
-async fn resolve_read(state: &AppState, account_id: &str, me: Option<&str>, user_id: &str) -> ApiResult<UserRow> {
-    let mut conn = state.store.acquire().await?;
-    resolve(&mut conn, &state.store, account_id, me, user_id, false).await
 }
 
 fn non_empty(s: &str) -> Option<String> {

@@ -752,7 +752,8 @@ async fn concurrent_patches_of_one_user_lose_no_update() {
 #[tokio::test]
 async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
     use localzoom_server::store::Store;
-    use localzoom_server::users::service::{insert_with_fresh_pmi, new_row, ROLE_MEMBER};
+    use localzoom_server::users::service::{insert_with_fresh_pmi, new_row};
+    use localzoom_server::users::vocab::ROLE_MEMBER;
     let (config, _dir, _db) = crate::common::fresh_config().await;
     let store = Store::open(&config).await.unwrap();
     let mut tx = store.begin_write().await.unwrap();

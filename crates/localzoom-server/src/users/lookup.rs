@@ -1,0 +1,55 @@
+//! User lookup, the one door every resource uses to turn a path's `userId` (`me`, an email or an
+//! id) into a user of the caller's account.
+
+use super::store::{self as user_store, Lookup, UserRow};
+use crate::error::{ApiError, ApiResult};
+use crate::ratelimit::locks;
+use crate::state::AppState;
+use crate::store::Store;
+
+/// Finds the user a path's `userId` names: `me`, an email, or an id, within the caller's account.
+/// Another account's user is exactly as missing as one that does not exist.
+pub async fn resolve(
+    conn: &mut sqlx::AnyConnection,
+    store: &Store,
+    account_id: &str,
+    me: Option<&str>,
+    user_id: &str,
+    lock: bool,
+) -> ApiResult<UserRow> {
+    let lookup = if user_id == "me" {
+        Lookup::Id(me.ok_or_else(|| ApiError::user_not_found(user_id))?)
+    } else {
+        Lookup::of(user_id)
+    };
+    match user_store::find(&mut *conn, store, Some(account_id), lookup, lock).await? {
+        Some(user) => Ok(user),
+        // A user whose creation is in flight is locked, not missing.
+        None if matches!(lookup, Lookup::Email(_)) && locks::is_held(conn, &creation_key(user_id)).await? => {
+            Err(ApiError::concurrent_request("create"))
+        }
+        None => Err(ApiError::user_not_found(user_id)),
+    }
+}
+
+/// The lock key a user's creation holds, by email (unique across localzoom).
+pub(crate) fn creation_key(email: &str) -> String {
+    format!("user-create:{}", user_store::email_key(email))
+}
+
+/// The control plane names users of any account, by id or email.
+pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, store: &Store, user_id: &str) -> ApiResult<UserRow> {
+    user_store::find(conn, store, None, Lookup::of(user_id), true)
+        .await?
+        .ok_or_else(|| ApiError::user_not_found(user_id))
+}
+
+pub(crate) async fn resolve_read(
+    state: &AppState,
+    account_id: &str,
+    me: Option<&str>,
+    user_id: &str,
+) -> ApiResult<UserRow> {
+    let mut conn = state.store.acquire().await?;
+    resolve(&mut conn, &state.store, account_id, me, user_id, false).await
+}

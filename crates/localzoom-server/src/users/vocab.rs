@@ -1,0 +1,67 @@
+//! The users' vocabularies: roles, types, create actions, login types, languages and the other
+//! value lists Zoom's user objects draw from.
+
+pub const ROLE_OWNER: &str = "0";
+pub const ROLE_ADMIN: &str = "1";
+pub const ROLE_MEMBER: &str = "2";
+/// User type 2: Licensed (assistants, registration and paid features need it).
+pub const LICENSED: i64 = 2;
+
+/// Zoom's historical cap; larger requests are clamped and the response's `page_size` shows it.
+pub const MAX_PAGE_SIZE: i64 = 300;
+
+pub(crate) const USER_TYPES: &[i64] = &[1, 2, 4, 99];
+pub(crate) const CREATE_ACTIONS: &[&str] = &["create", "autoCreate", "custCreate", "ssoCreate"];
+pub(crate) const LOGIN_TYPES: &[i64] = &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23];
+pub(crate) const PHONE_LABELS: &[&str] = &["Mobile", "Office", "Home", "Fax"];
+/// The languages Zoom's profile offers.
+pub(crate) const LANGUAGES: &[&str] = &[
+    "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "ja-JP", "pt-PT", "pt-BR", "ru-RU", "zh-CN", "zh-TW", "ko-KO",
+    "ko-KR", "it-IT", "vi-VN", "pl-PL", "tr-TR", "id-ID", "nl-NL", "sv-SE", "cs-CZ", "da-DK", "fi-FI", "hu-HU",
+    "nb-NO", "ro-RO", "uk-UA", "he-IL", "ar-SA", "th-TH",
+];
+pub(crate) const ZOOM_ONE_TYPES: &[i64] = &[
+    0,
+    16,
+    32,
+    64,
+    128,
+    33554432,
+    134217728,
+    1073741824,
+    536870912,
+    268435456,
+    4398046511104,
+    18014398509481984,
+    72057594037927936,
+    576460752303423488,
+    144115188075855872,
+    137438953472,
+    549755813888,
+    274877906944,
+    2199023255552,
+    4294967296,
+    34359738368,
+    8589934592,
+    68719476736,
+];
+pub(crate) const PLAN_UNITED_TYPES: &[&str] = &[
+    "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048", "4096", "8192", "16384", "32768",
+    "65536", "131072", "none",
+];
+
+pub fn role_name(role_id: &str) -> &'static str {
+    match role_id {
+        ROLE_OWNER => "Owner",
+        ROLE_ADMIN => "Admin",
+        _ => "Member",
+    }
+}
+
+pub(crate) fn login_types_for(action: &str) -> Vec<i64> {
+    match action {
+        "custCreate" => vec![99],
+        "ssoCreate" => vec![101],
+        _ => vec![100],
+    }
+}
