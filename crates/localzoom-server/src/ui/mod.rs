@@ -252,7 +252,9 @@ pre { background: var(--card); border: 1px solid var(--line); border-radius: 8px
   overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
 td form.inline, header form.inline { display: inline-flex; margin: 0; }
-td code, td { overflow-wrap: anywhere; }
+.table-wrap td { white-space: nowrap; }
+.table-wrap td code, .table-wrap td details { white-space: normal; overflow-wrap: anywhere; }
+.table-wrap td code { display: inline-block; min-width: 12ch; }
 form.inline label { margin: 0; font-weight: 500; font-size: .9rem; }
 form.inline input, form.inline select { width: auto; }
 .search { display: flex; gap: .5rem; flex-wrap: wrap; align-items: end; margin: .5rem 0 1rem; }

@@ -70,6 +70,7 @@ async fn a_person_allows_an_app_on_the_consent_page() {
     let heading = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert!(heading.contains("Calendar Sync"), "{heading}");
     browser.screenshot("oauth-consent").await;
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
     // Pick Ann by keyboard-reachable form controls, then Allow.
     let select = c.find(Locator::Css("select[name=user]")).await.unwrap();
     select.select_by_value(&user_id).await.unwrap();

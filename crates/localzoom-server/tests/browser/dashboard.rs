@@ -236,6 +236,40 @@ async fn the_dashboard_shows_and_steers_a_running_localzoom() {
     assert_eq!(rows.len(), 1);
     assert!(rows[0].text().await.unwrap().contains(&lz.creds.owner_email));
 
+    // A user's page and a meeting's page (with its Start switch).
+    let token = lz.token().await;
+    let (st, meeting) = api(
+        &lz,
+        &token,
+        reqwest::Method::POST,
+        "/v2/users/me/meetings",
+        Some(json!({"topic": "Dashboard review", "type": 2, "start_time": "2027-01-05T10:00:00Z"})),
+    )
+    .await;
+    assert_eq!(st, 201, "{meeting}");
+    c.goto(&format!("{}/_localzoom/ui/users/{}", lz.origin, lz.creds.owner_id))
+        .await
+        .unwrap();
+    wait_for_text(c, "User object", Duration::from_secs(2)).await;
+    wait_for_text(c, "Dashboard review", Duration::from_secs(2)).await;
+    browser.screenshot("dashboard-user").await;
+    c.goto(&format!("{}/_localzoom/ui/meetings/{}", lz.origin, meeting["id"]))
+        .await
+        .unwrap();
+    click_button(c, "Start meeting").await;
+    let (_, live) = api(
+        &lz,
+        &token,
+        reqwest::Method::GET,
+        &format!("/v2/meetings/{}", meeting["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(live["status"], "started");
+    wait_for_text(c, "End meeting", Duration::from_secs(2)).await;
+    browser.screenshot("dashboard-meeting").await;
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+
     // A phone-sized screen: nothing wider than the viewport.
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&format!("{}/_localzoom/ui/users", lz.origin)).await.unwrap();
