@@ -29,7 +29,7 @@ pub struct AdminConnection {
 pub enum AdminCommand {
     /// Reset the store to its first start (same default credentials), or one account with --account.
     Reset {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         account: Option<String>,
     },
     /// Export or import the whole state.
@@ -52,7 +52,7 @@ pub enum AdminCommand {
         operation: Option<String>,
         #[arg(long)]
         status: Option<u16>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         account_id: Option<String>,
         /// RFC 3339 time.
         #[arg(long)]
@@ -105,7 +105,7 @@ pub enum WebhooksCommand {
     /// Subscribe an endpoint to events of an app's account (Zoom's URL validation runs first).
     Subscribe {
         /// The app's client id (the default app's is in the serve banner).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         app: String,
         #[arg(long)]
         url: String,
@@ -115,7 +115,7 @@ pub enum WebhooksCommand {
     },
     /// An app's event subscriptions.
     List {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         app: String,
     },
     /// The delivery log.
@@ -168,7 +168,7 @@ pub enum FaultsCommand {
         path: Option<String>,
         #[arg(long)]
         operation: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         account_id: Option<String>,
         #[arg(long)]
         status: Option<u16>,
@@ -209,7 +209,7 @@ pub enum AccountsCommand {
         plan: Option<String>,
         #[arg(long)]
         owner_email: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         master: Option<String>,
     },
     /// Delete a non-default account and everything in it.
@@ -222,14 +222,14 @@ pub enum AccountsCommand {
 pub enum AppsCommand {
     /// The apps of an account (the default one without --account).
     List {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         account: Option<String>,
     },
     /// Create an app holding the given scopes: Server-to-Server, or with --oauth an OAuth app
     /// that users authorize (authorization code or device flow).
     Create {
         /// The account (the default one without it).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         account: Option<String>,
         /// The app's name (shown on the consent page of OAuth apps).
         #[arg(long)]

@@ -27,7 +27,13 @@ pub struct Connection {
     pub oauth_url: Option<String>,
 
     /// Server-to-Server app's account id.
-    #[arg(long, env = "ZOOM_ACCOUNT_ID", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ZOOM_ACCOUNT_ID",
+        global = true,
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     pub account_id: Option<String>,
 
     /// Server-to-Server app's client id.
