@@ -79,7 +79,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 pub use zoom_types;
-use zoom_types::{ErrorBody, FieldError, OAuthError, TokenResponse};
+use zoom_types::{ErrorBody, FieldError, TokenResponse};
 
 mod meetings;
 pub mod oauth;
@@ -272,8 +272,9 @@ impl ClientBuilder {
             .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
             .build()?;
         let oauth_base = self.oauth_base.clone().unwrap_or_else(|| ZOOM_OAUTH_BASE.into());
+        // The user grant's renewals go through this client's connections and timeout.
         if let Auth::UserRefresh { oauth, .. } = &mut auth {
-            *oauth = oauth.clone().oauth_base(&oauth_base);
+            *oauth = oauth.clone().oauth_base(&oauth_base).with_http(http.clone());
         }
         Ok(Client {
             http,
@@ -386,19 +387,7 @@ impl Client {
             ])
             .send()
             .await?;
-        let status = resp.status();
-        let bytes = resp.bytes().await?;
-        if !status.is_success() {
-            return Err(match serde_json::from_slice::<OAuthError>(&bytes) {
-                Ok(e) => Error::OAuth {
-                    status: status.as_u16(),
-                    error: e.error,
-                    reason: e.reason,
-                },
-                Err(_) => Error::Decode(format!("token endpoint answered {status}")),
-            });
-        }
-        serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("token response: {e}")))
+        oauth::token_answer(resp).await
     }
 
     /// A user grant's next pair of tokens; the new refresh token replaces the spent one.

@@ -101,6 +101,12 @@ impl UserOAuth {
         }
     }
 
+    /// Sends through `http` (its pool and timeout) instead of a client of its own.
+    pub(crate) fn with_http(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
     /// The OAuth origin (localzoom's own origin, say).
     pub fn oauth_base(mut self, origin: &str) -> Self {
         self.oauth_base = origin.trim_end_matches('/').to_string();

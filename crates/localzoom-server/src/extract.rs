@@ -53,6 +53,15 @@ impl Body {
     }
 }
 
+/// `a=1&b=2` as a map (the last of repeated names wins); unreadable text is no pairs. For the
+/// pages and OAuth endpoints, which answer missing parameters themselves.
+pub fn form_pairs(raw: &[u8]) -> HashMap<String, String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
 fn content_type(headers: &axum::http::HeaderMap) -> String {
     headers
         .get(CONTENT_TYPE)

@@ -82,6 +82,17 @@ pub fn digits(digits: u32) -> i64 {
     (low + r % span) as i64
 }
 
+/// Whether two secrets are equal, in time independent of where they differ (over the longer input,
+/// so timing does not leak a prefix). Client secrets, control tokens, CSRF and session values use it.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        diff |= (a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0)) as usize;
+    }
+    diff == 0
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

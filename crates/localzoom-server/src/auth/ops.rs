@@ -222,3 +222,9 @@ pub const UNSERVED: &[Op] = &[
         label: Label::Medium,
     },
 ];
+
+/// Whether `id` names an operation of the reference (served or not): what fault rules and latency
+/// settings may name.
+pub fn is_known_id(id: &str) -> bool {
+    ALL.iter().chain(UNSERVED).any(|op| op.id == id)
+}

@@ -16,6 +16,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::device_flow;
 use super::user_flow::{self, AuthorizeRequest, Consent, Next, PageError};
+use crate::extract::form_pairs;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -221,14 +222,6 @@ fn consent_page(c: &Consent, action: &str, field: &str) -> Markup {
     )
 }
 
-/// Query parameters, or form fields of a posted body.
-fn fields(raw: &[u8]) -> HashMap<String, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw)
-        .unwrap_or_default()
-        .into_iter()
-        .collect()
-}
-
 /// Allow (`true`) or Decline (`false`); anything else is no answer.
 fn decision(f: &HashMap<String, String>) -> Option<bool> {
     match f.get("action").map(String::as_str) {
@@ -247,7 +240,7 @@ fn unknown_action() -> Response {
 }
 
 async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let mut q = fields(query.as_deref().unwrap_or("").as_bytes());
+    let mut q = form_pairs(query.as_deref().unwrap_or("").as_bytes());
     let req = AuthorizeRequest {
         response_type: q.remove("response_type"),
         client_id: q.remove("client_id"),
@@ -262,7 +255,7 @@ async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
 }
 
 async fn decide(State(state): State<AppState>, body: Bytes) -> Response {
-    let f = fields(&body);
+    let f = form_pairs(&body);
     let request = f.get("request").map(String::as_str).unwrap_or("");
     let Some(allow) = decision(&f) else {
         return unknown_action();
@@ -291,7 +284,7 @@ fn code_entry_page(error: Option<&str>) -> Markup {
 }
 
 async fn device(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let q = fields(query.as_deref().unwrap_or("").as_bytes());
+    let q = form_pairs(query.as_deref().unwrap_or("").as_bytes());
     let Some(code) = q.get("user_code").filter(|c| !c.trim().is_empty()) else {
         return html_response(StatusCode::OK, code_entry_page(None));
     };
@@ -315,7 +308,7 @@ async fn device(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
 }
 
 async fn device_decide(State(state): State<AppState>, body: Bytes) -> Response {
-    let f = fields(&body);
+    let f = form_pairs(&body);
     let code = f.get("user_code").map(String::as_str).unwrap_or("");
     let Some(allow) = decision(&f) else {
         return unknown_action();

@@ -18,6 +18,7 @@ use zoom_types::{OAuthError, TokenResponse};
 use super::device_flow::{self, DEVICE_INTERVAL_SECONDS, DEVICE_TTL_SECONDS};
 use super::service::{self, OAuthFailure, TOKEN_TTL_SECONDS};
 use super::user_flow;
+use crate::extract::form_pairs;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -42,18 +43,13 @@ impl IntoResponse for OAuthFailure {
 
 /// Query parameters, overridden by form-body parameters of the same name.
 fn params(query: Option<&str>, headers: &HeaderMap, body: &Bytes) -> HashMap<String, String> {
-    let mut out: HashMap<String, String> = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let mut out = form_pairs(query.unwrap_or("").as_bytes());
     let is_form = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
     if is_form || (!body.is_empty() && !body.starts_with(b"{")) {
-        if let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) {
-            out.extend(pairs);
-        }
+        out.extend(form_pairs(body));
     }
     out
 }

@@ -66,23 +66,13 @@ pub struct Issued {
     pub refresh_token: Option<String>,
 }
 
-fn same_secret(a: &str, b: &str) -> bool {
-    // Constant-time over the longer input, so timing does not leak the secret's prefix.
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        diff |= (a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0)) as usize;
-    }
-    diff == 0
-}
-
 /// Checks client credentials against the app store.
 pub async fn authenticate_client(state: &AppState, client_id: &str, secret: &str) -> Result<AppRow, OAuthFailure> {
     let app = auth_store::app_by_client_id(&state.store, client_id)
         .await
         .map_err(OAuthFailure::internal)?;
     match app {
-        Some(app) if same_secret(&app.client_secret, secret) => Ok(app),
+        Some(app) if ids::same_secret(&app.client_secret, secret) => Ok(app),
         _ => Err(OAuthFailure::invalid_client()),
     }
 }
@@ -296,9 +286,9 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Caller> {
 mod tests {
     #[test]
     fn secrets_compare_exactly() {
-        assert!(super::same_secret("abc", "abc"));
-        assert!(!super::same_secret("abc", "abd"));
-        assert!(!super::same_secret("abc", "abcd"));
-        assert!(!super::same_secret("", "a"));
+        assert!(crate::ids::same_secret("abc", "abc"));
+        assert!(!crate::ids::same_secret("abc", "abd"));
+        assert!(!crate::ids::same_secret("abc", "abcd"));
+        assert!(!crate::ids::same_secret("", "a"));
     }
 }

@@ -148,10 +148,7 @@ pub fn parse(body: &Map<String, Value>) -> ApiResult<FaultRule> {
     }
     let path = check.string(&root, "path", Some(2048));
     let operation = check.string(&root, "operation", Some(128));
-    if operation
-        .as_deref()
-        .is_some_and(|o| !crate::auth::ops::ALL.iter().any(|op| op.id == o))
-    {
+    if operation.as_deref().is_some_and(|o| !crate::auth::ops::is_known_id(o)) {
         check.fail_with("operation", "Unknown operationId.");
     }
     let account_id = check.string(&root, "account_id", Some(64));

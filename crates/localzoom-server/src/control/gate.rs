@@ -18,15 +18,6 @@ fn gated(method: &axum::http::Method, path: &str) -> bool {
     control && !open
 }
 
-/// Compares in time independent of where the inputs differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        diff |= (a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0)) as usize;
-    }
-    diff == 0
-}
-
 /// The control plane speaks JSON whatever `Content-Type` a client sends (curl's `-d` says form):
 /// its bodies are read as JSON, so a document is never half-read as a form.
 pub async fn json_bodies(mut req: Request, next: Next) -> Response {
@@ -60,7 +51,7 @@ pub async fn require_token(State(state): State<AppState>, req: Request, next: Ne
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim());
     match given {
-        Some(t) if same(t.as_bytes(), expected.as_bytes()) => next.run(req).await,
+        Some(t) if crate::ids::same_secret(t, expected) => next.run(req).await,
         _ => ApiError::new(StatusCode::UNAUTHORIZED, 401, "Control token required.").into_response(),
     }
 }

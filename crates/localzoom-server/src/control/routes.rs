@@ -277,10 +277,7 @@ async fn set_latency(State(state): State<AppState>, body: Body) -> ApiResult<Jso
     } else {
         None
     };
-    if operation
-        .as_deref()
-        .is_some_and(|o| !crate::auth::ops::ALL.iter().any(|op| op.id == o))
-    {
+    if operation.as_deref().is_some_and(|o| !crate::auth::ops::is_known_id(o)) {
         check.fail("operation");
     }
     let ms = if check.required(&root, "ms") {

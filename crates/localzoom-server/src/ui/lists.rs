@@ -14,12 +14,11 @@ use crate::clock::rfc3339;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// A page's query; empty values are no filter.
 pub fn query(raw: Option<&str>) -> HashMap<String, String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .collect()
+    let mut q = crate::extract::form_pairs(raw.unwrap_or("").as_bytes());
+    q.retain(|_, v| !v.trim().is_empty());
+    q
 }
 
 /// A store or rule failure as a page.

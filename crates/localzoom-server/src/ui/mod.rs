@@ -90,11 +90,6 @@ fn session_value(token: &str) -> String {
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn control_token(state: &AppState) -> Option<&str> {
     state.config.control_token.as_deref().filter(|t| !t.is_empty())
 }
@@ -104,7 +99,7 @@ fn is_signed_in(state: &AppState, headers: &HeaderMap) -> bool {
         None => true,
         Some(token) => cookies(headers)
             .get(SESSION_COOKIE)
-            .is_some_and(|v| same(v, &session_value(token))),
+            .is_some_and(|v| crate::ids::same_secret(v, &session_value(token))),
     }
 }
 
@@ -175,7 +170,7 @@ pub fn checked_form(headers: &HeaderMap, body: &Bytes) -> Result<HashMap<String,
         .collect();
     let cookie = cookies(headers).get(CSRF_COOKIE).cloned().unwrap_or_default();
     let given = fields.get("csrf").map(String::as_str).unwrap_or("");
-    if cookie.len() < 32 || !same(&cookie, given) {
+    if cookie.len() < 32 || !crate::ids::same_secret(&cookie, given) {
         return Err(Refused("This form has expired: reload the page and try again."));
     }
     if let Some(origin) = headers.get("origin").and_then(|v| v.to_str().ok()) {
@@ -377,7 +372,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
         Err(r) => return r.into_response(),
     };
     let given = fields.get("token").map(String::as_str).unwrap_or("");
-    if !same(given, token) {
+    if !crate::ids::same_secret(given, token) {
         let c = csrf(&state, &headers);
         return page_response(
             StatusCode::UNAUTHORIZED,
