@@ -60,12 +60,25 @@ impl Caller {
     /// a user-level OAuth token without an `:admin` scope of `op` addresses only its own user.
     pub fn may_address(&self, op: &Op, user_id: &str) -> bool {
         let Some(grant) = &self.user_grant else { return true };
-        let admin = op
-            .classic
+        self.acts_for_account(op)
+            || user_id == "me"
+            || self.me.as_deref() == Some(user_id)
+            || grant.email.eq_ignore_ascii_case(user_id)
+    }
+
+    /// The scopes of `op` this caller holds.
+    fn held<'a>(&'a self, op: &'a Op) -> impl Iterator<Item = &'static str> + 'a {
+        op.classic
             .iter()
             .chain(op.granular.iter())
-            .any(|s| (s.ends_with(":admin") || s.ends_with(":master")) && self.scopes.iter().any(|h| h == s));
-        admin || user_id == "me" || self.me.as_deref() == Some(user_id) || grant.email.eq_ignore_ascii_case(user_id)
+            .copied()
+            .filter(|s| self.scopes.iter().any(|h| h == s))
+    }
+
+    /// Whether an account-wide (`:admin`, `:master`) scope of `op` is held: the caller then acts for
+    /// the whole account, not only as `me`.
+    pub fn acts_for_account(&self, op: &Op) -> bool {
+        self.held(op).any(|s| s.ends_with(":admin") || s.ends_with(":master"))
     }
 }
 
@@ -105,15 +118,7 @@ impl Caller {
     /// otherwise Zoom's 400/4711 naming the granular scopes.
     pub fn authorize<O: Operation>(&self) -> ApiResult<Granted<O>> {
         let op = O::OP;
-        let mut matching = op
-            .classic
-            .iter()
-            .chain(op.granular.iter())
-            .filter(|s| self.scopes.iter().any(|h| h == *s))
-            .peekable();
-        let held = matching.peek().is_some();
-        let admin = matching.any(|s| s.ends_with(":admin") || s.ends_with(":master"));
-        if !held {
+        if self.held(&op).next().is_none() {
             let wanted: &[&str] = if op.granular.is_empty() {
                 op.classic
             } else {
@@ -124,7 +129,7 @@ impl Caller {
         Ok(Granted {
             account_id: self.account_id.clone(),
             me: self.me.clone(),
-            admin,
+            admin: self.acts_for_account(&op),
             account_number: self.account_number,
             _op: PhantomData,
         })

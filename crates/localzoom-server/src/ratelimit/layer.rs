@@ -143,7 +143,7 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
     if caller.user_grant.is_some()
         && op.path.starts_with("/users")
         && !op.path.contains('{')
-        && !caller.may_address(op, "")
+        && !caller.acts_for_account(op)
     {
         let admin = |list: &[&'static str]| -> Vec<&'static str> {
             list.iter().copied().filter(|s| s.ends_with(":admin")).collect()
