@@ -109,6 +109,10 @@ async fn poll_in(
     let (Some(user_id), Some(account_id)) = (row.user_id.clone(), row.account_id.clone()) else {
         return Ok(Err(invalid_grant("Invalid device code")));
     };
+    // The user who allowed it was deactivated or deleted since: no tokens.
+    if !store::user_is_active(tx.conn(), &user_id, &account_id).await? {
+        return Ok(Err(OAuthFailure::new("The user denied the request.", "access_denied")));
+    }
     row.decision = "used".into();
     row.last_poll_ms = Some(now_ms);
     store::update_device(tx.conn(), &key, &row).await?;

@@ -227,7 +227,8 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         if is_admin_app(&app) && !is_admin_role(&user.role_id) {
             return Ok(Next::Page(PageError::not_admin()));
         }
-        return issue_code(state, request, &user.id, &user.account_id).await;
+        let mut conn = state.store.acquire().await?;
+        return issue_code(&mut conn, state.clock.now(), request, &user.id, &user.account_id).await;
     }
     let consent_id = ids::secret(32);
     let mut tx = state.store.begin_write().await?;
@@ -246,18 +247,25 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
 }
 
 /// Stores a code for `user_id` and sends the browser back with it.
-async fn issue_code(state: &AppState, request: CodeRow, user_id: &str, account_id: &str) -> Result<Next, StoreError> {
+/// Stores a code for `user_id` on `conn` (in the consent's transaction when there is one) and
+/// sends the browser back with it.
+async fn issue_code(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    request: CodeRow,
+    user_id: &str,
+    account_id: &str,
+) -> Result<Next, StoreError> {
     let code = ids::secret(32);
     let row = CodeRow {
         stage: "code".into(),
         user_id: Some(user_id.to_string()),
         account_id: Some(account_id.to_string()),
-        expires_at: state.clock.now() + CODE_TTL_SECONDS,
+        expires_at: now + CODE_TTL_SECONDS,
         used_at: None,
         ..request
     };
-    let mut conn = state.store.acquire().await?;
-    store::insert_code(&mut conn, &code, &row).await?;
+    store::insert_code(conn, &code, &row).await?;
     let mut pairs = vec![("code", code.as_str())];
     if let Some(s) = row.state.as_deref() {
         pairs.push(("state", s));
@@ -311,8 +319,10 @@ pub async fn decide(
     if !store::spend_code(tx.conn(), request_id, now).await? {
         return Ok(Next::Page(PageError::expired_request()));
     }
+    // The request is spent and its code stored together: never one without the other.
+    let next = issue_code(tx.conn(), now, request, &user.id, &user.account_id).await?;
     tx.commit().await?;
-    issue_code(state, request, &user.id, &user.account_id).await
+    Ok(next)
 }
 
 fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
@@ -413,8 +423,7 @@ async fn exchange_in(
     let (Some(user_id), Some(account_id)) = (row.user_id.as_deref(), row.account_id.as_deref()) else {
         return Ok(Err(invalid_grant("Invalid authorization code")));
     };
-    let active = store::user_state(tx.conn(), user_id).await?;
-    if !matches!(&active, Some((status, account)) if status == "active" && account == account_id) {
+    if !store::user_is_active(tx.conn(), user_id, account_id).await? {
         return Ok(Err(invalid_grant("Invalid authorization code")));
     }
     if !store::spend_code(tx.conn(), code, now).await? {
@@ -477,9 +486,7 @@ async fn refresh_in(
         return bad();
     }
     let user_id = row.user_id.as_deref().unwrap_or_default();
-    let active = store::user_state(tx.conn(), user_id).await?;
-    let alive = matches!(&active, Some((status, account)) if status == "active" && *account == row.account_id);
-    if now >= row.expires_at || !alive {
+    if now >= row.expires_at || !store::user_is_active(tx.conn(), user_id, &row.account_id).await? {
         return bad();
     }
     if !store::spend_token(tx.conn(), token, now).await? {

@@ -138,16 +138,14 @@ pub async fn spend_token(conn: &mut AnyConnection, token: &str, at: i64) -> Resu
     Ok(done.rows_affected() == 1)
 }
 
-/// A user's status and account, for grants that must follow them.
-pub async fn user_state(conn: &mut AnyConnection, user_id: &str) -> Result<Option<(String, String)>, StoreError> {
-    let row = sqlx::query("SELECT status, account_id FROM users WHERE id = $1")
+/// Whether `user_id` is an active user of `account_id`: a grant lives only while its user does.
+pub async fn user_is_active(conn: &mut AnyConnection, user_id: &str, account_id: &str) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND account_id = $2 AND status = 'active'")
         .bind(user_id)
+        .bind(account_id)
         .fetch_optional(conn)
         .await?;
-    Ok(match row {
-        Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-        None => None,
-    })
+    Ok(row.is_some())
 }
 
 #[derive(Debug, Clone)]

@@ -152,6 +152,12 @@ async fn oauth_apps_need_redirect_uris_and_show_their_type() {
         .control(Method::POST, "/_localzoom/apps", json!({"type": "user_managed"}))
         .await;
     assert_eq!((st, body["errors"][0]["field"].as_str()), (400, Some("type")), "{body}");
+    let (_, list) = app.control_get("/_localzoom/apps").await;
+    assert_eq!(
+        list["apps"].as_array().unwrap().len(),
+        1,
+        "refused apps are not stored: {list}"
+    );
     let client = oauth_app(&app, &["user:read"]).await;
     let (_, list) = app.control_get("/_localzoom/apps").await;
     let apps = list["apps"].as_array().unwrap();
@@ -844,6 +850,38 @@ async fn device_flow_answers_each_poll_as_rfc_8628_says() {
         .await;
     assert_eq!((st, s(&me, "id")), (200, member.as_str()));
     assert_eq!(s(&poll(device).await.1, "error"), "invalid_grant");
+    // Allowed, then the user is deactivated before the device polls: no tokens.
+    let (_, dc) = start().await;
+    let resp = app
+        .http
+        .post(app.url("/oauth/device"))
+        .form(&[
+            ("user_code", s(&dc, "user_code")),
+            ("action", "allow"),
+            ("user", member.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (st, _) = app
+        .call(
+            Method::PUT,
+            &format!("/v2/users/{member}/status"),
+            Some(json!({"action": "deactivate"})),
+        )
+        .await;
+    assert_eq!(st, 204);
+    let (st, body) = poll(s(&dc, "device_code").into()).await;
+    assert_eq!((st, s(&body, "error")), (400, "access_denied"));
+    let (st, _) = app
+        .call(
+            Method::PUT,
+            &format!("/v2/users/{member}/status"),
+            Some(json!({"action": "activate"})),
+        )
+        .await;
+    assert_eq!(st, 204);
     // Declined.
     let (_, dc) = start().await;
     let resp = app
