@@ -2,15 +2,14 @@
 //! limits" page), starting and ending meetings, and retrying webhook deliveries. Every action is a
 //! CSRF-checked POST that calls the same functions as the JSON control plane, then redirects back.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::html;
 use serde_json::{json, Map, Value};
 
 use super::lists::{failure, json_block, not_found};
-use super::{checked_form, csrf, layout, live, page_response, redirect, respond, BASE};
+use super::{csrf, layout, live, page_response, redirect, respond, CheckedForm, BASE};
 use crate::clock::rfc3339;
 use crate::state::AppState;
 
@@ -148,11 +147,7 @@ fn message_of(e: &crate::error::ApiError) -> String {
     m
 }
 
-pub async fn clock(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = match checked_form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r.into_response(),
-    };
+pub async fn clock(State(state): State<AppState>, headers: HeaderMap, CheckedForm(f): CheckedForm) -> Response {
     let advance = f.get("advance").filter(|s| !s.is_empty());
     let frozen = f.get("frozen").map(|v| v == "true");
     let seconds = match advance.map(|a| a.trim().parse::<i64>()) {
@@ -190,11 +185,7 @@ pub async fn clock(State(state): State<AppState>, headers: HeaderMap, body: Byte
     }
 }
 
-pub async fn ratelimits(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = match checked_form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r.into_response(),
-    };
+pub async fn ratelimits(State(state): State<AppState>, headers: HeaderMap, CheckedForm(f): CheckedForm) -> Response {
     let enabled = f.get("enabled").map(|v| v == "true");
     let scale = match f.get("scale").filter(|s| !s.is_empty()).map(|s| s.parse::<f64>()) {
         Some(Ok(x)) if crate::runtime::valid_scale(x) => Some(x),
@@ -222,11 +213,7 @@ pub async fn ratelimits(State(state): State<AppState>, headers: HeaderMap, body:
     }
 }
 
-pub async fn add_fault(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = match checked_form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r.into_response(),
-    };
+pub async fn add_fault(State(state): State<AppState>, headers: HeaderMap, CheckedForm(f): CheckedForm) -> Response {
     let mut rule = Map::new();
     for key in ["operation", "path", "method"] {
         if let Some(v) = f.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
@@ -251,15 +238,7 @@ pub async fn add_fault(State(state): State<AppState>, headers: HeaderMap, body: 
     }
 }
 
-pub async fn delete_fault(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = checked_form(&headers, &body) {
-        return r.into_response();
-    }
+pub async fn delete_fault(State(state): State<AppState>, Path(id): Path<String>, _form: CheckedForm) -> Response {
     match crate::control::faults::delete(&state, Some(&id)).await {
         Ok(true) => redirect("/_localzoom/ui/time"),
         Ok(false) => not_found(&format!("No fault rule {id}.")),
@@ -303,10 +282,7 @@ pub async fn confirm_reset(State(state): State<AppState>, headers: HeaderMap) ->
     )
 }
 
-pub async fn reset(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = checked_form(&headers, &body) {
-        return r.into_response();
-    }
+pub async fn reset(State(state): State<AppState>, _form: CheckedForm) -> Response {
     match crate::control::reset::reset_all(&state).await {
         Ok(()) => redirect("/_localzoom/ui/users"),
         Err(e) => failure(e),
@@ -315,14 +291,9 @@ pub async fn reset(State(state): State<AppState>, headers: HeaderMap, body: Byte
 
 pub async fn meeting_status(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(meeting_id): Path<String>,
-    body: Bytes,
+    CheckedForm(f): CheckedForm,
 ) -> Response {
-    let f = match checked_form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r.into_response(),
-    };
     let status = f.get("status").cloned().unwrap_or_default();
     let fields = crate::extract::Body::from_json(json!({ "status": status }));
     let done = crate::store::retry_conflicts(|| crate::meetings::service::set_live(&state, &meeting_id, &fields)).await;
@@ -332,15 +303,7 @@ pub async fn meeting_status(
     }
 }
 
-pub async fn retry_delivery(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = checked_form(&headers, &body) {
-        return r.into_response();
-    }
+pub async fn retry_delivery(State(state): State<AppState>, Path(id): Path<String>, _form: CheckedForm) -> Response {
     let known = match state.store.acquire().await {
         Ok(mut conn) => crate::webhooks::store::delivery(&mut conn, &id)
             .await

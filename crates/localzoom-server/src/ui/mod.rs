@@ -163,7 +163,7 @@ impl IntoResponse for Refused {
 
 /// A posted form's fields after the CSRF checks: the field `csrf` equals the cookie, and a browser's
 /// `Origin` (when sent) is this server.
-pub fn checked_form(headers: &HeaderMap, body: &Bytes) -> Result<HashMap<String, String>, Refused> {
+fn checked_form(headers: &HeaderMap, body: &Bytes) -> Result<HashMap<String, String>, Refused> {
     let fields: HashMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .map_err(|_| Refused("That form could not be read."))?
         .into_iter()
@@ -181,6 +181,24 @@ pub fn checked_form(headers: &HeaderMap, body: &Bytes) -> Result<HashMap<String,
         }
     }
     Ok(fields)
+}
+
+/// A posted form that passed `checked_form`: every dashboard action takes one, so none can skip
+/// the CSRF checks.
+pub struct CheckedForm(pub HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        checked_form(&headers, &body)
+            .map(CheckedForm)
+            .map_err(IntoResponse::into_response)
+    }
 }
 
 /// Whether `live.js` asked for the live region only.
@@ -363,13 +381,9 @@ async fn sign_in_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
     respond(&headers, &c, || markup.clone(), markup.clone())
 }
 
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn sign_in(State(state): State<AppState>, headers: HeaderMap, CheckedForm(fields): CheckedForm) -> Response {
     let Some(token) = control_token(&state) else {
         return redirect(BASE);
-    };
-    let fields = match checked_form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return r.into_response(),
     };
     let given = fields.get("token").map(String::as_str).unwrap_or("");
     if !crate::ids::same_secret(given, token) {
@@ -390,10 +404,7 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     resp
 }
 
-async fn sign_out(headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = checked_form(&headers, &body) {
-        return r.into_response();
-    }
+async fn sign_out(_form: CheckedForm) -> Response {
     let mut resp = redirect("/_localzoom/ui/signin");
     let cookie = format!("{SESSION_COOKIE}=; Path={BASE}; HttpOnly; SameSite=Strict; Max-Age=0");
     if let Ok(v) = HeaderValue::from_str(&cookie) {

@@ -208,8 +208,7 @@ pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, RawQuer
     };
     let more = deliveries.len() > PAGE_ROWS;
     let deliveries = &deliveries[..deliveries.len().min(PAGE_ROWS)];
-    let subs = sqlx::query("SELECT id, endpoint_url, events, created_at, validated_at, client_id FROM event_subscriptions ORDER BY created_at DESC")
-        .fetch_all(&mut *conn)
+    let subs = crate::webhooks::store::all_subscriptions(&mut conn)
         .await
         .unwrap_or_default();
     let extra = html! {

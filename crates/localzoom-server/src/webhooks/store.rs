@@ -41,6 +41,16 @@ pub async fn subscriptions_of(conn: &mut AnyConnection, client_id: &str) -> Resu
     .await?)
 }
 
+/// Every app's subscriptions, newest first (the dashboard's list), in `subscriptions_of`'s columns.
+pub async fn all_subscriptions(conn: &mut AnyConnection) -> Result<Vec<AnyRow>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT id, endpoint_url, events, created_at, validated_at FROM event_subscriptions \
+         ORDER BY created_at DESC, id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Removes a subscription of an app; its deliveries still waiting for a retry end as `failed`.
 /// False when the app has no such subscription.
 pub async fn remove_subscription(conn: &mut AnyConnection, client_id: &str, id: &str) -> Result<bool, StoreError> {

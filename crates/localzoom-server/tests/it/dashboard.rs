@@ -157,6 +157,7 @@ async fn actions_are_posts_checked_against_cross_site_requests() {
 #[tokio::test]
 async fn with_a_control_token_pages_need_a_session() {
     let app = spawn_with(|c| c.control_token = Some("page-token".into())).await;
+    app.create_user("kept@example.com", "custCreate", 1).await;
     let http = no_redirects();
     let resp = http.get(app.url("/_localzoom/ui/users")).send().await.unwrap();
     assert_eq!(
@@ -206,6 +207,9 @@ async fn with_a_control_token_pages_need_a_session() {
         .await
         .unwrap();
     assert_eq!(post.status(), 401);
+    // Nothing was reset: the user created before is still there.
+    let (st, _) = app.call(Method::GET, "/v2/users/kept@example.com", None).await;
+    assert_eq!(st, 200);
     assert_eq!(app.control_get("/_localzoom/clock").await.0, 401);
 }
 
@@ -273,4 +277,52 @@ async fn the_overview_searches_accounts_and_pages_show_oauth_grants() {
     assert!(found.contains(&app.creds.account_id) && found.contains("data-live=\"0\""));
     let none = page("/_localzoom/ui?q=no-such-thing".into()).await;
     assert!(none.contains("No account matches.") && !none.contains(&app.creds.account_id));
+}
+
+/// With one database connection, every page and the OAuth pages still answer (none takes a second
+/// connection while holding one).
+#[tokio::test]
+async fn pages_answer_with_a_single_database_connection() {
+    let app = spawn_with(|c| c.db_max_connections = Some(1)).await;
+    let (st, oauth) = app
+        .control(
+            Method::POST,
+            "/_localzoom/apps",
+            json!({"type": "oauth", "redirect_uris": ["http://127.0.0.1:9/cb"], "scopes": ["user:read"]}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let client_id = oauth["client_id"].as_str().unwrap();
+    let owner = app.creds.owner_id.clone();
+    let paths = [
+        "/_localzoom/ui".to_string(),
+        "/_localzoom/ui/users".into(),
+        format!("/_localzoom/ui/users/{owner}"),
+        "/_localzoom/ui/users?q=owner".into(),
+        "/_localzoom/ui/meetings".into(),
+        "/_localzoom/ui/requests".into(),
+        "/_localzoom/ui/webhooks".into(),
+        "/_localzoom/ui/time".into(),
+        "/_localzoom/ui/reset".into(),
+        format!("/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri=http://127.0.0.1:9/cb"),
+    ];
+    for path in paths {
+        let resp = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            no_redirects().get(app.url(&path)).send(),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{path} hung"))
+        .unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+    }
+    let resp = no_redirects()
+        .get(app.url(&format!(
+            "/oauth/authorize?response_type=code&client_id={client_id}&redirect_uri=http://127.0.0.1:9/cb&login_hint={owner}&prompt=none"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 302);
+    assert!(resp.headers()["location"].to_str().unwrap().contains("code="));
 }
