@@ -214,6 +214,7 @@ pub enum AccountsCommand {
     },
     /// Delete a non-default account and everything in it.
     Delete {
+        #[arg(allow_hyphen_values = true)]
         id: String,
     },
 }

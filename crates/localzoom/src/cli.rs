@@ -62,7 +62,10 @@ pub enum UsersCommand {
         all: bool,
     },
     /// Show one user (id, email or `me`).
-    Get { user: String },
+    Get {
+        #[arg(allow_hyphen_values = true)]
+        user: String,
+    },
     /// Create a user.
     Create {
         #[arg(long)]
@@ -79,6 +82,7 @@ pub enum UsersCommand {
     },
     /// Change fields of a user: `--set dept=Sales --set pmi=3542471135`.
     Update {
+        #[arg(allow_hyphen_values = true)]
         user: String,
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
         set: Vec<String>,
@@ -102,6 +106,7 @@ pub enum UsersCommand {
     },
     /// Show a user's presence, or set it with --set.
     Presence {
+        #[arg(allow_hyphen_values = true)]
         user: String,
         #[arg(long, value_parser = parse::<PresenceUpdate>)]
         set: Option<PresenceUpdate>,
@@ -115,6 +120,7 @@ pub enum UsersCommand {
 pub enum MeetingsCommand {
     /// List a user's meetings.
     List {
+        #[arg(allow_hyphen_values = true)]
         user: String,
         #[arg(long = "type", value_parser = parse::<MeetingListType>)]
         kind: Option<MeetingListType>,
@@ -125,6 +131,7 @@ pub enum MeetingsCommand {
     Get { meeting: i64 },
     /// Schedule a meeting for a user.
     Create {
+        #[arg(allow_hyphen_values = true)]
         user: String,
         #[arg(long)]
         topic: Option<String>,

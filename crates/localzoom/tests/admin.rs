@@ -44,11 +44,13 @@ async fn admin_commands_drive_the_control_plane() {
     assert!(err.contains("[401/401] Control token required."), "{err}");
 
     // Ids may start with '-' (Zoom's ids are URL-safe base64): they are values, not flags.
-    for args in [
-        ["apps", "create", "--account", "-no-such-account"],
-        ["accounts", "create", "--master", "-no-such-account"],
-    ] {
-        let (code, _, err) = admin(&s, &args, Some(TOKEN)).await;
+    let cases: [&[&str]; 3] = [
+        &["apps", "create", "--account", "-no-such-account"],
+        &["accounts", "create", "--master", "-no-such-account"],
+        &["accounts", "delete", "-no-such-account", "--json"],
+    ];
+    for args in cases {
+        let (code, _, err) = admin(&s, args, Some(TOKEN)).await;
         assert_eq!(code, 1, "{args:?}: {err}");
         assert!(
             !err.contains("unexpected argument") && err.contains("-no-such-account"),
