@@ -59,6 +59,66 @@ async fn acknowledged_writes_survive_kill_9() {
         .await
         .unwrap();
     assert_eq!(patched.status(), 204);
+    // A user's OAuth grant: app, consent (prompt=none), code exchanged for a refresh token.
+    let app: Value = http
+        .post(format!("{}/_localzoom/apps", first.origin))
+        .json(&json!({"type": "oauth", "redirect_uris": ["http://127.0.0.1:9/cb"], "scopes": ["user:read"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (app_id, app_secret) = (
+        app["client_id"].as_str().unwrap().to_string(),
+        app["client_secret"].as_str().unwrap().to_string(),
+    );
+    let owner_email = first.value("owner").split_whitespace().next().unwrap().to_string();
+    let consent = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/oauth/authorize", first.origin))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", app_id.as_str()),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("login_hint", owner_email.as_str()),
+            ("prompt", "none"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = consent.headers()["location"].to_str().unwrap().to_string();
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let exchange = |origin: String, form: Vec<(&'static str, String)>| {
+        let req = http
+            .post(format!("{origin}/oauth/token"))
+            .basic_auth(&app_id, Some(&app_secret))
+            .form(&form);
+        async move {
+            let resp = req.send().await.unwrap();
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
+        }
+    };
+    let (st, grant) = exchange(
+        first.origin.clone(),
+        vec![
+            ("grant_type", "authorization_code".into()),
+            ("code", code),
+            ("redirect_uri", "http://127.0.0.1:9/cb".into()),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{grant}");
+    let refresh = grant["refresh_token"].as_str().unwrap().to_string();
     // The test clock is state too: frozen ten minutes ahead, it stays so across the crash.
     let clock: Value = http
         .post(format!("{}/_localzoom/clock", first.origin))
@@ -113,6 +173,23 @@ async fn acknowledged_writes_survive_kill_9() {
         .await
         .unwrap();
     assert_eq!(after, clock);
+    // The grant survived: its refresh token rotates once, then the spent one is refused.
+    let (st, next) = exchange(
+        second.origin.clone(),
+        vec![
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", refresh.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(st, 200, "{next}");
+    assert_ne!(next["refresh_token"].as_str(), Some(refresh.as_str()));
+    let (st, again) = exchange(
+        second.origin.clone(),
+        vec![("grant_type", "refresh_token".into()), ("refresh_token", refresh)],
+    )
+    .await;
+    assert_eq!((st, again["error"].as_str()), (400, Some("invalid_grant")));
     second.child.kill().await.unwrap();
 }
 

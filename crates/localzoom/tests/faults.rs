@@ -823,6 +823,36 @@ async fn a_database_that_goes_away_gets_503_and_localzoom_recovers() {
     let waited = started.elapsed();
     assert_eq!((st, body["code"].as_i64()), (503, Some(503)), "{body}");
     assert!(body["message"].is_string(), "{body}");
+    // The dashboard and the OAuth endpoints answer 503 too (a page, the OAuth body), never a 500.
+    let page = http
+        .get(format!("{}/_localzoom/ui/users", s.origin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 503);
+    let consent = http
+        .get(format!(
+            "{}/oauth/authorize?response_type=code&client_id=x&redirect_uri=http://x/cb",
+            s.origin
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consent.status(), 503);
+    let (ts, tb) = json_of(
+        http.post(format!("{}/oauth/token", s.origin))
+            .basic_auth(s.value("client id"), Some(s.value("client secret")))
+            .form(&[("grant_type", "refresh_token"), ("refresh_token", "r")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (ts, tb["error"].as_str()),
+        (503, Some("temporarily_unavailable")),
+        "{tb}"
+    );
     tokio::time::sleep(Duration::from_secs(3)).await;
     proxy.restore();
     // localzoom recovers by itself.
