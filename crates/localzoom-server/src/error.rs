@@ -12,6 +12,8 @@ pub struct ApiError {
     pub code: i64,
     pub message: String,
     pub errors: Vec<FieldError>,
+    /// Set only when the store classified the failure as a lost conflict: the unit of work runs again.
+    conflict: bool,
 }
 
 impl ApiError {
@@ -21,6 +23,7 @@ impl ApiError {
             code,
             message: message.into(),
             errors: Vec::new(),
+            conflict: false,
         }
     }
 
@@ -178,11 +181,11 @@ impl ApiError {
         )
     }
 
-    /// A transaction that lost to a concurrent one; worth running again.
+    /// A transaction that lost to a concurrent one (as the store classified its error); worth running
+    /// again. Not `unavailable()`: a connection lost during a commit leaves its outcome unknown, so
+    /// running the request again could apply it twice.
     pub fn is_conflict(&self) -> bool {
-        // Not `unavailable()`: a connection lost during a commit leaves its outcome unknown, so
-        // running the request again could apply it twice.
-        self.status == StatusCode::SERVICE_UNAVAILABLE && self.code == 503 && self.message == CONFLICT_MESSAGE
+        self.conflict
     }
 
     /// An internal failure: logged with its cause, answered without it.
@@ -206,10 +209,13 @@ impl IntoResponse for ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
-            // Retried by `store::retry_conflicts`; seen by a client only if every attempt lost.
+            // Run again by the unit of work (`write_tx!`); seen by a client only if every attempt lost.
             crate::store::StoreError::Conflict(cause) => {
                 tracing::warn!(%cause, "transaction conflict");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, 503, CONFLICT_MESSAGE)
+                ApiError {
+                    conflict: true,
+                    ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, 503, CONFLICT_MESSAGE)
+                }
             }
             crate::store::StoreError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
@@ -223,3 +229,9 @@ impl From<crate::store::StoreError> for ApiError {
 const CONFLICT_MESSAGE: &str = "The request conflicted with concurrent requests. Try again.";
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl crate::store::Retryable for ApiError {
+    fn is_conflict(&self) -> bool {
+        self.conflict
+    }
+}

@@ -3,6 +3,9 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+// First, so that `write_tx!` is in scope in every module after it.
+#[macro_use]
+pub mod store;
 pub mod accounts;
 pub mod assistants;
 pub mod auth;
@@ -13,6 +16,7 @@ pub mod credentials;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod ids;
 pub mod logging;
@@ -24,7 +28,6 @@ pub mod registrants;
 pub mod runtime;
 pub mod settings;
 pub mod state;
-pub mod store;
 pub mod testing;
 pub mod ui;
 pub mod users;

@@ -26,8 +26,6 @@ pub struct Inner {
     pub journal: crate::control::journal::Journal,
     /// `http://HOST:PORT` as bound, for URLs in webhook events (which have no request Host).
     pub bound_origin: std::sync::OnceLock<String>,
-    /// Wakes the webhook worker when a change recorded an event.
-    pub webhooks_wake: tokio::sync::Notify,
     /// This process's copy of the stored fault rules.
     pub faults: crate::control::faults::FaultCache,
     /// Control plane: milliseconds an operation waits while holding its lock key, by operation id.
@@ -52,7 +50,6 @@ impl AppState {
             }),
             journal: crate::control::journal::Journal::new(config.journal_size as usize),
             faults: Default::default(),
-            webhooks_wake: tokio::sync::Notify::new(),
             bound_origin: std::sync::OnceLock::new(),
             config,
             local_counters: Default::default(),

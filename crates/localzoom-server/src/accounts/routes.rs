@@ -10,7 +10,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParams};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/v2/accounts/{account_id}/users/{user_id}/account", put(switch_account))
@@ -23,6 +22,6 @@ async fn switch_account(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::SwitchUserAccount>()?;
-    retry_conflicts(|| service::switch_user_account(&state, &grant, &account_id, &user_id, &body)).await?;
+    service::switch_user_account(&state, &grant, &account_id, &user_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }

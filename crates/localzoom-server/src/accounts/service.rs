@@ -107,88 +107,88 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
 pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreError> {
     let config = &state.config;
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let existing = account_store::default_account(tx.conn()).await?;
-    let creds = match existing {
-        None => {
-            let new = NewAccount {
-                id: config.account_id.clone(),
-                plan: "business".into(),
-                owner_email: config.owner_email.clone(),
-                master_account_id: None,
-                client_id: config.client_id.clone(),
-                client_secret: config.client_secret.clone(),
-                secret_token: config.secret_token.clone(),
-                is_default: true,
-                owner_id: None,
-                account_number: None,
-            };
-            insert_account(&mut tx, now, new).await?
-        }
-        Some(mut account) => {
-            if let Some(wanted) = config.account_id.as_ref().filter(|w| **w != account.id) {
-                account_store::rename(tx.conn(), &account.id, wanted).await?;
-                account.id = wanted.clone();
+    write_tx!(state.store, StoreError, |tx| {
+        let existing = account_store::default_account(tx.conn()).await?;
+        let creds = match existing {
+            None => {
+                let new = NewAccount {
+                    id: config.account_id.clone(),
+                    plan: "business".into(),
+                    owner_email: config.owner_email.clone(),
+                    master_account_id: None,
+                    client_id: config.client_id.clone(),
+                    client_secret: config.client_secret.clone(),
+                    secret_token: config.secret_token.clone(),
+                    is_default: true,
+                    owner_id: None,
+                    account_number: None,
+                };
+                insert_account(tx, now, new).await?
             }
-            let app = auth_store::default_app(tx.conn())
-                .await?
-                .ok_or_else(|| StoreError::Corrupt("the default account has no default app".into()))?;
-            let client_id = config.client_id.clone().unwrap_or_else(|| app.client_id.clone());
-            let secret = config
-                .client_secret
-                .clone()
-                .unwrap_or_else(|| app.client_secret.clone());
-            let scopes = crate::auth::admin_scopes().join(" ");
-            auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes).await?;
-            // Apps from before webhooks get a secret token; the environment's wins for the default app.
-            let secret_token = config.secret_token.clone().unwrap_or_else(|| {
-                if app.secret_token.is_empty() {
-                    ids::zoom_id()
-                } else {
-                    app.secret_token.clone()
+            Some(mut account) => {
+                if let Some(wanted) = config.account_id.as_ref().filter(|w| **w != account.id) {
+                    account_store::rename(tx.conn(), &account.id, wanted).await?;
+                    account.id = wanted.clone();
                 }
-            });
-            sqlx::query("UPDATE apps SET secret_token = $1 WHERE client_id = $2")
-                .bind(&secret_token)
-                .bind(&client_id)
-                .execute(tx.conn())
-                .await?;
-            let missing: Vec<String> = sqlx::query("SELECT client_id FROM apps WHERE secret_token = ''")
-                .fetch_all(tx.conn())
-                .await?
-                .iter()
-                .map(|r| sqlx::Row::try_get(r, 0))
-                .collect::<Result<_, _>>()?;
-            for id in missing {
+                let app = auth_store::default_app(tx.conn())
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("the default account has no default app".into()))?;
+                let client_id = config.client_id.clone().unwrap_or_else(|| app.client_id.clone());
+                let secret = config
+                    .client_secret
+                    .clone()
+                    .unwrap_or_else(|| app.client_secret.clone());
+                let scopes = crate::auth::admin_scopes().join(" ");
+                auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes).await?;
+                // Apps from before webhooks get a secret token; the environment's wins for the default app.
+                let secret_token = config.secret_token.clone().unwrap_or_else(|| {
+                    if app.secret_token.is_empty() {
+                        ids::zoom_id()
+                    } else {
+                        app.secret_token.clone()
+                    }
+                });
                 sqlx::query("UPDATE apps SET secret_token = $1 WHERE client_id = $2")
-                    .bind(ids::zoom_id())
-                    .bind(&id)
+                    .bind(&secret_token)
+                    .bind(&client_id)
                     .execute(tx.conn())
                     .await?;
+                let missing: Vec<String> = sqlx::query("SELECT client_id FROM apps WHERE secret_token = ''")
+                    .fetch_all(tx.conn())
+                    .await?
+                    .iter()
+                    .map(|r| sqlx::Row::try_get(r, 0))
+                    .collect::<Result<_, _>>()?;
+                for id in missing {
+                    sqlx::query("UPDATE apps SET secret_token = $1 WHERE client_id = $2")
+                        .bind(ids::zoom_id())
+                        .bind(&id)
+                        .execute(tx.conn())
+                        .await?;
+                }
+                let owner = crate::users::store::find(
+                    tx.conn(),
+                    &state.store,
+                    Some(&account.id),
+                    crate::users::store::Lookup::Id(&account.owner_id),
+                    false,
+                )
+                .await?;
+                AccountCredentials {
+                    account_id: account.id,
+                    account_number: account.account_number,
+                    plan: account.plan,
+                    owner_id: account.owner_id,
+                    owner_email: owner.map(|o| o.email).unwrap_or_default(),
+                    client_id,
+                    client_secret: secret,
+                    secret_token,
+                    master_account_id: account.master_account_id,
+                }
             }
-            let owner = crate::users::store::find(
-                tx.conn(),
-                &state.store,
-                Some(&account.id),
-                crate::users::store::Lookup::Id(&account.owner_id),
-                false,
-            )
-            .await?;
-            AccountCredentials {
-                account_id: account.id,
-                account_number: account.account_number,
-                plan: account.plan,
-                owner_id: account.owner_id,
-                owner_email: owner.map(|o| o.email).unwrap_or_default(),
-                client_id,
-                client_secret: secret,
-                secret_token,
-                master_account_id: account.master_account_id,
-            }
-        }
-    };
-    tx.commit().await?;
-    Ok(creds)
+        };
+        Ok(creds)
+    })
 }
 
 /// Control plane: one account.
@@ -203,15 +203,15 @@ pub async fn set_plan(state: &AppState, account_id: &str, plan: &str) -> ApiResu
     if !PLANS.contains(&plan) {
         return Err(ApiError::invalid_field("plan"));
     }
-    let mut tx = state.store.begin_write().await?;
-    if !account_store::set_plan(tx.conn(), account_id, plan).await? {
-        return Err(ApiError::account_not_found(Some(account_id)));
-    }
-    let account = account_store::by_id(tx.conn(), account_id)
-        .await?
-        .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
-    tx.commit().await?;
-    Ok(account)
+    write_tx!(state.store, |tx| {
+        if !account_store::set_plan(tx.conn(), account_id, plan).await? {
+            return Err(ApiError::account_not_found(Some(account_id)));
+        }
+        let account = account_store::by_id(tx.conn(), account_id)
+            .await?
+            .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
+        Ok(account)
+    })
 }
 
 /// Control plane: a new account with its owner and a Server-to-Server app holding every admin scope.
@@ -231,39 +231,39 @@ pub async fn create_account(
     if !is_email(&owner_email) {
         return Err(ApiError::invalid_field("owner_email"));
     }
-    let mut tx = state.store.begin_write().await?;
-    if let Some(master) = &master_account_id {
-        if account_store::by_id(tx.conn(), master).await?.is_none() {
-            return Err(ApiError::account_not_found(Some(master)));
+    write_tx!(state.store, |tx| {
+        if let Some(master) = &master_account_id {
+            if account_store::by_id(tx.conn(), master).await?.is_none() {
+                return Err(ApiError::account_not_found(Some(master)));
+            }
         }
-    }
-    if let Some(id) = &id {
-        if account_store::by_id(tx.conn(), id).await?.is_some() {
-            return Err(ApiError::new(
-                axum::http::StatusCode::CONFLICT,
-                409,
-                format!("Account already exists: {id}."),
-            ));
+        if let Some(id) = &id {
+            if account_store::by_id(tx.conn(), id).await?.is_some() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    409,
+                    format!("Account already exists: {id}."),
+                ));
+            }
         }
-    }
-    let new = NewAccount {
-        id,
-        plan,
-        owner_email: owner_email.clone(),
-        master_account_id,
-        client_id: None,
-        client_secret: None,
-        secret_token: None,
-        is_default: false,
-        owner_id: None,
-        account_number: None,
-    };
-    let creds = match insert_account(&mut tx, state.clock.now(), new).await {
-        Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&owner_email)),
-        other => other?,
-    };
-    tx.commit().await?;
-    Ok(creds)
+        let new = NewAccount {
+            id: id.clone(),
+            plan: plan.clone(),
+            owner_email: owner_email.clone(),
+            master_account_id: master_account_id.clone(),
+            client_id: None,
+            client_secret: None,
+            secret_token: None,
+            is_default: false,
+            owner_id: None,
+            account_number: None,
+        };
+        let creds = match insert_account(tx, state.clock.now(), new).await {
+            Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&owner_email)),
+            other => other?,
+        };
+        Ok(creds)
+    })
 }
 
 /// `PUT /accounts/{accountId}/users/{userId}/account`: moves a user from the master account (`me`)
@@ -287,40 +287,40 @@ pub async fn switch_user_account(
     let target = target.ok_or_else(|| ApiError::invalid_field("account_id"))?;
     let master = grant.account_id();
     let from = if from_account == "me" { master } else { from_account };
-    let mut tx = state.store.begin_write().await?;
-    // Only the master and its own sub accounts are the caller's to manage; others are as missing.
-    let belongs = |a: &AccountRow| a.id == master || a.master_account_id.as_deref() == Some(master);
-    let source = account_store::by_id(tx.conn(), from)
-        .await?
-        .filter(belongs)
-        .ok_or_else(|| ApiError::account_not_found(Some(from_account)))?;
-    let destination = account_store::by_id(tx.conn(), &target)
-        .await?
-        .filter(belongs)
-        .ok_or_else(|| ApiError::account_not_found(Some(&target)))?;
-    if destination.id == master {
-        return Err(ApiError::bad_request(300, "Users can only be moved to a sub account."));
-    }
-    let mut user = crate::users::lookup::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
-    if matches!(
-        user.role_id.as_str(),
-        crate::users::vocab::ROLE_OWNER | crate::users::vocab::ROLE_ADMIN
-    ) {
-        return Err(ApiError::bad_request(
-            200,
-            "Owners and admins cannot be moved to another account.",
-        ));
-    }
-    if user.account_id == destination.id {
-        return Ok(());
-    }
-    // Scheduling privileges do not cross accounts. Everything else the user owns goes along:
-    // meetings (with their registrants), settings, pictures and backgrounds, presence.
-    crate::assistants::store::remove_all_of(tx.conn(), &user.id).await?;
-    crate::meetings::store::move_host_account(tx.conn(), &user.id, &destination.id).await?;
-    user.account_id = destination.id;
-    user.updated_at = state.clock.now();
-    crate::users::store::update(tx.conn(), &user).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        // Only the master and its own sub accounts are the caller's to manage; others are as missing.
+        let belongs = |a: &AccountRow| a.id == master || a.master_account_id.as_deref() == Some(master);
+        let source = account_store::by_id(tx.conn(), from)
+            .await?
+            .filter(belongs)
+            .ok_or_else(|| ApiError::account_not_found(Some(from_account)))?;
+        let destination = account_store::by_id(tx.conn(), &target)
+            .await?
+            .filter(belongs)
+            .ok_or_else(|| ApiError::account_not_found(Some(&target)))?;
+        if destination.id == master {
+            return Err(ApiError::bad_request(300, "Users can only be moved to a sub account."));
+        }
+        let mut user = crate::users::lookup::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
+        if matches!(
+            user.role_id.as_str(),
+            crate::users::vocab::ROLE_OWNER | crate::users::vocab::ROLE_ADMIN
+        ) {
+            return Err(ApiError::bad_request(
+                200,
+                "Owners and admins cannot be moved to another account.",
+            ));
+        }
+        if user.account_id == destination.id {
+            return Ok(());
+        }
+        // Scheduling privileges do not cross accounts. Everything else the user owns goes along:
+        // meetings (with their registrants), settings, pictures and backgrounds, presence.
+        crate::assistants::store::remove_all_of(tx.conn(), &user.id).await?;
+        crate::meetings::store::move_host_account(tx.conn(), &user.id, &destination.id).await?;
+        user.account_id = destination.id;
+        user.updated_at = state.clock.now();
+        crate::users::store::update(tx.conn(), &user).await?;
+        Ok(())
+    })
 }

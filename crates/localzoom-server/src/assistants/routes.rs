@@ -11,7 +11,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, PathParams};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,7 +38,7 @@ async fn add(
     body: Body,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserAssistantCreate>()?;
-    let added = retry_conflicts(|| service::add(&state, &grant, &user_id, &body)).await?;
+    let added = service::add(&state, &grant, &user_id, &body).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
@@ -49,7 +48,7 @@ async fn delete_all(
     PathParam(user_id): PathParam,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserAssistantsDelete>()?;
-    retry_conflicts(|| service::delete_all(&state, &grant, &user_id)).await?;
+    service::delete_all(&state, &grant, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -59,7 +58,7 @@ async fn delete_one(
     PathParams((user_id, assistant_id)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserAssistantDelete>()?;
-    retry_conflicts(|| service::delete_one(&state, &grant, &user_id, &assistant_id)).await?;
+    service::delete_one(&state, &grant, &user_id, &assistant_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -78,7 +77,7 @@ async fn delete_schedulers(
     PathParam(user_id): PathParam,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSchedulersDelete>()?;
-    retry_conflicts(|| service::delete_schedulers(&state, &grant, &user_id)).await?;
+    service::delete_schedulers(&state, &grant, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -88,6 +87,6 @@ async fn delete_scheduler(
     PathParams((user_id, scheduler_id)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSchedulerDelete>()?;
-    retry_conflicts(|| service::delete_scheduler(&state, &grant, &user_id, &scheduler_id)).await?;
+    service::delete_scheduler(&state, &grant, &user_id, &scheduler_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -116,56 +116,56 @@ pub async fn add(
         return Err(ApiError::invalid_field("assistants"));
     }
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    if user.user_type != LICENSED {
-        return Err(ApiError::bad_request(
-            200,
-            format!("User must be a Pro or Corp user: {}.", user.id),
-        ));
-    }
-    let mut ids: Vec<String> = Vec::new();
-    for name in &names {
-        // Looked up across accounts, so another account's user gets Zoom's own message.
-        let found = user_store::find(tx.conn(), &state.store, None, Lookup::of(name), false).await?;
-        let Some(assistant) = found else {
-            return Err(ApiError::bad_request(200, format!("Can't find user {name}.")));
-        };
-        if assistant.account_id != user.account_id {
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        if user.user_type != LICENSED {
             return Err(ApiError::bad_request(
                 200,
-                format!("User {name} doesn't belong to current account."),
+                format!("User must be a Pro or Corp user: {}.", user.id),
             ));
         }
-        if assistant.id == user.id {
+        let mut ids: Vec<String> = Vec::new();
+        for name in &names {
+            // Looked up across accounts, so another account's user gets Zoom's own message.
+            let found = user_store::find(tx.conn(), &state.store, None, Lookup::of(name), false).await?;
+            let Some(assistant) = found else {
+                return Err(ApiError::bad_request(200, format!("Can't find user {name}.")));
+            };
+            if assistant.account_id != user.account_id {
+                return Err(ApiError::bad_request(
+                    200,
+                    format!("User {name} doesn't belong to current account."),
+                ));
+            }
+            if assistant.id == user.id {
+                return Err(ApiError::bad_request(
+                    200,
+                    "Can't assign scheduling privilege to yourself.",
+                ));
+            }
+            if assistant.user_type != LICENSED || assistant.status != "active" {
+                return Err(ApiError::bad_request(
+                    200,
+                    format!("User {name} must be a Pro or Corp user."),
+                ));
+            }
+            if !ids.contains(&assistant.id) {
+                ids.push(assistant.id);
+            }
+        }
+        for id in &ids {
+            assistant_store::add(tx.conn(), &user.id, id, now).await?;
+        }
+        if assistant_store::assistants_of(tx.conn(), &user.id).await?.len() > MAX_ASSISTANTS {
             return Err(ApiError::bad_request(
-                200,
-                "Can't assign scheduling privilege to yourself.",
+                300,
+                format!("A user can have at most {MAX_ASSISTANTS} assistants."),
             ));
         }
-        if assistant.user_type != LICENSED || assistant.status != "active" {
-            return Err(ApiError::bad_request(
-                200,
-                format!("User {name} must be a Pro or Corp user."),
-            ));
-        }
-        if !ids.contains(&assistant.id) {
-            ids.push(assistant.id);
-        }
-    }
-    for id in &ids {
-        assistant_store::add(tx.conn(), &user.id, id, now).await?;
-    }
-    if assistant_store::assistants_of(tx.conn(), &user.id).await?.len() > MAX_ASSISTANTS {
-        return Err(ApiError::bad_request(
-            300,
-            format!("A user can have at most {MAX_ASSISTANTS} assistants."),
-        ));
-    }
-    tx.commit().await?;
-    Ok(AssistantsAdded {
-        ids: ids.join(","),
-        add_at: rfc3339(now),
+        Ok(AssistantsAdded {
+            ids: ids.join(","),
+            add_at: rfc3339(now),
+        })
     })
 }
 
@@ -178,19 +178,19 @@ async fn remove<O: Operation>(
     other: Option<&str>,
     user_is_assistant: bool,
 ) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    let (owner, assistant) = if user_is_assistant {
-        (other, Some(user.id.as_str()))
-    } else {
-        (Some(user.id.as_str()), other)
-    };
-    let removed = assistant_store::remove(tx.conn(), owner, assistant).await?;
-    if let (Some(other), 0) = (other, removed) {
-        return Err(ApiError::user_not_found(other));
-    }
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        let (owner, assistant) = if user_is_assistant {
+            (other, Some(user.id.as_str()))
+        } else {
+            (Some(user.id.as_str()), other)
+        };
+        let removed = assistant_store::remove(tx.conn(), owner, assistant).await?;
+        if let (Some(other), 0) = (other, removed) {
+            return Err(ApiError::user_not_found(other));
+        }
+        Ok(())
+    })
 }
 
 pub async fn delete_all(state: &AppState, grant: &Granted<ops::UserAssistantsDelete>, user_id: &str) -> ApiResult<()> {

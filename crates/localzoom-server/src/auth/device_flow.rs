@@ -4,7 +4,7 @@
 use super::service::{Issued, OAuthFailure};
 use super::store::{AppRow, KIND_OAUTH};
 use super::user_flow::{
-    in_tx, invalid_grant, is_admin_app, is_admin_role, missing, new_grant, retry, Consent, PageError, USERS_OFFERED,
+    in_tx, invalid_grant, is_admin_app, is_admin_role, missing, new_grant, Consent, PageError, USERS_OFFERED,
 };
 use super::user_store::{self as store, DeviceRow};
 use crate::ids;
@@ -154,46 +154,45 @@ pub async fn device_decide(
     allow: bool,
 ) -> Result<Result<(), PageError>, StoreError> {
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let lock = state.store.for_update();
-    let normal = normal_user_code(user_code);
-    let found = store::device(tx.conn(), &normal, true, lock).await?;
-    let Some((key, mut row)) = found.filter(|(_, r)| r.decision == "pending" && r.expires_at > now) else {
-        return Ok(Err(PageError::new(
-            400,
-            4700,
-            "That code is not valid, or has expired.",
-        )));
-    };
-    if !allow {
-        row.decision = "denied".into();
+    write_tx!(state.store, StoreError, |tx| {
+        let lock = state.store.for_update();
+        let normal = normal_user_code(user_code);
+        let found = store::device(tx.conn(), &normal, true, lock).await?;
+        let Some((key, mut row)) = found.filter(|(_, r)| r.decision == "pending" && r.expires_at > now) else {
+            return Ok(Err(PageError::new(
+                400,
+                4700,
+                "That code is not valid, or has expired.",
+            )));
+        };
+        if !allow {
+            row.decision = "denied".into();
+            store::update_device(tx.conn(), &key, &row).await?;
+            return Ok(Ok(()));
+        }
+        let Some(app) = super::store::app_in_tx(tx.conn(), &row.client_id).await? else {
+            return Ok(Err(PageError::invalid_client()));
+        };
+        let user = match user_id.filter(|u| !u.is_empty()) {
+            Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::of(id), false).await?,
+            None => None,
+        };
+        let Some(user) = user.filter(|u| u.status == "active") else {
+            return Ok(Err(PageError::new(
+                400,
+                1001,
+                "Choose an active user of the account to sign in as.",
+            )));
+        };
+        if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+            return Ok(Err(PageError::not_admin()));
+        }
+        row.decision = "allowed".into();
+        row.user_id = Some(user.id);
+        row.account_id = Some(user.account_id);
         store::update_device(tx.conn(), &key, &row).await?;
-        tx.commit().await?;
-        return Ok(Ok(()));
-    }
-    let Some(app) = super::store::app_in_tx(tx.conn(), &row.client_id).await? else {
-        return Ok(Err(PageError::invalid_client()));
-    };
-    let user = match user_id.filter(|u| !u.is_empty()) {
-        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::of(id), false).await?,
-        None => None,
-    };
-    let Some(user) = user.filter(|u| u.status == "active") else {
-        return Ok(Err(PageError::new(
-            400,
-            1001,
-            "Choose an active user of the account to sign in as.",
-        )));
-    };
-    if is_admin_app(&app) && !is_admin_role(&user.role_id) {
-        return Ok(Err(PageError::not_admin()));
-    }
-    row.decision = "allowed".into();
-    row.user_id = Some(user.id);
-    row.account_id = Some(user.account_id);
-    store::update_device(tx.conn(), &key, &row).await?;
-    tx.commit().await?;
-    Ok(Ok(()))
+        Ok(Ok(()))
+    })
 }
 
 #[cfg(test)]

@@ -189,43 +189,43 @@ pub async fn create_app(state: &AppState, new: NewApp) -> ApiResult<AppRow> {
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let mut tx = state.store.begin_write().await?;
-    let account_id = new.account_id.as_deref();
-    let account = match account_id {
-        Some(id) => account_store::by_id(tx.conn(), id).await?,
-        None => account_store::default_account(tx.conn()).await?,
-    }
-    .ok_or_else(|| ApiError::account_not_found(account_id))?;
-    let mut app = AppRow::server_to_server(
-        &account.id,
-        &account.owner_id,
-        &new.name,
-        &new.scopes,
-        state.clock.now(),
-    );
-    if new.oauth {
-        app.kind = super::store::KIND_OAUTH.into();
-        app.redirect_uris = new.redirect_uris.join(" ");
-    }
-    if let Some((id, secret)) = new.credentials {
-        app.client_id = id;
-        app.client_secret = secret;
-    }
-    if let Some(token) = new.secret_token {
-        app.secret_token = token;
-    }
-    match auth_store::insert_app(tx.conn(), &app).await {
-        Err(crate::store::StoreError::Unique(_)) => {
-            return Err(ApiError::new(
-                axum::http::StatusCode::CONFLICT,
-                409,
-                format!("An app with client id {} already exists.", app.client_id),
-            ))
+    write_tx!(state.store, |tx| {
+        let account_id = new.account_id.as_deref();
+        let account = match account_id {
+            Some(id) => account_store::by_id(tx.conn(), id).await?,
+            None => account_store::default_account(tx.conn()).await?,
         }
-        other => other?,
-    }
-    tx.commit().await?;
-    Ok(app)
+        .ok_or_else(|| ApiError::account_not_found(account_id))?;
+        let mut app = AppRow::server_to_server(
+            &account.id,
+            &account.owner_id,
+            &new.name,
+            &new.scopes,
+            state.clock.now(),
+        );
+        if new.oauth {
+            app.kind = super::store::KIND_OAUTH.into();
+            app.redirect_uris = new.redirect_uris.join(" ");
+        }
+        if let Some((id, secret)) = new.credentials.clone() {
+            app.client_id = id;
+            app.client_secret = secret;
+        }
+        if let Some(token) = new.secret_token.clone() {
+            app.secret_token = token;
+        }
+        match auth_store::insert_app(tx.conn(), &app).await {
+            Err(crate::store::StoreError::Unique(_)) => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    409,
+                    format!("An app with client id {} already exists.", app.client_id),
+                ))
+            }
+            other => other?,
+        }
+        Ok(app)
+    })
 }
 
 /// Control plane: the apps of `account_id` (the default account if none).

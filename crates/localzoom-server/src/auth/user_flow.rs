@@ -12,7 +12,7 @@ use super::store::{AppRow, TokenRow, KIND_OAUTH};
 use super::user_store::{self as store, CodeRow, GrantRow};
 use crate::ids;
 use crate::state::AppState;
-use crate::store::{StoreError, WriteTx, CONFLICT_ATTEMPTS};
+use crate::store::{StoreError, WriteTx};
 use crate::users::store::{self as users, Lookup};
 
 /// Authorization codes live five minutes by the clock.
@@ -126,36 +126,13 @@ pub(super) fn is_admin_role(role_id: &str) -> bool {
     role_id == crate::users::vocab::ROLE_OWNER || role_id == crate::users::vocab::ROLE_ADMIN
 }
 
-/// Runs `attempt` again when its transaction lost a conflict; a store failure that survives is an
-/// OAuth `temporarily_unavailable` (or `server_error`).
-pub(super) async fn retry<T, Fut>(mut attempt: impl FnMut() -> Fut) -> Result<T, OAuthFailure>
-where
-    Fut: std::future::Future<Output = Result<T, StoreError>>,
-{
-    let mut tries = 1;
-    loop {
-        match attempt().await {
-            Err(StoreError::Conflict(_)) if tries < CONFLICT_ATTEMPTS => {
-                tries += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(5 * tries as u64)).await;
-            }
-            Err(e) => return Err(OAuthFailure::internal(e)),
-            Ok(out) => return Ok(out),
-        }
-    }
-}
-
-/// `$step(&mut tx, …)` in one write transaction, committed whatever it decided (a refusal may
-/// have written, as a reused refresh token revoking its grant), and retried on conflicts.
+/// `$step(tx, …)` as one unit of work, committed whatever it decided (a refusal may have written,
+/// as a reused refresh token revoking its grant); a store failure that survives the unit's retries
+/// is an OAuth `temporarily_unavailable` (or `server_error`).
 macro_rules! in_tx {
     ($state:expr, $step:ident($($arg:expr),*)) => {
-        retry(|| async move {
-            let mut tx = $state.store.begin_write().await?;
-            let out = $step(&mut tx, $($arg),*).await?;
-            tx.commit().await?;
-            Ok(out)
-        })
-        .await
+        write_tx!($state.store, StoreError, |tx| { $step(tx, $($arg),*).await })
+            .map_err(OAuthFailure::internal)
     };
 }
 pub(super) use in_tx;
@@ -231,19 +208,19 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         return issue_code(&mut conn, state.clock.now(), request, &user.id, &user.account_id).await;
     }
     let consent_id = ids::secret(32);
-    let mut tx = state.store.begin_write().await?;
-    store::purge(tx.conn(), now).await?;
-    store::insert_code(tx.conn(), &consent_id, &request).await?;
-    let offered = store::active_users(tx.conn(), &app.account_id, USERS_OFFERED).await?;
-    tx.commit().await?;
-    Ok(Next::Consent(Consent {
-        request: consent_id,
-        app_name: app.name.clone(),
-        scopes: app.scopes.split_whitespace().map(str::to_string).collect(),
-        users: offered,
-        selected: hinted.map(|u| u.id),
-        admin: is_admin_app(&app),
-    }))
+    write_tx!(state.store, StoreError, |tx| {
+        store::purge(tx.conn(), now).await?;
+        store::insert_code(tx.conn(), &consent_id, &request).await?;
+        let offered = store::active_users(tx.conn(), &app.account_id, USERS_OFFERED).await?;
+        Ok(Next::Consent(Consent {
+            request: consent_id.clone(),
+            app_name: app.name.clone(),
+            scopes: app.scopes.split_whitespace().map(str::to_string).collect(),
+            users: offered,
+            selected: hinted.as_ref().map(|u| u.id.clone()),
+            admin: is_admin_app(&app),
+        }))
+    })
 }
 
 /// Stores a code for `user_id` and sends the browser back with it.
@@ -281,48 +258,47 @@ pub async fn decide(
     allow: bool,
 ) -> Result<Next, StoreError> {
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let lock = state.store.for_update();
-    let found = store::code(tx.conn(), request_id, lock).await?;
-    let Some(request) = found.filter(|r| r.stage == "consent" && r.used_at.is_none() && r.expires_at > now) else {
-        return Ok(Next::Page(PageError::expired_request()));
-    };
-    let app = super::store::app_in_tx(tx.conn(), &request.client_id)
-        .await?
-        .filter(|a| a.kind == KIND_OAUTH);
-    let Some(app) = app else {
-        return Ok(Next::Page(PageError::invalid_client()));
-    };
-    if !allow {
-        store::spend_code(tx.conn(), request_id, now).await?;
-        tx.commit().await?;
-        return Ok(redirect_error(
-            &request.redirect_uri,
-            "access_denied",
-            request.state.as_deref(),
-        ));
-    }
-    let user = match user_id.filter(|u| !u.is_empty()) {
-        Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::Id(id), false).await?,
-        None => None,
-    };
-    let Some(user) = user.filter(|u| u.status == "active") else {
-        return Ok(Next::Page(PageError::new(
-            400,
-            1001,
-            "Choose an active user of the account to sign in as.",
-        )));
-    };
-    if is_admin_app(&app) && !is_admin_role(&user.role_id) {
-        return Ok(Next::Page(PageError::not_admin()));
-    }
-    if !store::spend_code(tx.conn(), request_id, now).await? {
-        return Ok(Next::Page(PageError::expired_request()));
-    }
-    // The request is spent and its code stored together: never one without the other.
-    let next = issue_code(tx.conn(), now, request, &user.id, &user.account_id).await?;
-    tx.commit().await?;
-    Ok(next)
+    write_tx!(state.store, StoreError, |tx| {
+        let lock = state.store.for_update();
+        let found = store::code(tx.conn(), request_id, lock).await?;
+        let Some(request) = found.filter(|r| r.stage == "consent" && r.used_at.is_none() && r.expires_at > now) else {
+            return Ok(Next::Page(PageError::expired_request()));
+        };
+        let app = super::store::app_in_tx(tx.conn(), &request.client_id)
+            .await?
+            .filter(|a| a.kind == KIND_OAUTH);
+        let Some(app) = app else {
+            return Ok(Next::Page(PageError::invalid_client()));
+        };
+        if !allow {
+            store::spend_code(tx.conn(), request_id, now).await?;
+            return Ok(redirect_error(
+                &request.redirect_uri,
+                "access_denied",
+                request.state.as_deref(),
+            ));
+        }
+        let user = match user_id.filter(|u| !u.is_empty()) {
+            Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::Id(id), false).await?,
+            None => None,
+        };
+        let Some(user) = user.filter(|u| u.status == "active") else {
+            return Ok(Next::Page(PageError::new(
+                400,
+                1001,
+                "Choose an active user of the account to sign in as.",
+            )));
+        };
+        if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+            return Ok(Next::Page(PageError::not_admin()));
+        }
+        if !store::spend_code(tx.conn(), request_id, now).await? {
+            return Ok(Next::Page(PageError::expired_request()));
+        }
+        // The request is spent and its code stored together: never one without the other.
+        let next = issue_code(tx.conn(), now, request, &user.id, &user.account_id).await?;
+        Ok(next)
+    })
 }
 
 fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {

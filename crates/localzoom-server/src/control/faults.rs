@@ -229,23 +229,24 @@ async fn bump_version(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> 
 }
 
 pub async fn create(state: &AppState, rule: FaultRule) -> ApiResult<FaultRule> {
-    let mut tx = state.store.begin_write().await?;
-    let seq: i64 = sqlx::query("SELECT COALESCE(MAX(created_seq), 0) + 1 FROM fault_rules")
-        .fetch_one(tx.conn())
-        .await
-        .map_err(StoreError::from)?
-        .try_get(0)
-        .map_err(StoreError::from)?;
-    sqlx::query("INSERT INTO fault_rules (id, created_seq, rule, remaining) VALUES ($1, $2, $3, $4)")
-        .bind(&rule.id)
-        .bind(seq)
-        .bind(rule_json(&rule)?)
-        .bind(rule.remaining)
-        .execute(tx.conn())
-        .await
-        .map_err(StoreError::from)?;
-    bump_version(tx.conn()).await?;
-    tx.commit().await?;
+    write_tx!(state.store, |tx| {
+        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(created_seq), 0) + 1 FROM fault_rules")
+            .fetch_one(tx.conn())
+            .await
+            .map_err(StoreError::from)?
+            .try_get(0)
+            .map_err(StoreError::from)?;
+        sqlx::query("INSERT INTO fault_rules (id, created_seq, rule, remaining) VALUES ($1, $2, $3, $4)")
+            .bind(&rule.id)
+            .bind(seq)
+            .bind(rule_json(&rule)?)
+            .bind(rule.remaining)
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::from)?;
+        bump_version(tx.conn()).await?;
+        Ok(())
+    })?;
     state.faults.invalidate();
     Ok(rule)
 }
@@ -272,19 +273,20 @@ async fn load(conn: &mut sqlx::AnyConnection) -> Result<Vec<FaultRule>, StoreErr
 
 /// Removes one rule (`Some(id)`) or all of them; false when the one named does not exist.
 pub async fn delete(state: &AppState, id: Option<&str>) -> ApiResult<bool> {
-    let mut tx = state.store.begin_write().await?;
-    let done = match id {
-        Some(id) => {
-            sqlx::query("DELETE FROM fault_rules WHERE id = $1")
-                .bind(id)
-                .execute(tx.conn())
-                .await
+    let done = write_tx!(state.store, |tx| {
+        let done = match id {
+            Some(id) => {
+                sqlx::query("DELETE FROM fault_rules WHERE id = $1")
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await
+            }
+            None => sqlx::query("DELETE FROM fault_rules").execute(tx.conn()).await,
         }
-        None => sqlx::query("DELETE FROM fault_rules").execute(tx.conn()).await,
-    }
-    .map_err(StoreError::from)?;
-    bump_version(tx.conn()).await?;
-    tx.commit().await?;
+        .map_err(StoreError::from)?;
+        bump_version(tx.conn()).await?;
+        Ok(done)
+    })?;
     state.faults.invalidate();
     Ok(id.is_none() || done.rows_affected() > 0)
 }
@@ -311,35 +313,39 @@ async fn take_one(state: &AppState, rule: &FaultRule) -> Result<bool, StoreError
     if rule.remaining.is_none() {
         return Ok(true);
     }
-    let mut tx = state.store.begin_write().await?;
-    let row = sqlx::query(&format!(
-        "SELECT remaining FROM fault_rules WHERE id = $1{}",
-        state.store.for_update()
-    ))
-    .bind(&rule.id)
-    .fetch_optional(tx.conn())
-    .await?;
-    let left: Option<i64> = match row {
-        Some(r) => r.try_get(0)?,
-        None => return Ok(false),
-    };
-    let Some(left) = left.filter(|l| *l > 0) else {
+    let taken = write_tx!(state.store, StoreError, |tx| {
+        let row = sqlx::query(&format!(
+            "SELECT remaining FROM fault_rules WHERE id = $1{}",
+            state.store.for_update()
+        ))
+        .bind(&rule.id)
+        .fetch_optional(tx.conn())
+        .await?;
+        let left: Option<i64> = match row {
+            Some(r) => r.try_get(0)?,
+            None => return Ok(None),
+        };
+        let Some(left) = left.filter(|l| *l > 0) else {
+            return Ok(None);
+        };
+        if left == 1 {
+            sqlx::query("DELETE FROM fault_rules WHERE id = $1")
+                .bind(&rule.id)
+                .execute(tx.conn())
+                .await?;
+            bump_version(tx.conn()).await?;
+        } else {
+            sqlx::query("UPDATE fault_rules SET remaining = $1 WHERE id = $2")
+                .bind(left - 1)
+                .bind(&rule.id)
+                .execute(tx.conn())
+                .await?;
+        }
+        Ok(Some(left))
+    })?;
+    let Some(left) = taken else {
         return Ok(false);
     };
-    if left == 1 {
-        sqlx::query("DELETE FROM fault_rules WHERE id = $1")
-            .bind(&rule.id)
-            .execute(tx.conn())
-            .await?;
-        bump_version(tx.conn()).await?;
-    } else {
-        sqlx::query("UPDATE fault_rules SET remaining = $1 WHERE id = $2")
-            .bind(left - 1)
-            .bind(&rule.id)
-            .execute(tx.conn())
-            .await?;
-    }
-    tx.commit().await?;
     if left == 1 {
         state.faults.invalidate();
     }

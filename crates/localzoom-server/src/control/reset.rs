@@ -63,57 +63,58 @@ pub async fn clear_everything(tx: &mut WriteTx) -> Result<(), StoreError> {
 /// and its app under the same ids and credentials; the clock real and running; switches at their
 /// flags; journal and fault rules cleared.
 pub async fn reset_all(state: &AppState) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let account = account_store::default_account(tx.conn())
-        .await?
-        .ok_or_else(|| ApiError::account_not_found(None))?;
-    let app = auth_store::default_app(tx.conn())
-        .await?
-        .ok_or_else(|| ApiError::internal("the default account has no default app"))?;
-    let owner_email = sqlx::query("SELECT email FROM users WHERE id = $1")
-        .bind(&account.owner_id)
-        .fetch_optional(tx.conn())
+    let settings = write_tx!(state.store, |tx| {
+        let account = account_store::default_account(tx.conn())
+            .await?
+            .ok_or_else(|| ApiError::account_not_found(None))?;
+        let app = auth_store::default_app(tx.conn())
+            .await?
+            .ok_or_else(|| ApiError::internal("the default account has no default app"))?;
+        let owner_email = sqlx::query("SELECT email FROM users WHERE id = $1")
+            .bind(&account.owner_id)
+            .fetch_optional(tx.conn())
+            .await
+            .map_err(StoreError::from)?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()
+            .map_err(StoreError::from)?
+            .unwrap_or_else(|| state.config.owner_email.clone());
+        clear_everything(tx).await?;
+        let now = crate::clock::real_now_ms().div_euclid(1000);
+        insert_account(
+            tx,
+            now,
+            NewAccount {
+                id: Some(account.id.clone()),
+                plan: "business".into(),
+                owner_email: state.config.owner_email.clone(),
+                master_account_id: None,
+                client_id: Some(app.client_id.clone()),
+                client_secret: Some(app.client_secret.clone()),
+                secret_token: Some(app.secret_token.clone()),
+                is_default: true,
+                owner_id: Some(account.owner_id.clone()),
+                account_number: Some(account.account_number),
+            },
+        )
         .await
-        .map_err(StoreError::from)?
-        .map(|r| r.try_get::<String, _>(0))
-        .transpose()
-        .map_err(StoreError::from)?
-        .unwrap_or_else(|| state.config.owner_email.clone());
-    clear_everything(&mut tx).await?;
-    let now = crate::clock::real_now_ms().div_euclid(1000);
-    insert_account(
-        &mut tx,
-        now,
-        NewAccount {
-            id: Some(account.id.clone()),
-            plan: "business".into(),
-            owner_email: state.config.owner_email.clone(),
-            master_account_id: None,
-            client_id: Some(app.client_id.clone()),
-            client_secret: Some(app.client_secret.clone()),
-            secret_token: Some(app.secret_token.clone()),
-            is_default: true,
-            owner_id: Some(account.owner_id.clone()),
-            account_number: Some(account.account_number),
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        StoreError::Unique(_) => ApiError::internal(format!("reset could not restore {owner_email}")),
-        other => other.into(),
+        .map_err(|e| match e {
+            StoreError::Unique(_) => ApiError::internal(format!("reset could not restore {owner_email}")),
+            other => other.into(),
+        })?;
+        let switches = crate::runtime::Switches {
+            enabled: state.config.rate_limits.enabled(),
+            scale: state.config.rate_limit_scale,
+        };
+        let mut settings = crate::runtime::store::load(tx.conn(), &state.store, true)
+            .await?
+            .unwrap_or_default();
+        settings.clock = crate::clock::ClockState::default();
+        settings.limits = switches;
+        settings.faults_version += 1;
+        crate::runtime::store::save(tx.conn(), &settings).await?;
+        Ok(settings)
     })?;
-    let switches = crate::runtime::Switches {
-        enabled: state.config.rate_limits.enabled(),
-        scale: state.config.rate_limit_scale,
-    };
-    let mut settings = crate::runtime::store::load(tx.conn(), &state.store, true)
-        .await?
-        .unwrap_or_default();
-    settings.clock = crate::clock::ClockState::default();
-    settings.limits = switches;
-    settings.faults_version += 1;
-    crate::runtime::store::save(tx.conn(), &settings).await?;
-    tx.commit().await?;
     crate::runtime::adopt(state, &settings);
     state.faults.invalidate();
     state.journal.clear();
@@ -188,127 +189,115 @@ async fn drop_counters(tx: &mut WriteTx, account_id: &str, h: &Holdings) -> Resu
 
 /// Opens the transaction that clears an account: the account (or 2001), its quotas, counters and
 /// lock keys already gone.
-async fn begin_clearing(
-    state: &AppState,
-    account_id: &str,
-) -> ApiResult<(WriteTx, crate::accounts::store::AccountRow)> {
-    let mut tx = state.store.begin_write().await?;
+async fn begin_clearing(tx: &mut WriteTx, account_id: &str) -> ApiResult<crate::accounts::store::AccountRow> {
     let account = account_store::by_id(tx.conn(), account_id)
         .await?
         .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
-    let h = holdings(&mut tx, account_id).await?;
-    drop_counters(&mut tx, account_id, &h).await?;
-    Ok((tx, account))
+    let h = holdings(tx, account_id).await?;
+    drop_counters(tx, account_id, &h).await?;
+    Ok(account)
 }
 
 /// `POST /_localzoom/reset?account_id=ID`: only that account's users (its owner restored to its
 /// initial state), meetings, registrants, tokens, quotas, files and settings go; the account, its
 /// plan and its apps stay.
 pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> {
-    let (mut tx, account) = begin_clearing(state, account_id).await?;
-    exec(&mut tx, "DELETE FROM meetings WHERE account_id = $1", &[account_id]).await?;
-    exec(
-        &mut tx,
-        "DELETE FROM access_tokens WHERE account_id = $1",
-        &[account_id],
-    )
-    .await?;
-    exec(&mut tx, "DELETE FROM oauth_grants WHERE account_id = $1", &[account_id]).await?;
-    exec(&mut tx, "DELETE FROM page_tokens WHERE account_id = $1", &[account_id]).await?;
-    exec(
-        &mut tx,
-        "DELETE FROM users WHERE account_id = $1 AND id <> $2",
-        &[account_id, &account.owner_id],
-    )
-    .await?;
-    let owner = account.owner_id.as_str();
-    for sql in [
-        "DELETE FROM assistants WHERE user_id = $1 OR assistant_id = $1",
-        "DELETE FROM presence WHERE user_id = $1",
-        "DELETE FROM user_passwords WHERE user_id = $1",
-        "DELETE FROM user_settings WHERE user_id = $1",
-        "DELETE FROM user_files WHERE user_id = $1",
-    ] {
-        exec(&mut tx, sql, &[owner]).await?;
-    }
-    if let Some(current) = crate::users::store::find(
-        tx.conn(),
-        &state.store,
-        Some(account_id),
-        crate::users::store::Lookup::Id(owner),
-        true,
-    )
-    .await?
-    {
-        let mut fresh = crate::users::service::new_row(
-            account_id,
-            &current.email,
-            2,
-            crate::users::vocab::ROLE_OWNER,
-            "active",
-            "autoCreate",
-            current.created_at,
-        );
-        fresh.seq = current.seq;
-        fresh.id = current.id.clone();
-        fresh.pmi = current.pmi;
-        fresh.profile.first_name = "Account".into();
-        fresh.profile.last_name = "Owner".into();
-        fresh.profile.display_name = "Account Owner".into();
-        fresh.updated_at = state.clock.now();
-        crate::users::store::update(tx.conn(), &fresh).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let account = begin_clearing(tx, account_id).await?;
+        exec(tx, "DELETE FROM meetings WHERE account_id = $1", &[account_id]).await?;
+        exec(tx, "DELETE FROM access_tokens WHERE account_id = $1", &[account_id]).await?;
+        exec(tx, "DELETE FROM oauth_grants WHERE account_id = $1", &[account_id]).await?;
+        exec(tx, "DELETE FROM page_tokens WHERE account_id = $1", &[account_id]).await?;
+        exec(
+            tx,
+            "DELETE FROM users WHERE account_id = $1 AND id <> $2",
+            &[account_id, &account.owner_id],
+        )
+        .await?;
+        let owner = account.owner_id.as_str();
+        for sql in [
+            "DELETE FROM assistants WHERE user_id = $1 OR assistant_id = $1",
+            "DELETE FROM presence WHERE user_id = $1",
+            "DELETE FROM user_passwords WHERE user_id = $1",
+            "DELETE FROM user_settings WHERE user_id = $1",
+            "DELETE FROM user_files WHERE user_id = $1",
+        ] {
+            exec(tx, sql, &[owner]).await?;
+        }
+        if let Some(current) = crate::users::store::find(
+            tx.conn(),
+            &state.store,
+            Some(account_id),
+            crate::users::store::Lookup::Id(owner),
+            true,
+        )
+        .await?
+        {
+            let mut fresh = crate::users::service::new_row(
+                account_id,
+                &current.email,
+                2,
+                crate::users::vocab::ROLE_OWNER,
+                "active",
+                "autoCreate",
+                current.created_at,
+            );
+            fresh.seq = current.seq;
+            fresh.id = current.id.clone();
+            fresh.pmi = current.pmi;
+            fresh.profile.first_name = "Account".into();
+            fresh.profile.last_name = "Owner".into();
+            fresh.profile.display_name = "Account Owner".into();
+            fresh.updated_at = state.clock.now();
+            crate::users::store::update(tx.conn(), &fresh).await?;
+        }
+        Ok(())
+    })
 }
 
 /// `DELETE /_localzoom/accounts/{id}`: a non-default account and everything in it.
 pub async fn delete_account(state: &AppState, account_id: &str) -> ApiResult<()> {
-    let (mut tx, account) = begin_clearing(state, account_id).await?;
-    if account.is_default {
-        return Err(ApiError::bad_request(
-            300,
-            "The default account cannot be deleted; reset it instead.",
-        ));
-    }
-    for sql in [
-        "DELETE FROM meetings WHERE account_id = $1",
-        "DELETE FROM access_tokens WHERE account_id = $1",
-        "DELETE FROM page_tokens WHERE account_id = $1",
-        "DELETE FROM users WHERE account_id = $1",
-        "DELETE FROM user_counts WHERE account_id = $1",
-        "DELETE FROM oauth_grants WHERE account_id = $1",
-        "DELETE FROM oauth_codes WHERE client_id IN (SELECT client_id FROM apps WHERE account_id = $1)",
-        "DELETE FROM device_codes WHERE client_id IN (SELECT client_id FROM apps WHERE account_id = $1)",
-        "DELETE FROM apps WHERE account_id = $1",
-        "UPDATE accounts SET master_account_id = NULL WHERE master_account_id = $1",
-        "DELETE FROM accounts WHERE id = $1",
-    ] {
-        exec(&mut tx, sql, &[account_id]).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let account = begin_clearing(tx, account_id).await?;
+        if account.is_default {
+            return Err(ApiError::bad_request(
+                300,
+                "The default account cannot be deleted; reset it instead.",
+            ));
+        }
+        for sql in [
+            "DELETE FROM meetings WHERE account_id = $1",
+            "DELETE FROM access_tokens WHERE account_id = $1",
+            "DELETE FROM page_tokens WHERE account_id = $1",
+            "DELETE FROM users WHERE account_id = $1",
+            "DELETE FROM user_counts WHERE account_id = $1",
+            "DELETE FROM oauth_grants WHERE account_id = $1",
+            "DELETE FROM oauth_codes WHERE client_id IN (SELECT client_id FROM apps WHERE account_id = $1)",
+            "DELETE FROM device_codes WHERE client_id IN (SELECT client_id FROM apps WHERE account_id = $1)",
+            "DELETE FROM apps WHERE account_id = $1",
+            "UPDATE accounts SET master_account_id = NULL WHERE master_account_id = $1",
+            "DELETE FROM accounts WHERE id = $1",
+        ] {
+            exec(tx, sql, &[account_id]).await?;
+        }
+        Ok(())
+    })
 }
 
 /// `DELETE /_localzoom/apps/{clientId}`: the app and its tokens (which then answer 401/124).
 pub async fn delete_app(state: &AppState, client_id: &str) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let app = auth_store::app_in_tx(tx.conn(), client_id)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 300, format!("App does not exist: {client_id}.")))?;
-    if app.is_default {
-        return Err(ApiError::bad_request(300, "The default app cannot be deleted."));
-    }
-    for table in ["access_tokens", "oauth_grants", "oauth_codes", "device_codes", "apps"] {
-        exec(
-            &mut tx,
-            &format!("DELETE FROM {table} WHERE client_id = $1"),
-            &[client_id],
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let app = auth_store::app_in_tx(tx.conn(), client_id)
+            .await?
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, 300, format!("App does not exist: {client_id}.")))?;
+        if app.is_default {
+            return Err(ApiError::bad_request(300, "The default app cannot be deleted."));
+        }
+        for table in ["access_tokens", "oauth_grants", "oauth_codes", "device_codes", "apps"] {
+            exec(tx, &format!("DELETE FROM {table} WHERE client_id = $1"), &[client_id]).await?;
+        }
+        Ok(())
+    })
 }
 
 /// What `GET /_localzoom/users/{userId}` shows beyond the API: the simulated client, quotas used

@@ -128,20 +128,21 @@ pub async fn apply(state: &AppState, doc: &Value) -> ApiResult<Value> {
 /// them (meetings, registrants, settings, presence, relations), then apps, then accounts.
 async fn undo(state: &AppState, added: &Added) {
     let result: Result<(), crate::store::StoreError> = async {
-        let mut tx = state.store.begin_write().await?;
-        for id in added.meetings.iter().rev() {
-            sqlx::query("DELETE FROM meetings WHERE id = $1")
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
-        }
-        for (_, user) in added.users.iter().rev() {
-            sqlx::query("DELETE FROM users WHERE id = $1")
-                .bind(user)
-                .execute(tx.conn())
-                .await?;
-        }
-        tx.commit().await
+        write_tx!(state.store, crate::store::StoreError, |tx| {
+            for id in added.meetings.iter().rev() {
+                sqlx::query("DELETE FROM meetings WHERE id = $1")
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            for (_, user) in added.users.iter().rev() {
+                sqlx::query("DELETE FROM users WHERE id = $1")
+                    .bind(user)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            Ok(())
+        })
     }
     .await;
     if let Err(e) = result {
@@ -360,14 +361,15 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
         Some("Admin") | Some("admin") => Some(crate::users::vocab::ROLE_ADMIN),
         Some(_) => return Err(bad(&format!("{p}.role"), "Expected Admin or Member.")),
     };
-    let mut tx = state.store.begin_write().await?;
-    if let Some(role) = role_id {
-        let mut row =
-            crate::users::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
-        row.role_id = role.to_string();
-        crate::users::store::update(tx.conn(), &row).await?;
-    }
-    tx.commit().await?;
+    write_tx!(state.store, |tx| {
+        if let Some(role) = role_id {
+            let mut row =
+                crate::users::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
+            row.role_id = role.to_string();
+            crate::users::store::update(tx.conn(), &row).await?;
+        }
+        Ok(())
+    })?;
     if status == "inactive" {
         let grant = owner.authorize::<ops::UserStatus>()?;
         crate::users::service::set_status(state, &grant, &id, &body(json!({"action": "deactivate"})))
@@ -375,10 +377,11 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
             .map_err(|e| at(p, e))?;
     }
     if u.get("signed_in") == Some(&Value::Bool(false)) && status != "pending" {
-        let mut tx = state.store.begin_write().await?;
-        let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, &id).await?;
-        crate::presence::service::set_signed_in(&mut tx, state, &user, false).await?;
-        tx.commit().await?;
+        write_tx!(state.store, |tx| {
+            let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, &id).await?;
+            crate::presence::service::set_signed_in(tx, state, &user, false).await?;
+            Ok(())
+        })?;
     }
     if let Some(settings) = u.get("settings").filter(|s| !s.is_null()) {
         if status == "pending" {

@@ -212,77 +212,78 @@ async fn one(tx: &mut WriteTx, t: &Table, user_id: &str) -> Result<Value, ApiErr
 
 /// The whole store as a document (read in one transaction, so it is consistent).
 pub async fn export(state: &AppState) -> ApiResult<Value> {
-    let mut tx = state.store.begin_write().await?;
-    let clock = crate::runtime::store::load(tx.conn(), &state.store, false)
-        .await?
-        .unwrap_or_default()
-        .clock;
-    let account_ids: Vec<String> = sqlx::query("SELECT id FROM accounts ORDER BY is_default DESC, created_at, id")
-        .fetch_all(tx.conn())
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()
-        .map_err(db)?;
-    let mut accounts = Vec::new();
-    for id in account_ids {
-        let mut account = rows(&mut tx, &ACCOUNTS, "id", &id, "id").await?.remove(0);
-        let apps = rows(&mut tx, &APPS, "account_id", &id, "created_at, client_id").await?;
-        account.insert(
-            "apps".into(),
-            Value::Array(apps.into_iter().map(Value::Object).collect()),
-        );
-        let mut users = Vec::new();
-        for mut u in rows(&mut tx, &USERS, "account_id", &id, "seq").await? {
-            let uid = u["id"].as_str().unwrap_or_default().to_string();
-            u.insert("settings".into(), one(&mut tx, &SETTINGS, &uid).await?);
-            u.insert("presence".into(), one(&mut tx, &PRESENCE, &uid).await?);
-            u.insert("password".into(), one(&mut tx, &PASSWORDS, &uid).await?);
-            let assistants = rows(&mut tx, &ASSISTANTS, "user_id", &uid, "assistant_id").await?;
-            u.insert(
-                "assistants".into(),
-                Value::Array(assistants.into_iter().map(Value::Object).collect()),
-            );
-            let files = rows(&mut tx, &FILES, "user_id", &uid, "created_at, id").await?;
-            u.insert(
-                "files".into(),
-                Value::Array(files.into_iter().map(Value::Object).collect()),
-            );
-            users.push(Value::Object(u));
-        }
-        account.insert("users".into(), Value::Array(users));
-        let mut meetings = Vec::new();
-        for mut m in rows(&mut tx, &MEETINGS, "account_id", &id, "id").await? {
-            let mid = m["id"].as_i64().unwrap_or_default();
-            let regs = sqlx::query(&format!(
-                "SELECT {} FROM registrants WHERE meeting_id = $1 ORDER BY seq",
-                REGISTRANTS.cols.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
-            ))
-            .bind(mid)
+    // A write transaction, for a consistent snapshot on both backends; it changes nothing.
+    write_tx!(state.store, |tx| {
+        let clock = crate::runtime::store::load(tx.conn(), &state.store, false)
+            .await?
+            .unwrap_or_default()
+            .clock;
+        let account_ids: Vec<String> = sqlx::query("SELECT id FROM accounts ORDER BY is_default DESC, created_at, id")
             .fetch_all(tx.conn())
             .await
+            .map_err(db)?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()
             .map_err(db)?;
-            let mut out = Vec::new();
-            for r in &regs {
-                let mut o = Map::new();
-                for (i, (_, name, kind)) in REGISTRANTS.cols.iter().enumerate() {
-                    o.insert(name.to_string(), cell(r, i, *kind).map_err(db)?);
-                }
-                out.push(Value::Object(o));
+        let mut accounts = Vec::new();
+        for id in account_ids {
+            let mut account = rows(tx, &ACCOUNTS, "id", &id, "id").await?.remove(0);
+            let apps = rows(tx, &APPS, "account_id", &id, "created_at, client_id").await?;
+            account.insert(
+                "apps".into(),
+                Value::Array(apps.into_iter().map(Value::Object).collect()),
+            );
+            let mut users = Vec::new();
+            for mut u in rows(tx, &USERS, "account_id", &id, "seq").await? {
+                let uid = u["id"].as_str().unwrap_or_default().to_string();
+                u.insert("settings".into(), one(tx, &SETTINGS, &uid).await?);
+                u.insert("presence".into(), one(tx, &PRESENCE, &uid).await?);
+                u.insert("password".into(), one(tx, &PASSWORDS, &uid).await?);
+                let assistants = rows(tx, &ASSISTANTS, "user_id", &uid, "assistant_id").await?;
+                u.insert(
+                    "assistants".into(),
+                    Value::Array(assistants.into_iter().map(Value::Object).collect()),
+                );
+                let files = rows(tx, &FILES, "user_id", &uid, "created_at, id").await?;
+                u.insert(
+                    "files".into(),
+                    Value::Array(files.into_iter().map(Value::Object).collect()),
+                );
+                users.push(Value::Object(u));
             }
-            m.insert("registrants".into(), Value::Array(out));
-            meetings.push(Value::Object(m));
+            account.insert("users".into(), Value::Array(users));
+            let mut meetings = Vec::new();
+            for mut m in rows(tx, &MEETINGS, "account_id", &id, "id").await? {
+                let mid = m["id"].as_i64().unwrap_or_default();
+                let regs = sqlx::query(&format!(
+                    "SELECT {} FROM registrants WHERE meeting_id = $1 ORDER BY seq",
+                    REGISTRANTS.cols.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                ))
+                .bind(mid)
+                .fetch_all(tx.conn())
+                .await
+                .map_err(db)?;
+                let mut out = Vec::new();
+                for r in &regs {
+                    let mut o = Map::new();
+                    for (i, (_, name, kind)) in REGISTRANTS.cols.iter().enumerate() {
+                        o.insert(name.to_string(), cell(r, i, *kind).map_err(db)?);
+                    }
+                    out.push(Value::Object(o));
+                }
+                m.insert("registrants".into(), Value::Array(out));
+                meetings.push(Value::Object(m));
+            }
+            account.insert("meetings".into(), Value::Array(meetings));
+            accounts.push(Value::Object(account));
         }
-        account.insert("meetings".into(), Value::Array(meetings));
-        accounts.push(Value::Object(account));
-    }
-    drop(tx);
-    Ok(json!({
-        "version": VERSION,
-        "clock": {"offset_ms": clock.offset_ms, "frozen_at": clock.frozen_at},
-        "accounts": accounts,
-    }))
+        Ok(json!({
+            "version": VERSION,
+            "clock": {"offset_ms": clock.offset_ms, "frozen_at": clock.frozen_at},
+            "accounts": accounts,
+        }))
+    })
 }
 
 /// A value checked against its column's kind, ready to bind.
@@ -651,32 +652,33 @@ async fn insert(tx: &mut WriteTx, ins: &Insert) -> Result<(), StoreError> {
 /// Replaces the whole store with `doc`, all or nothing.
 pub async fn import(state: &AppState, doc: &Value) -> ApiResult<()> {
     let (clock, inserts) = plan(doc).map_err(ApiError::validation)?;
-    let mut tx = state.store.begin_write().await?;
-    super::reset::clear_everything(&mut tx).await?;
-    for ins in &inserts {
-        if let Err(e) = insert(&mut tx, ins).await {
-            return Err(match e {
-                StoreError::Unique(what) => ApiError::validation(vec![field_error(
-                    &ins.path,
-                    &format!("Already taken by another entry of the document ({what})."),
-                )]),
-                StoreError::Db(inner) if inner.as_database_error().is_some() => {
-                    ApiError::validation(vec![field_error(
+    let settings = write_tx!(state.store, |tx| {
+        super::reset::clear_everything(tx).await?;
+        for ins in &inserts {
+            if let Err(e) = insert(tx, ins).await {
+                return Err(match e {
+                    StoreError::Unique(what) => ApiError::validation(vec![field_error(
                         &ins.path,
-                        "Refers to something the document does not hold, or is not valid.",
-                    )])
-                }
-                other => other.into(),
-            });
+                        &format!("Already taken by another entry of the document ({what})."),
+                    )]),
+                    StoreError::Db(inner) if inner.as_database_error().is_some() => {
+                        ApiError::validation(vec![field_error(
+                            &ins.path,
+                            "Refers to something the document does not hold, or is not valid.",
+                        )])
+                    }
+                    other => other.into(),
+                });
+            }
         }
-    }
-    let mut settings = crate::runtime::store::load(tx.conn(), &state.store, true)
-        .await?
-        .unwrap_or_default();
-    settings.clock = clock;
-    settings.faults_version += 1;
-    crate::runtime::store::save(tx.conn(), &settings).await?;
-    tx.commit().await?;
+        let mut settings = crate::runtime::store::load(tx.conn(), &state.store, true)
+            .await?
+            .unwrap_or_default();
+        settings.clock = clock;
+        settings.faults_version += 1;
+        crate::runtime::store::save(tx.conn(), &settings).await?;
+        Ok(settings)
+    })?;
     crate::runtime::adopt(state, &settings);
     state.faults.invalidate();
     state.local_counters.clear();

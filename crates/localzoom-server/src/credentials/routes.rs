@@ -11,7 +11,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +31,7 @@ async fn set_password(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserPassword>()?;
-    retry_conflicts(|| service::set_password(&state, &grant, &user_id, &body)).await?;
+    service::set_password(&state, &grant, &user_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -52,7 +51,7 @@ async fn revoke_tokens(
     PathParam(user_id): PathParam,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSsoTokenDelete>()?;
-    retry_conflicts(|| service::revoke_user_tokens(&state, &grant, &user_id)).await?;
+    service::revoke_user_tokens(&state, &grant, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

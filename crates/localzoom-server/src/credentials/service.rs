@@ -202,12 +202,12 @@ pub async fn set_password(
         }
         (false, hashed) => hashed.map_err(ApiError::internal)?,
     };
-    let mut tx = state.store.begin_write().await?;
-    // Re-read under the write lock: the user may have gone meanwhile.
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), &user.id, true).await?;
-    cred_store::set_password_hash(tx.conn(), &user.id, &new_hash, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        // Re-read under the write lock: the user may have gone meanwhile.
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), &user.id, true).await?;
+        cred_store::set_password_hash(tx.conn(), &user.id, &new_hash, state.clock.now()).await?;
+        Ok(())
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -278,11 +278,11 @@ pub async fn revoke_user_tokens(
     grant: &Granted<ops::UserSsoTokenDelete>,
     user_id: &str,
 ) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    cred_store::revoke_user_tokens(tx.conn(), &user.id, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        cred_store::revoke_user_tokens(tx.conn(), &user.id, state.clock.now()).await?;
+        Ok(())
+    })
 }
 
 /// Control plane: what localzoom knows of a token it issued.

@@ -11,7 +11,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +36,7 @@ async fn create(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingCreate>()?;
     let origin = state.public_origin(&headers);
-    let meeting = retry_conflicts(|| service::create(&state, &grant, &user_id, &body, &origin)).await?;
+    let meeting = service::create(&state, &grant, &user_id, &body, &origin).await?;
     Ok((StatusCode::CREATED, Json(meeting)).into_response())
 }
 
@@ -73,7 +72,7 @@ async fn update(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingUpdate>()?;
-    retry_conflicts(|| service::update(&state, &grant, &meeting_id, &q, &body)).await?;
+    service::update(&state, &grant, &meeting_id, &q, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -84,7 +83,7 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingDelete>()?;
-    retry_conflicts(|| service::delete(&state, &grant, &meeting_id, &q)).await?;
+    service::delete(&state, &grant, &meeting_id, &q).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,10 +94,10 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingStatus>()?;
-    retry_conflicts(|| service::set_status(&state, &grant, &meeting_id, &body)).await?;
+    service::set_status(&state, &grant, &meeting_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_live(State(state): State<AppState>, PathParam(meeting_id): PathParam, body: Body) -> ApiResult<Response> {
-    Ok(Json(retry_conflicts(|| service::set_live(&state, &meeting_id, &body)).await?).into_response())
+    Ok(Json(service::set_live(&state, &meeting_id, &body).await?).into_response())
 }

@@ -11,6 +11,7 @@ use super::store::{self as meeting_store, MeetingRow};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventKind;
 use crate::extract::{Body, QueryMap};
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
@@ -79,11 +80,11 @@ async fn emit_meeting(
     state: &AppState,
     me: Option<&str>,
     m: &MeetingRow,
-    event: &str,
+    event: EventKind,
     payload: Map<String, Value>,
 ) -> Result<(), StoreError> {
     let operator = crate::webhooks::operator(tx, me).await?;
-    crate::webhooks::emit(tx, state, &m.account_id, event, operator.as_ref(), payload).await
+    crate::webhooks::emit(tx, state, &m.account_id, event, operator, payload).await
 }
 
 pub fn parse_meeting_id(raw: &str) -> ApiResult<i64> {
@@ -246,7 +247,7 @@ pub fn to_json(m: &MeetingRow, v: &ViewOptions) -> Value {
 }
 
 /// Body fields of create and update, validated together. `None` means not given.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct MeetingInput {
     topic: Option<String>,
     kind: Option<i64>,
@@ -424,93 +425,93 @@ pub async fn create(
     let input = read_input(&mut check, &root);
     check.finish()?;
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let caller = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, false).await?;
-    if !grant.is_admin() && grant.me() != Some(caller.id.as_str()) {
-        return Err(ApiError::user_not_found(user_id));
-    }
-    let (host, assistant_id) = match &input.schedule_for {
-        Some(other) => {
-            let host = resolve(tx.conn(), &state.store, grant.account_id(), None, other, false).await?;
-            let assistants = crate::assistants::store::assistants_of(tx.conn(), &host.id).await?;
-            if host.id != caller.id && !assistants.iter().any(|a| a.id == caller.id) {
-                return Err(ApiError::bad_request(
-                    300,
-                    format!("You do not have the scheduling privilege for this user: {other}."),
-                ));
-            }
-            let assistant = (host.id != caller.id).then(|| caller.id.clone());
-            (host, assistant)
+    write_tx!(state.store, |tx| {
+        let caller = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, false).await?;
+        if !grant.is_admin() && grant.me() != Some(caller.id.as_str()) {
+            return Err(ApiError::user_not_found(user_id));
         }
-        None => (caller, None),
-    };
-    if host.status != "active" {
-        return Err(ApiError::bad_request(
-            3161,
-            "Your user account is not allowed meeting hosting and scheduling capabilities.",
-        ));
-    }
-    let mut m = MeetingRow {
-        id: 0,
-        uuid: crate::ids::secret(16),
-        account_id: host.account_id.clone(),
-        host_id: host.id.clone(),
-        kind: 2,
-        status: "waiting".into(),
-        start_time: None,
-        created_at: now,
-        deleted_at: None,
-        doc: MeetingDoc {
-            topic: "Zoom meeting".into(),
-            timezone: host.profile.timezone.clone(),
-            h323_password: digits_text(6),
-            pstn_password: digits_text(6),
-            encrypted_password: crate::ids::secret(24),
-            start_token: crate::ids::secret(48),
-            registration_token: crate::ids::secret(16),
-            assistant_id,
-            settings: model::default_settings(),
-            ..MeetingDoc::default()
-        },
-    };
-    if model::time_zone(&m.doc.timezone).is_none() {
-        m.doc.timezone = "UTC".into();
-    }
-    let mut check = Check::default();
-    apply(&mut check, &mut m, input, &host, now, true);
-    check.finish()?;
-    take_daily_quota(state, &mut tx, &host.id).await?;
-    // A random 11-digit id, drawn again on the rare collision (under a savepoint, as PostgreSQL needs).
-    let mut attempts = 0;
-    loop {
-        m.id = crate::ids::digits(11);
-        tx.savepoint().await?;
-        match meeting_store::insert(tx.conn(), &m).await {
-            Ok(()) => {
-                tx.release_savepoint().await?;
-                break;
+        let (host, assistant_id) = match &input.schedule_for {
+            Some(other) => {
+                let host = resolve(tx.conn(), &state.store, grant.account_id(), None, other, false).await?;
+                let assistants = crate::assistants::store::assistants_of(tx.conn(), &host.id).await?;
+                if host.id != caller.id && !assistants.iter().any(|a| a.id == caller.id) {
+                    return Err(ApiError::bad_request(
+                        300,
+                        format!("You do not have the scheduling privilege for this user: {other}."),
+                    ));
+                }
+                let assistant = (host.id != caller.id).then(|| caller.id.clone());
+                (host, assistant)
             }
-            Err(e @ StoreError::Unique(_)) if attempts < 8 => {
-                tx.rollback_to_savepoint().await?;
-                attempts += 1;
-                tracing::debug!(error = %e, "meeting id taken; drawing another");
-            }
-            Err(e) => return Err(e.into()),
+            None => (caller, None),
+        };
+        if host.status != "active" {
+            return Err(ApiError::bad_request(
+                3161,
+                "Your user account is not allowed meeting hosting and scheduling capabilities.",
+            ));
         }
-    }
-    let payload = crate::webhooks::object(event_object(&m));
-    emit_meeting(&mut tx, state, grant.me(), &m, "meeting.created", payload).await?;
-    tx.commit().await?;
-    Ok(to_json(
-        &m,
-        &ViewOptions {
-            origin,
-            host_email: &host.email,
-            now,
-            show_previous: false,
-            occurrence: None,
-        },
-    ))
+        let mut m = MeetingRow {
+            id: 0,
+            uuid: crate::ids::secret(16),
+            account_id: host.account_id.clone(),
+            host_id: host.id.clone(),
+            kind: 2,
+            status: "waiting".into(),
+            start_time: None,
+            created_at: now,
+            deleted_at: None,
+            doc: MeetingDoc {
+                topic: "Zoom meeting".into(),
+                timezone: host.profile.timezone.clone(),
+                h323_password: digits_text(6),
+                pstn_password: digits_text(6),
+                encrypted_password: crate::ids::secret(24),
+                start_token: crate::ids::secret(48),
+                registration_token: crate::ids::secret(16),
+                assistant_id,
+                settings: model::default_settings(),
+                ..MeetingDoc::default()
+            },
+        };
+        if model::time_zone(&m.doc.timezone).is_none() {
+            m.doc.timezone = "UTC".into();
+        }
+        let mut check = Check::default();
+        apply(&mut check, &mut m, input.clone(), &host, now, true);
+        check.finish()?;
+        take_daily_quota(state, tx, &host.id).await?;
+        // A random 11-digit id, drawn again on the rare collision (under a savepoint, as PostgreSQL needs).
+        let mut attempts = 0;
+        loop {
+            m.id = crate::ids::digits(11);
+            tx.savepoint().await?;
+            match meeting_store::insert(tx.conn(), &m).await {
+                Ok(()) => {
+                    tx.release_savepoint().await?;
+                    break;
+                }
+                Err(e @ StoreError::Unique(_)) if attempts < 8 => {
+                    tx.rollback_to_savepoint().await?;
+                    attempts += 1;
+                    tracing::debug!(error = %e, "meeting id taken; drawing another");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let payload = crate::webhooks::object(event_object(&m));
+        emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingCreated, payload).await?;
+        Ok(to_json(
+            &m,
+            &ViewOptions {
+                origin,
+                host_email: &host.email,
+                now,
+                show_previous: false,
+                occurrence: None,
+            },
+        ))
+    })
 }
 
 async fn host_email(conn: &mut sqlx::AnyConnection, state: &AppState, m: &MeetingRow) -> ApiResult<String> {
@@ -773,58 +774,59 @@ pub async fn update(
     };
     let root = Obj::root(&fields);
     let mut check = Check::default();
-    let mut input = read_input(&mut check, &root);
-    if input.schedule_for.is_some() {
+    let mut parsed = read_input(&mut check, &root);
+    if parsed.schedule_for.is_some() {
         // Moving a meeting to another host is not an update Zoom offers.
-        input.schedule_for = None;
+        parsed.schedule_for = None;
     }
     check.finish()?;
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
-    let before = m.clone();
-    let host = resolve(tx.conn(), &state.store, grant.account_id(), None, &m.host_id, false).await?;
-    let mut check = Check::default();
-    match occurrence_id {
-        Some(occ) => {
-            if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
-                return Err(invalid_occurrence());
-            }
-            let mut change = m
-                .doc
-                .occurrence_overrides
-                .get(occ)
-                .cloned()
-                .unwrap_or(OccurrenceOverride::default());
-            if let Some(s) = &input.start_time {
-                match model::parse_start_time(s, &zone(&m)) {
-                    Some(t) => change.start_time = Some(t),
-                    None => check.fail("start_time"),
+    write_tx!(state.store, |tx| {
+        let mut input = parsed.clone();
+        let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+        let before = m.clone();
+        let host = resolve(tx.conn(), &state.store, grant.account_id(), None, &m.host_id, false).await?;
+        let mut check = Check::default();
+        match occurrence_id {
+            Some(occ) => {
+                if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
+                    return Err(invalid_occurrence());
                 }
+                let mut change = m
+                    .doc
+                    .occurrence_overrides
+                    .get(occ)
+                    .cloned()
+                    .unwrap_or(OccurrenceOverride::default());
+                if let Some(s) = &input.start_time {
+                    match model::parse_start_time(s, &zone(&m)) {
+                        Some(t) => change.start_time = Some(t),
+                        None => check.fail("start_time"),
+                    }
+                }
+                if let Some(d) = input.duration {
+                    change.duration = Some(d);
+                }
+                if let Some(a) = input.agenda.take() {
+                    m.doc.agenda = a;
+                }
+                for (k, v) in std::mem::take(&mut input.settings) {
+                    m.doc.settings.insert(k, v);
+                }
+                m.doc.occurrence_overrides.insert(occ.to_string(), change);
             }
-            if let Some(d) = input.duration {
-                change.duration = Some(d);
-            }
-            if let Some(a) = input.agenda.take() {
-                m.doc.agenda = a;
-            }
-            for (k, v) in std::mem::take(&mut input.settings) {
-                m.doc.settings.insert(k, v);
-            }
-            m.doc.occurrence_overrides.insert(occ.to_string(), change);
+            None => apply(&mut check, &mut m, input, &host, now, false),
         }
-        None => apply(&mut check, &mut m, input, &host, now, false),
-    }
-    check.finish()?;
-    take_daily_quota(state, &mut tx, &m.host_id).await?;
-    meeting_store::update(tx.conn(), &m).await?;
-    let id = json!(m.id);
-    if let Some((old, new)) = crate::webhooks::changes(&comparable(&before, now), &comparable(&m, now), Some(id)) {
-        let payload = crate::webhooks::update_payload(old, new);
-        emit_meeting(&mut tx, state, grant.me(), &m, "meeting.updated", payload).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+        check.finish()?;
+        take_daily_quota(state, tx, &m.host_id).await?;
+        meeting_store::update(tx.conn(), &m).await?;
+        let id = json!(m.id);
+        if let Some((old, new)) = crate::webhooks::changes(&comparable(&before, now), &comparable(&m, now), Some(id)) {
+            let payload = crate::webhooks::update_payload(old, new);
+            emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingUpdated, payload).await?;
+        }
+        Ok(())
+    })
 }
 
 pub async fn delete(
@@ -840,30 +842,30 @@ pub async fn delete(
     check.boolean(&root, "cancel_meeting_reminder");
     let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
     check.finish()?;
-    let mut tx = state.store.begin_write().await?;
-    let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
-    match occurrence_id {
-        Some(occ) => {
-            if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
-                return Err(invalid_occurrence());
+    write_tx!(state.store, |tx| {
+        let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+        match occurrence_id.clone() {
+            Some(occ) => {
+                if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
+                    return Err(invalid_occurrence());
+                }
+                m.doc.deleted_occurrences.push(occ);
             }
-            m.doc.deleted_occurrences.push(occ);
-        }
-        None => {
-            if m.status == "started" {
-                return Err(ApiError::bad_request(
-                    3002,
-                    "Sorry, you cannot delete this meeting since it's in progress.",
-                ));
+            None => {
+                if m.status == "started" {
+                    return Err(ApiError::bad_request(
+                        3002,
+                        "Sorry, you cannot delete this meeting since it's in progress.",
+                    ));
+                }
+                m.deleted_at = Some(state.clock.now());
             }
-            m.deleted_at = Some(state.clock.now());
         }
-    }
-    meeting_store::update(tx.conn(), &m).await?;
-    let payload = crate::webhooks::object(event_object(&m));
-    emit_meeting(&mut tx, state, grant.me(), &m, "meeting.deleted", payload).await?;
-    tx.commit().await?;
-    Ok(())
+        meeting_store::update(tx.conn(), &m).await?;
+        let payload = crate::webhooks::object(event_object(&m));
+        emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingDeleted, payload).await?;
+        Ok(())
+    })
 }
 
 /// `PUT /meetings/{meetingId}/status`: `end` a meeting in progress, `recover` a deleted one.
@@ -884,35 +886,35 @@ pub async fn set_status(
         check.fail("action");
     }
     check.finish()?;
-    let mut tx = state.store.begin_write().await?;
-    let mut m = load(tx.conn(), state, grant, meeting_id, true, true).await?;
-    match action.as_deref() {
-        Some("recover") => {
-            if m.deleted_at.is_none() {
-                return Err(ApiError::bad_request(
-                    3000,
-                    "The meeting is not deleted; there is nothing to recover.",
-                ));
+    write_tx!(state.store, |tx| {
+        let mut m = load(tx.conn(), state, grant, meeting_id, true, true).await?;
+        match action.as_deref() {
+            Some("recover") => {
+                if m.deleted_at.is_none() {
+                    return Err(ApiError::bad_request(
+                        3000,
+                        "The meeting is not deleted; there is nothing to recover.",
+                    ));
+                }
+                m.deleted_at = None;
             }
-            m.deleted_at = None;
+            _ => {
+                if m.deleted_at.is_some() {
+                    return Err(ApiError::meeting_not_found(meeting_id));
+                }
+                if m.status != "started" {
+                    return Err(ApiError::bad_request(3000, "The meeting is not in progress."));
+                }
+                m.status = "waiting".into();
+            }
         }
-        _ => {
-            if m.deleted_at.is_some() {
-                return Err(ApiError::meeting_not_found(meeting_id));
-            }
-            if m.status != "started" {
-                return Err(ApiError::bad_request(3000, "The meeting is not in progress."));
-            }
-            m.status = "waiting".into();
+        meeting_store::update(tx.conn(), &m).await?;
+        if action.as_deref() == Some("end") {
+            let payload = crate::webhooks::object(event_object(&m));
+            emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingEnded, payload).await?;
         }
-    }
-    meeting_store::update(tx.conn(), &m).await?;
-    if action.as_deref() == Some("end") {
-        let payload = crate::webhooks::object(event_object(&m));
-        emit_meeting(&mut tx, state, grant.me(), &m, "meeting.ended", payload).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Control plane: a meeting starts (`started`) or ends (`waiting`), as if its host had.
@@ -930,30 +932,22 @@ pub async fn set_live(state: &AppState, meeting_id: &str, body: &Body) -> ApiRes
     check.finish()?;
     let status = status.ok_or_else(|| ApiError::invalid_field("status"))?;
     let id = parse_meeting_id(meeting_id)?;
-    let mut tx = state.store.begin_write().await?;
-    let mut m = meeting_store::find(tx.conn(), &state.store, meeting_store::Scope::AnyAccount, id, true)
-        .await?
-        .filter(|m| m.deleted_at.is_none())
-        .ok_or_else(|| ApiError::meeting_not_found(meeting_id))?;
-    let changed = m.status != status;
-    m.status = status;
-    meeting_store::update(tx.conn(), &m).await?;
-    if changed {
-        let event = if m.status == "started" {
-            "meeting.started"
-        } else {
-            "meeting.ended"
-        };
-        emit_meeting(
-            &mut tx,
-            state,
-            None,
-            &m,
-            event,
-            crate::webhooks::object(event_object(&m)),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(json!({"id": m.id, "status": m.status}))
+    write_tx!(state.store, |tx| {
+        let mut m = meeting_store::find(tx.conn(), &state.store, meeting_store::Scope::AnyAccount, id, true)
+            .await?
+            .filter(|m| m.deleted_at.is_none())
+            .ok_or_else(|| ApiError::meeting_not_found(meeting_id))?;
+        let changed = m.status != status;
+        m.status = status.clone();
+        meeting_store::update(tx.conn(), &m).await?;
+        if changed {
+            let event = if m.status == "started" {
+                EventKind::MeetingStarted
+            } else {
+                EventKind::MeetingEnded
+            };
+            emit_meeting(tx, state, None, &m, event, crate::webhooks::object(event_object(&m))).await?;
+        }
+        Ok(json!({"id": m.id, "status": m.status}))
+    })
 }

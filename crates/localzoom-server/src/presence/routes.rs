@@ -10,7 +10,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -40,7 +39,7 @@ async fn update_presence(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UpdatePresenceStatus>()?;
-    retry_conflicts(|| service::update(&state, &grant, &user_id, &body)).await?;
+    service::update(&state, &grant, &user_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -49,7 +48,5 @@ async fn set_client(
     PathParam(user_id): PathParam,
     body: Body,
 ) -> ApiResult<Json<ClientView>> {
-    Ok(Json(
-        retry_conflicts(|| service::set_client(&state, &user_id, &body)).await?,
-    ))
+    Ok(Json(service::set_client(&state, &user_id, &body).await?))
 }

@@ -7,6 +7,7 @@ use super::store::{self as presence_store, PresenceRow};
 use crate::auth::{ops, Granted};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventKind;
 use crate::extract::Body;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
@@ -130,45 +131,45 @@ pub async fn update(
         return Err(ApiError::invalid_field("status"));
     };
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    let mut p = current(tx.conn(), &user.id, now).await?;
-    if !p.signed_in {
-        return Err(ApiError::presence_update_failed());
-    }
-    let key = format!("presence:{}", user.id);
-    if quota::take(state, &mut tx, &key, PRESENCE_QUOTA).await?.is_err() {
-        return Err(ApiError::presence_too_many());
-    }
-    if new_status == "Do_Not_Disturb" {
-        if p.status != "Do_Not_Disturb" {
-            p.prior_status = Some(p.status.clone());
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        let mut p = current(tx.conn(), &user.id, now).await?;
+        if !p.signed_in {
+            return Err(ApiError::presence_update_failed());
         }
-        p.dnd_until = Some(now + minutes * 60);
-    } else {
-        p.prior_status = None;
-        p.dnd_until = None;
-    }
-    p.status = new_status.into();
-    p.updated_at = now;
-    presence_store::put(tx.conn(), &p).await?;
-    let object = serde_json::json!({
-        "date_time": crate::clock::rfc3339(now),
-        "email": user.email,
-        "id": user.id,
-        "presence_status": p.status,
-    });
-    crate::webhooks::emit(
-        &mut tx,
-        state,
-        &user.account_id,
-        "user.presence_status_updated",
-        None,
-        crate::webhooks::object(object),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+        let key = format!("presence:{}", user.id);
+        if quota::take(state, tx, &key, PRESENCE_QUOTA).await?.is_err() {
+            return Err(ApiError::presence_too_many());
+        }
+        if new_status == "Do_Not_Disturb" {
+            if p.status != "Do_Not_Disturb" {
+                p.prior_status = Some(p.status.clone());
+            }
+            p.dnd_until = Some(now + minutes * 60);
+        } else {
+            p.prior_status = None;
+            p.dnd_until = None;
+        }
+        p.status = new_status.into();
+        p.updated_at = now;
+        presence_store::put(tx.conn(), &p).await?;
+        let object = serde_json::json!({
+            "date_time": crate::clock::rfc3339(now),
+            "email": user.email,
+            "id": user.id,
+            "presence_status": p.status,
+        });
+        crate::webhooks::emit(
+            tx,
+            state,
+            &user.account_id,
+            EventKind::UserPresenceStatusUpdated,
+            None,
+            crate::webhooks::object(object),
+        )
+        .await?;
+        Ok(())
+    })
 }
 
 /// Signs a user's client in or out (control plane, deactivation and activation); signing in starts
@@ -197,7 +198,11 @@ pub async fn set_signed_in(
         "version": "6.0.0",
         "login_type": 100,
     });
-    let event = if signed_in { "user.signed_in" } else { "user.signed_out" };
+    let event = if signed_in {
+        EventKind::UserSignedIn
+    } else {
+        EventKind::UserSignedOut
+    };
     crate::webhooks::emit(
         tx,
         state,
@@ -221,15 +226,15 @@ pub async fn set_client(state: &AppState, user_id: &str, body: &Body) -> ApiResu
     check.finish()?;
     let signed_in = signed_in.ok_or_else(|| ApiError::invalid_field("signed_in"))?;
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, user_id).await?;
-    set_signed_in(&mut tx, state, &user, signed_in).await?;
-    let p = current(tx.conn(), &user.id, now).await?;
-    tx.commit().await?;
-    Ok(ClientView {
-        user_id: user.id,
-        signed_in: p.signed_in,
-        status: if p.signed_in { p.status } else { "Offline".into() },
+    write_tx!(state.store, |tx| {
+        let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, user_id).await?;
+        set_signed_in(tx, state, &user, signed_in).await?;
+        let p = current(tx.conn(), &user.id, now).await?;
+        Ok(ClientView {
+            user_id: user.id,
+            signed_in: p.signed_in,
+            status: if p.signed_in { p.status } else { "Offline".into() },
+        })
     })
 }
 

@@ -126,65 +126,43 @@ mod tests {
 
     #[tokio::test]
     async fn counts_within_the_window_and_frees_after_it() {
+        use crate::store::StoreError;
         let config = crate::Config::ephemeral();
         let store = Store::open(&config).await.unwrap();
         let q = Quota {
             limit: 2,
             window: Window::Sliding(60),
         };
+        let use_one = |key: &'static str, q: Quota, now: i64, keep: bool| {
+            let store = store.clone();
+            async move {
+                let r: Result<Result<(), Exhausted>, StoreError> = write_tx!(store, StoreError, |tx| {
+                    let r = consume(tx, &store, key, q, now).await?;
+                    if keep {
+                        Ok(r)
+                    } else {
+                        // Refused after counting: the use rolls back with it.
+                        Err(StoreError::Corrupt("refused".into()))
+                    }
+                });
+                r
+            }
+        };
         for (now, ok) in [(100, true), (130, true), (159, false), (160, true), (170, false)] {
-            let mut tx = store.begin_write().await.unwrap();
-            let r = consume(&mut tx, &store, "k", q, now).await.unwrap();
-            tx.commit().await.unwrap();
+            let r = use_one("k", q, now, true).await.unwrap();
             assert_eq!(r.is_ok(), ok, "at {now}");
             if now == 159 {
                 assert_eq!(r, Err(Exhausted { retry_at: 160 }));
             }
         }
         // A rolled-back use does not count.
-        let mut tx = store.begin_write().await.unwrap();
-        assert!(consume(
-            &mut tx,
-            &store,
-            "other",
-            Quota {
-                limit: 1,
-                window: Window::UtcDay
-            },
-            10
-        )
-        .await
-        .unwrap()
-        .is_ok());
-        drop(tx);
-        let mut tx = store.begin_write().await.unwrap();
-        assert!(consume(
-            &mut tx,
-            &store,
-            "other",
-            Quota {
-                limit: 1,
-                window: Window::UtcDay
-            },
-            11
-        )
-        .await
-        .unwrap()
-        .is_ok());
-        tx.commit().await.unwrap();
-        let mut tx = store.begin_write().await.unwrap();
-        let r = consume(
-            &mut tx,
-            &store,
-            "other",
-            Quota {
-                limit: 1,
-                window: Window::UtcDay,
-            },
-            12,
-        )
-        .await
-        .unwrap();
+        let day = Quota {
+            limit: 1,
+            window: Window::UtcDay,
+        };
+        assert!(use_one("other", day, 10, false).await.is_err());
+        assert!(use_one("other", day, 11, true).await.unwrap().is_ok());
+        let r = use_one("other", day, 12, true).await.unwrap();
         assert_eq!(r, Err(Exhausted { retry_at: DAY }));
     }
 }

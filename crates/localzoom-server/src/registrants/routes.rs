@@ -11,7 +11,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, PathParams, QueryMap};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,7 +37,7 @@ async fn add(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingRegistrantCreate>()?;
     let origin = state.public_origin(&headers);
-    let added = retry_conflicts(|| service::add(&state, &grant, &meeting_id, &q, &body, &origin)).await?;
+    let added = service::add(&state, &grant, &meeting_id, &q, &body, &origin).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
@@ -72,7 +71,7 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantDelete>()?;
-    retry_conflicts(|| service::delete(&state, &grant, &meeting_id, &registrant_id, &q)).await?;
+    service::delete(&state, &grant, &meeting_id, &registrant_id, &q).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -84,7 +83,7 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantStatus>()?;
-    retry_conflicts(|| service::set_status(&state, &grant, &meeting_id, &q, &body)).await?;
+    service::set_status(&state, &grant, &meeting_id, &q, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -104,7 +103,7 @@ async fn update_questions(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantQuestionUpdate>()?;
-    retry_conflicts(|| service::update_questions(&state, &grant, &meeting_id, &body)).await?;
+    service::update_questions(&state, &grant, &meeting_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -117,6 +116,6 @@ async fn batch(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::AddBatchRegistrants>()?;
     let origin = state.public_origin(&headers);
-    let added = retry_conflicts(|| service::batch(&state, &grant, &meeting_id, &body, &origin)).await?;
+    let added = service::batch(&state, &grant, &meeting_id, &body, &origin).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }

@@ -10,6 +10,7 @@ use super::store::{self as registrant_store, Filter, RegistrantDoc, RegistrantRo
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventKind;
 use crate::extract::{Body, QueryMap};
 use crate::meetings::service::{
     approval_type, ends_at, load, occurrence_json, occurrences_of, registration_enabled, Occurrence,
@@ -325,7 +326,7 @@ async fn register(
     let status = if approve { "approved" } else { "pending" };
     let r = new_registrant(m, doc, status, occurrence_ids, state.clock.now());
     registrant_store::insert(tx.conn(), &r).await?;
-    emit_registration(tx, state, m, &r, "meeting.registration_created").await?;
+    emit_registration(tx, state, m, &r, EventKind::MeetingRegistrationCreated).await?;
     // Read back for the sequence number the store gave it.
     registrant_store::find(tx.conn(), &state.store, m.id, Some(&r.id), None, false)
         .await?
@@ -345,23 +346,24 @@ pub async fn add(
     origin: &str,
 ) -> ApiResult<Value> {
     let root = Obj::root(body.require()?);
-    let mut tx = state.store.begin_write().await?;
-    let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-    let mut check = Check::default();
-    let doc = read_registrant(&mut check, &root, &m);
-    let auto_approve = check.boolean(&root, "auto_approve").unwrap_or(false);
-    check.finish()?;
-    let now = state.clock.now();
-    if meeting_over(&m, now) {
-        return Err(ApiError::bad_request(
+    let (m, r) = write_tx!(state.store, |tx| {
+        let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+        let mut check = Check::default();
+        let doc = read_registrant(&mut check, &root, &m);
+        let auto_approve = check.boolean(&root, "auto_approve").unwrap_or(false);
+        check.finish()?;
+        let now = state.clock.now();
+        if meeting_over(&m, now) {
+            return Err(ApiError::bad_request(
             3038,
             "Meeting is over, you can not register now. If you have any questions, please contact the Meeting host.",
         ));
-    }
-    let occurrence_ids = chosen_occurrences(&m, q.get("occurrence_ids"), "occurrence_ids")?;
-    let approve = approval_type(&m) == 0 || auto_approve;
-    let r = register(state, &mut tx, &m, doc, approve, occurrence_ids).await?;
-    tx.commit().await?;
+        }
+        let occurrence_ids = chosen_occurrences(&m, q.get("occurrence_ids"), "occurrence_ids")?;
+        let approve = approval_type(&m) == 0 || auto_approve;
+        let r = register(state, tx, &m, doc, approve, occurrence_ids).await?;
+        Ok((m, r))
+    })?;
     let occurrences: Vec<Value> = occurrences_of(&m)
         .iter()
         .filter(|o| r.occurrence_ids.is_empty() || r.occurrence_ids.contains(&o.occurrence_id))
@@ -494,34 +496,34 @@ pub async fn delete(
     registrant_id: &str,
     q: &QueryMap,
 ) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-    let mut r = registrant_store::find(tx.conn(), &state.store, m.id, Some(registrant_id), None, true)
-        .await?
-        .ok_or_else(invalid_registrant)?;
-    let occurrence = chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
-    match occurrence.first() {
-        // One occurrence of a registration for several: the others stay.
-        Some(occ) => {
-            let registered: Vec<String> = if r.occurrence_ids.is_empty() {
-                occurrences_of(&m)
-                    .into_iter()
-                    .map(|o: Occurrence| o.occurrence_id)
-                    .collect()
-            } else {
-                r.occurrence_ids.clone()
-            };
-            r.occurrence_ids = registered.into_iter().filter(|o| o != occ).collect();
-            if r.occurrence_ids.is_empty() {
-                registrant_store::delete(tx.conn(), r.seq).await?;
-            } else {
-                registrant_store::update(tx.conn(), &r).await?;
+    write_tx!(state.store, |tx| {
+        let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+        let mut r = registrant_store::find(tx.conn(), &state.store, m.id, Some(registrant_id), None, true)
+            .await?
+            .ok_or_else(invalid_registrant)?;
+        let occurrence = chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
+        match occurrence.first() {
+            // One occurrence of a registration for several: the others stay.
+            Some(occ) => {
+                let registered: Vec<String> = if r.occurrence_ids.is_empty() {
+                    occurrences_of(&m)
+                        .into_iter()
+                        .map(|o: Occurrence| o.occurrence_id)
+                        .collect()
+                } else {
+                    r.occurrence_ids.clone()
+                };
+                r.occurrence_ids = registered.into_iter().filter(|o| o != occ).collect();
+                if r.occurrence_ids.is_empty() {
+                    registrant_store::delete(tx.conn(), r.seq).await?;
+                } else {
+                    registrant_store::update(tx.conn(), &r).await?;
+                }
             }
+            None => registrant_store::delete(tx.conn(), r.seq).await?,
         }
-        None => registrant_store::delete(tx.conn(), r.seq).await?,
-    }
-    tx.commit().await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The state an action moves a registrant to, or why it cannot.
@@ -580,44 +582,44 @@ pub async fn set_status(
     let Some(action) = action else {
         return Err(ApiError::invalid_field("action"));
     };
-    let mut tx = state.store.begin_write().await?;
-    let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-    chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
-    for (id, email) in wanted {
-        let found =
-            registrant_store::find(tx.conn(), &state.store, m.id, id.as_deref(), email.as_deref(), true).await?;
-        // An id and an email naming different registrants name none.
-        let r = found.filter(|r| {
-            email
-                .as_deref()
-                .is_none_or(|e| r.doc.email.eq_ignore_ascii_case(e.trim()))
-        });
-        let Some(mut r) = r else {
-            return Err(invalid_registrant());
-        };
-        let next = next_status(&action, &r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
-        if quota::take(state, &mut tx, &format!("registrant-status:{}", r.id), STATUS_QUOTA)
-            .await?
-            .is_err()
-        {
-            return Err(ApiError::registrant_daily_limit(
-                "Update Registrant Status",
-                state.switches().scaled(STATUS_QUOTA.limit),
-            ));
-        }
-        if r.status != next {
-            r.status = next.into();
-            registrant_store::update(tx.conn(), &r).await?;
-            let event = match action.as_str() {
-                "approve" => "meeting.registration_approved",
-                "deny" => "meeting.registration_denied",
-                _ => "meeting.registration_cancelled",
+    write_tx!(state.store, |tx| {
+        let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+        chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
+        for (id, email) in wanted.clone() {
+            let found =
+                registrant_store::find(tx.conn(), &state.store, m.id, id.as_deref(), email.as_deref(), true).await?;
+            // An id and an email naming different registrants name none.
+            let r = found.filter(|r| {
+                email
+                    .as_deref()
+                    .is_none_or(|e| r.doc.email.eq_ignore_ascii_case(e.trim()))
+            });
+            let Some(mut r) = r else {
+                return Err(invalid_registrant());
             };
-            emit_registration(&mut tx, state, &m, &r, event).await?;
+            let next = next_status(&action, &r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
+            if quota::take(state, tx, &format!("registrant-status:{}", r.id), STATUS_QUOTA)
+                .await?
+                .is_err()
+            {
+                return Err(ApiError::registrant_daily_limit(
+                    "Update Registrant Status",
+                    state.switches().scaled(STATUS_QUOTA.limit),
+                ));
+            }
+            if r.status != next {
+                r.status = next.into();
+                registrant_store::update(tx.conn(), &r).await?;
+                let event = match action.as_str() {
+                    "approve" => EventKind::MeetingRegistrationApproved,
+                    "deny" => EventKind::MeetingRegistrationDenied,
+                    _ => EventKind::MeetingRegistrationCancelled,
+                };
+                emit_registration(tx, state, &m, &r, event).await?;
+            }
         }
-    }
-    tx.commit().await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// A registration event: the meeting with the registrant in it.
@@ -626,7 +628,7 @@ async fn emit_registration(
     state: &AppState,
     m: &MeetingRow,
     r: &RegistrantRow,
-    event: &str,
+    event: EventKind,
 ) -> Result<(), crate::store::StoreError> {
     let mut object = crate::meetings::service::event_object(m);
     object["registrant"] = to_json(r, m, &state.origin_without_request());
@@ -703,17 +705,17 @@ pub async fn update_questions(
             .collect::<Vec<_>>()
     });
     check.finish()?;
-    let mut tx = state.store.begin_write().await?;
-    let mut m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-    if let Some(q) = questions {
-        m.doc.questions = q;
-    }
-    if let Some(c) = custom {
-        m.doc.custom_questions = c;
-    }
-    crate::meetings::store::update(tx.conn(), &m).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let mut m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
+        if let Some(q) = questions.clone() {
+            m.doc.questions = q;
+        }
+        if let Some(c) = custom.clone() {
+            m.doc.custom_questions = c;
+        }
+        crate::meetings::store::update(tx.conn(), &m).await?;
+        Ok(())
+    })
 }
 
 pub async fn batch(
@@ -758,42 +760,42 @@ pub async fn batch(
         check.fail("registrants");
     }
     check.finish()?;
-    let mut tx = state.store.begin_write().await?;
-    let m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
-    if m.kind != 2 {
-        return Err(ApiError::bad_request(
+    write_tx!(state.store, |tx| {
+        let m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
+        if m.kind != 2 {
+            return Err(ApiError::bad_request(
             303,
             "This API can only be used for scheduled meeting(meeting type: 2). Batch registration is not supported for other meeting types.",
         ));
-    }
-    let m = match registration_meeting(tx.conn(), state, grant, meeting_id, true).await {
-        Err(e) if e.code == 300 => {
-            return Err(ApiError::bad_request(
-                404,
-                format!("Registration has not been enabled for this meeting: {}.", m.id),
-            ))
         }
-        other => other?,
-    };
-    if meeting_over(&m, state.clock.now()) {
-        return Err(ApiError::bad_request(
+        let m = match registration_meeting(tx.conn(), state, grant, meeting_id, true).await {
+            Err(e) if e.code == 300 => {
+                return Err(ApiError::bad_request(
+                    404,
+                    format!("Registration has not been enabled for this meeting: {}.", m.id),
+                ))
+            }
+            other => other?,
+        };
+        if meeting_over(&m, state.clock.now()) {
+            return Err(ApiError::bad_request(
             3038,
             "Meeting is over, you can not register now. If you have any questions, please contact the Meeting host.",
         ));
-    }
-    let approve = auto_approve || approval_type(&m) == 0;
-    let mut out = Vec::new();
-    for doc in docs {
-        let r = register(state, &mut tx, &m, doc, approve, Vec::new()).await?;
-        out.push(json!({
-            "registrant_id": r.id,
-            "email": r.doc.email,
-            "join_url": join_url(&r, &m, origin),
-            "participant_pin_code": r.doc.participant_pin_code,
-        }));
-    }
-    tx.commit().await?;
-    Ok(json!({"registrants": out}))
+        }
+        let approve = auto_approve || approval_type(&m) == 0;
+        let mut out = Vec::new();
+        for doc in docs.clone() {
+            let r = register(state, tx, &m, doc, approve, Vec::new()).await?;
+            out.push(json!({
+                "registrant_id": r.id,
+                "email": r.doc.email,
+                "join_url": join_url(&r, &m, origin),
+                "participant_pin_code": r.doc.participant_pin_code,
+            }));
+        }
+        Ok(json!({"registrants": out}))
+    })
 }
 
 #[cfg(test)]

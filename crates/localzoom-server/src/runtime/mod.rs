@@ -74,12 +74,13 @@ pub async fn init(state: &AppState) -> Result<(), StoreError> {
 }
 
 /// Changes the stored settings under a row lock and adopts them here at once.
-pub async fn update(state: &AppState, change: impl FnOnce(&mut Settings)) -> Result<Settings, StoreError> {
-    let mut tx = state.store.begin_write().await?;
-    let mut settings = store::load(tx.conn(), &state.store, true).await?.unwrap_or_default();
-    change(&mut settings);
-    store::save(tx.conn(), &settings).await?;
-    tx.commit().await?;
+pub async fn update(state: &AppState, change: impl Fn(&mut Settings)) -> Result<Settings, StoreError> {
+    let settings = write_tx!(state.store, StoreError, |tx| {
+        let mut settings = store::load(tx.conn(), &state.store, true).await?.unwrap_or_default();
+        change(&mut settings);
+        store::save(tx.conn(), &settings).await?;
+        Ok(settings)
+    })?;
     adopt(state, &settings);
     Ok(settings)
 }

@@ -13,7 +13,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, MultipartBody, PathParam, QueryMap};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,7 +46,7 @@ async fn update_settings(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSettingsUpdate>()?;
-    retry_conflicts(|| service::update(&state, &grant, &user_id, &q, &body)).await?;
+    service::update(&state, &grant, &user_id, &q, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -61,7 +60,7 @@ async fn upload_picture(
     let upload = body
         .file("pic_file", service::MAX_PICTURE_BYTES, service::picture_too_big())
         .await?;
-    retry_conflicts(|| service::upload_picture(&state, &grant, &user_id, upload.clone())).await?;
+    service::upload_picture(&state, &grant, &user_id, upload).await?;
     Ok((StatusCode::CREATED, Json(json!({}))).into_response())
 }
 
@@ -71,7 +70,7 @@ async fn delete_picture(
     PathParam(user_id): PathParam,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserPictureDelete>()?;
-    retry_conflicts(|| service::delete_picture(&state, &grant, &user_id)).await?;
+    service::delete_picture(&state, &grant, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,7 +84,7 @@ async fn upload_background(
     let upload = body
         .file("file", service::MAX_BACKGROUND_BYTES, service::background_too_big())
         .await?;
-    let file = retry_conflicts(|| service::upload_background(&state, &grant, &user_id, upload.clone())).await?;
+    let file = service::upload_background(&state, &grant, &user_id, upload).await?;
     Ok((StatusCode::CREATED, Json(file)).into_response())
 }
 
@@ -96,7 +95,7 @@ async fn delete_backgrounds(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::DelUserVb>()?;
-    retry_conflicts(|| service::delete_backgrounds(&state, &grant, &user_id, &q)).await?;
+    service::delete_backgrounds(&state, &grant, &user_id, &q).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

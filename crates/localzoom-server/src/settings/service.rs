@@ -6,6 +6,7 @@ use super::model;
 use super::store::{self as settings_store, FileRow};
 use crate::auth::{ops, Granted};
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventKind;
 use crate::extract::{Body, QueryMap, Upload};
 use crate::state::AppState;
 use crate::users::lookup::resolve;
@@ -73,8 +74,8 @@ pub(crate) async fn emit_settings_changed(
         tx,
         state,
         &user.account_id,
-        "user.settings_updated",
-        operator.as_ref(),
+        EventKind::UserSettingsUpdated,
+        operator,
         payload,
     )
     .await
@@ -230,39 +231,39 @@ pub async fn update(
     let mut check = Check::default();
     let option = option_of(&mut check, &Obj::root(&fields));
     check.finish()?;
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    if user.status == "pending" {
-        return Err(ApiError::bad_request(1120, "Invite not exist"));
-    }
-    let mut doc = document(tx.conn(), &user).await?;
-    let before = doc.clone();
-    let root = Obj::root(map);
-    let mut check = Check::default();
-    match option.as_deref() {
-        Some(kind @ ("meeting_authentication" | "recording_authentication")) => {
-            patch_authentication(&mut check, &root, &mut doc["authentication"][kind], kind);
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        if user.status == "pending" {
+            return Err(ApiError::bad_request(1120, "Invite not exist"));
         }
-        Some(_) => {
-            if let Some(Value::Object(target)) = doc.get_mut("security") {
-                model::merge(&mut check, "", map, target);
+        let mut doc = document(tx.conn(), &user).await?;
+        let before = doc.clone();
+        let root = Obj::root(map);
+        let mut check = Check::default();
+        match option.as_deref() {
+            Some(kind @ ("meeting_authentication" | "recording_authentication")) => {
+                patch_authentication(&mut check, &root, &mut doc["authentication"][kind], kind);
+            }
+            Some(_) => {
+                if let Some(Value::Object(target)) = doc.get_mut("security") {
+                    model::merge(&mut check, "", map, target);
+                }
+            }
+            None => {
+                if let Some(Value::Object(target)) = doc.get_mut("settings") {
+                    model::merge(&mut check, "", map, target);
+                }
             }
         }
-        None => {
-            if let Some(Value::Object(target)) = doc.get_mut("settings") {
-                model::merge(&mut check, "", map, target);
-            }
+        check.finish()?;
+        // The file list is derived from the files themselves; it is not stored in the document.
+        if let Some(slot) = doc.pointer_mut("/settings/in_meeting/virtual_background_settings/files") {
+            *slot = json!([]);
         }
-    }
-    check.finish()?;
-    // The file list is derived from the files themselves; it is not stored in the document.
-    if let Some(slot) = doc.pointer_mut("/settings/in_meeting/virtual_background_settings/files") {
-        *slot = json!([]);
-    }
-    settings_store::put_settings(tx.conn(), &user.id, &doc, state.clock.now()).await?;
-    emit_settings_changed(&mut tx, state, grant.me(), &user, &before, &doc).await?;
-    tx.commit().await?;
-    Ok(())
+        settings_store::put_settings(tx.conn(), &user.id, &doc, state.clock.now()).await?;
+        emit_settings_changed(tx, state, grant.me(), &user, &before, &doc).await?;
+        Ok(())
+    })
 }
 
 fn file_row(user: &UserRow, kind: &str, upload: &Upload, content_type: &str, now: i64) -> FileRow {
@@ -296,27 +297,27 @@ pub async fn upload_picture(
         _ => return Err(picture_error("Only jpg/jpeg, gif or png image file can be uploaded.")),
     };
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
-    let row = file_row(&user, "picture", &upload, content_type, now);
-    settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
-    user.profile.pic_file_id = Some(row.id);
-    user.updated_at = now;
-    user_store::update(tx.conn(), &user).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
+        let row = file_row(&user, "picture", &upload, content_type, now);
+        settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
+        user.profile.pic_file_id = Some(row.id);
+        user.updated_at = now;
+        user_store::update(tx.conn(), &user).await?;
+        Ok(())
+    })
 }
 
 pub async fn delete_picture(state: &AppState, grant: &Granted<ops::UserPictureDelete>, user_id: &str) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
-    user.profile.pic_file_id = None;
-    user.updated_at = state.clock.now();
-    user_store::update(tx.conn(), &user).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
+        user.profile.pic_file_id = None;
+        user.updated_at = state.clock.now();
+        user_store::update(tx.conn(), &user).await?;
+        Ok(())
+    })
 }
 
 /// `POST …/settings/virtual_backgrounds`: an image (jpg, gif, png) or video (mp4, mov), at most
@@ -336,18 +337,18 @@ pub async fn upload_background(
         ));
     };
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    if settings_store::files_of(tx.conn(), &user.id, "vb").await?.len() >= MAX_BACKGROUNDS {
-        return Err(ApiError::bad_request(
-            300,
-            "A user profile cannot exceed more than 10 Virtual Background files.",
-        ));
-    }
-    let row = file_row(&user, "vb", &upload, content_type, now);
-    settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
-    tx.commit().await?;
-    Ok(json!({"id": row.id, "name": row.name, "type": kind, "size": row.size, "is_default": false}))
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        if settings_store::files_of(tx.conn(), &user.id, "vb").await?.len() >= MAX_BACKGROUNDS {
+            return Err(ApiError::bad_request(
+                300,
+                "A user profile cannot exceed more than 10 Virtual Background files.",
+            ));
+        }
+        let row = file_row(&user, "vb", &upload, content_type, now);
+        settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
+        Ok(json!({"id": row.id, "name": row.name, "type": kind, "size": row.size, "is_default": false}))
+    })
 }
 
 pub async fn delete_backgrounds(
@@ -367,22 +368,22 @@ pub async fn delete_backgrounds(
     if ids.is_empty() {
         return Err(ApiError::invalid_field("file_ids"));
     }
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    let held: Vec<String> = settings_store::files_of(tx.conn(), &user.id, "vb")
-        .await?
-        .into_iter()
-        .map(|f| f.id)
-        .collect();
-    if let Some(unknown) = ids.iter().find(|id| !held.contains(id)) {
-        return Err(ApiError::bad_request(
-            300,
-            format!("Virtual background file does not exist: {unknown}."),
-        ));
-    }
-    settings_store::delete_files(tx.conn(), &user.id, "vb", Some(&ids)).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        let held: Vec<String> = settings_store::files_of(tx.conn(), &user.id, "vb")
+            .await?
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        if let Some(unknown) = ids.iter().find(|id| !held.contains(id)) {
+            return Err(ApiError::bad_request(
+                300,
+                format!("Virtual background file does not exist: {unknown}."),
+            ));
+        }
+        settings_store::delete_files(tx.conn(), &user.id, "vb", Some(&ids)).await?;
+        Ok(())
+    })
 }
 
 /// `GET /p/{fileId}`: a profile picture, as `pic_url` points to it.

@@ -69,5 +69,5 @@ pub(super) async fn run(store: &Store) -> Result<(), StoreError> {
             .await?;
         tracing::info!(migration = m.name, "applied migration");
     }
-    tx.commit().await
+    tx.commit_plain().await
 }

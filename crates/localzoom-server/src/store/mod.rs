@@ -13,6 +13,10 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use crate::config::Config;
 
 mod migrations;
+#[macro_use]
+pub mod unit;
+
+pub use unit::{Retryable, WriteTx, CONFLICT_ATTEMPTS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -120,29 +124,6 @@ fn unique_target(db: &dyn sqlx::error::DatabaseError) -> String {
     }
 }
 
-/// How many times a request whose transaction conflicted runs in all before it gives up.
-pub const CONFLICT_ATTEMPTS: usize = 4;
-
-/// Runs `attempt` again when its transaction lost a conflict with a concurrent one (a deadlock or
-/// serialization failure), at most `CONFLICT_ATTEMPTS` times, so clients never see a conflict
-/// that a retry resolves. Every attempt is a whole transaction, so a retry repeats nothing twice.
-pub async fn retry_conflicts<T, Fut>(mut attempt: impl FnMut() -> Fut) -> crate::error::ApiResult<T>
-where
-    Fut: std::future::Future<Output = crate::error::ApiResult<T>>,
-{
-    let mut tries = 1;
-    loop {
-        match attempt().await {
-            Err(e) if e.is_conflict() && tries < CONFLICT_ATTEMPTS => {
-                tries += 1;
-                tracing::debug!(tries, "retrying a transaction that conflicted");
-                tokio::time::sleep(Duration::from_millis(5 * tries as u64)).await;
-            }
-            other => return other,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -160,43 +141,8 @@ pub struct Store {
     shared: bool,
     /// The private directory of an `--ephemeral` store, removed when the last handle goes.
     _ephemeral_dir: Option<Arc<tempfile::TempDir>>,
-}
-
-/// A write transaction. Dropped without `commit`, it rolls back.
-pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    _guard: Option<OwnedMutexGuard<()>>,
-}
-
-impl WriteTx {
-    pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
-    }
-
-    /// Marks a point to roll back to. PostgreSQL aborts the whole transaction on any failed statement;
-    /// rolling back to a savepoint keeps the rest of it usable (SQLite behaves the same).
-    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
-        sqlx::query("SAVEPOINT attempt").execute(&mut *self.tx).await?;
-        Ok(())
-    }
-
-    /// Undoes everything since `savepoint` and keeps the transaction usable.
-    pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
-        sqlx::query("ROLLBACK TO SAVEPOINT attempt")
-            .execute(&mut *self.tx)
-            .await?;
-        sqlx::query("RELEASE SAVEPOINT attempt").execute(&mut *self.tx).await?;
-        Ok(())
-    }
-
-    pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
-        sqlx::query("RELEASE SAVEPOINT attempt").execute(&mut *self.tx).await?;
-        Ok(())
-    }
-
-    pub async fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit().await.map_err(StoreError::classify)
-    }
+    /// Committed events on their way to subscribers.
+    bus: Arc<unit::Bus>,
 }
 
 impl Store {
@@ -316,6 +262,7 @@ impl Store {
             location,
             shared: !ephemeral,
             _ephemeral_dir: ephemeral_dir,
+            bus: Arc::new(unit::Bus::new()),
         };
         migrations::run(&store).await.map_err(|e| match e {
             StoreError::Open(m) => StoreError::Open(m),
@@ -362,7 +309,8 @@ impl Store {
         }
     }
 
-    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+    /// Only through a unit of work (`write_tx!`), which commits, retries and publishes events.
+    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         let guard = self.write_slot().await;
         // IMMEDIATE takes SQLite's write lock up front, so writers in other processes sharing the
         // file wait (busy_timeout) instead of failing when a read lock would need upgrading.
@@ -371,7 +319,7 @@ impl Store {
             Backend::Postgres => self.pool.begin().await,
         }
         .map_err(StoreError::classify)?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx::new(tx, guard))
     }
 
     /// A pooled connection; a pool that cannot hand one out in time is `Unavailable` (503).
@@ -508,38 +456,5 @@ mod tests {
         assert!(conflict.is_conflict());
         let gone = ApiError::from(classified("57P01", false));
         assert_eq!((gone.status.as_u16(), gone.code, gone.is_conflict()), (503, 503, false));
-    }
-
-    #[tokio::test]
-    async fn conflicts_are_retried_a_bounded_number_of_times() {
-        let mut calls = 0;
-        let r = retry_conflicts(|| {
-            calls += 1;
-            let n = calls;
-            async move {
-                if n < 3 {
-                    Err(ApiError::from(StoreError::Conflict("deadlock".into())))
-                } else {
-                    Ok(n)
-                }
-            }
-        })
-        .await;
-        assert_eq!(r, Ok(3));
-        let mut calls = 0;
-        let r: Result<(), _> = retry_conflicts(|| {
-            calls += 1;
-            async { Err(ApiError::from(StoreError::Conflict("deadlock".into()))) }
-        })
-        .await;
-        assert_eq!(calls, CONFLICT_ATTEMPTS);
-        assert_eq!(r.map_err(|e| e.status.as_u16()), Err(503));
-        let mut calls = 0;
-        let r: Result<(), _> = retry_conflicts(|| {
-            calls += 1;
-            async { Err(ApiError::invalid_field("x")) }
-        })
-        .await;
-        assert_eq!((calls, r.map_err(|e| e.code)), (1, Err(300)));
     }
 }

@@ -296,7 +296,7 @@ pub async fn meeting_status(
 ) -> Response {
     let status = f.get("status").cloned().unwrap_or_default();
     let fields = crate::extract::Body::from_json(json!({ "status": status }));
-    let done = crate::store::retry_conflicts(|| crate::meetings::service::set_live(&state, &meeting_id, &fields)).await;
+    let done = crate::meetings::service::set_live(&state, &meeting_id, &fields).await;
     match done {
         Ok(_) => redirect(&format!("{BASE}/meetings/{meeting_id}")),
         Err(e) => failure(e),

@@ -34,33 +34,33 @@ pub async fn update_email(
     };
     check.finish()?;
     let email = email.ok_or_else(|| ApiError::invalid_field("email"))?;
-    let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    if user.status == "pending" {
-        return Err(ApiError::bad_request(1000, "Pending user can not change email."));
-    }
-    if user.role_id == ROLE_OWNER {
-        return Err(ApiError::bad_request(1000, "Can not change email of account owner."));
-    }
-    if user.status != "active" {
-        return Err(ApiError::bad_request(1000, "This user is locked or inactive."));
-    }
-    if quota::take(state, &mut tx, &format!("email-change:{}", user.id), EMAIL_CHANGES)
-        .await?
-        .is_err()
-    {
-        return Err(ApiError::email_change_limit());
-    }
-    let before = user.clone();
-    user.email = email.clone();
-    user.updated_at = state.clock.now();
-    match user_store::update(tx.conn(), &user).await {
-        Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
-        other => other?,
-    }
-    crate::users::service::emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, |tx| {
+        let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        if user.status == "pending" {
+            return Err(ApiError::bad_request(1000, "Pending user can not change email."));
+        }
+        if user.role_id == ROLE_OWNER {
+            return Err(ApiError::bad_request(1000, "Can not change email of account owner."));
+        }
+        if user.status != "active" {
+            return Err(ApiError::bad_request(1000, "This user is locked or inactive."));
+        }
+        if quota::take(state, tx, &format!("email-change:{}", user.id), EMAIL_CHANGES)
+            .await?
+            .is_err()
+        {
+            return Err(ApiError::email_change_limit());
+        }
+        let before = user.clone();
+        user.email = email.clone();
+        user.updated_at = state.clock.now();
+        match user_store::update(tx.conn(), &user).await {
+            Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
+            other => other?,
+        }
+        crate::users::service::emit_updated(tx, state, grant.me(), &before, &user).await?;
+        Ok(())
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -236,61 +236,55 @@ pub async fn bulk_features(
         return Err(ApiError::invalid_field("feature_type"));
     };
     let now = state.clock.now();
-    let mut tx = state.store.begin_write().await?;
-    let mut success: Vec<String> = Vec::new();
-    let mut failures: Vec<(String, String)> = Vec::new();
-    for name in names {
-        let found = user_store::find(
-            tx.conn(),
-            &state.store,
-            Some(grant.account_id()),
-            Lookup::of(&name),
-            true,
-        )
-        .await?;
-        let Some(mut user) = found else {
-            failures.push((name.clone(), format!("User does not exist: {name}.")));
-            continue;
-        };
-        if success.contains(&user.id) {
-            continue;
-        }
-        let before = user.clone();
-        match feature.as_str() {
-            "user_type" if value == "99" && user.create_action != "ssoCreate" => {
-                failures.push((
-                    user.id,
-                    "User type 99 can only be set for users created with ssoCreate.".into(),
-                ));
+    let (success, failures) = write_tx!(state.store, |tx| {
+        let mut success: Vec<String> = Vec::new();
+        let mut failures: Vec<(String, String)> = Vec::new();
+        for name in names.clone() {
+            let found = user_store::find(
+                tx.conn(),
+                &state.store,
+                Some(grant.account_id()),
+                Lookup::of(&name),
+                true,
+            )
+            .await?;
+            let Some(mut user) = found else {
+                failures.push((name.clone(), format!("User does not exist: {name}.")));
+                continue;
+            };
+            if success.contains(&user.id) {
                 continue;
             }
-            "user_type" => user.user_type = value.parse().unwrap_or(user.user_type),
-            "plan_united_type" => {
-                user.profile.plan_united_type = (value != "0").then(|| value.clone());
+            let before = user.clone();
+            match feature.as_str() {
+                "user_type" if value == "99" && user.create_action != "ssoCreate" => {
+                    failures.push((
+                        user.id,
+                        "User type 99 can only be set for users created with ssoCreate.".into(),
+                    ));
+                    continue;
+                }
+                "user_type" => user.user_type = value.parse().unwrap_or(user.user_type),
+                "plan_united_type" => {
+                    user.profile.plan_united_type = (value != "0").then(|| value.clone());
+                }
+                "zoom_one_type" => user.profile.zoom_one_type = value.parse().ok().filter(|v| *v != 0),
+                other => {
+                    user.profile.features.insert(other.to_string(), value.clone());
+                }
             }
-            "zoom_one_type" => user.profile.zoom_one_type = value.parse().ok().filter(|v| *v != 0),
-            other => {
-                user.profile.features.insert(other.to_string(), value.clone());
-            }
+            user.updated_at = now;
+            user_store::update(tx.conn(), &user).await?;
+            crate::users::service::emit_updated(tx, state, grant.me(), &before, &user).await?;
+            // Features also show in the settings document.
+            let old_settings = crate::settings::service::document(tx.conn(), &before).await?;
+            let new_settings = crate::settings::service::document(tx.conn(), &user).await?;
+            crate::settings::service::emit_settings_changed(tx, state, grant.me(), &user, &old_settings, &new_settings)
+                .await?;
+            success.push(user.id);
         }
-        user.updated_at = now;
-        user_store::update(tx.conn(), &user).await?;
-        crate::users::service::emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
-        // Features also show in the settings document.
-        let old_settings = crate::settings::service::document(tx.conn(), &before).await?;
-        let new_settings = crate::settings::service::document(tx.conn(), &user).await?;
-        crate::settings::service::emit_settings_changed(
-            &mut tx,
-            state,
-            grant.me(),
-            &user,
-            &old_settings,
-            &new_settings,
-        )
-        .await?;
-        success.push(user.id);
-    }
-    tx.commit().await?;
+        Ok((success, failures))
+    })?;
     // Zoom groups failures by reason.
     let mut fail_details: Vec<FailDetail> = Vec::new();
     for (id, reason) in failures {

@@ -11,7 +11,6 @@ use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
-use crate::store::retry_conflicts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,11 +37,7 @@ async fn list(State(state): State<AppState>, caller: Caller, q: QueryMap) -> Api
 
 async fn create(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserCreate>()?;
-    Ok((
-        StatusCode::CREATED,
-        Json(retry_conflicts(|| service::create(&state, &grant, &body)).await?),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(service::create(&state, &grant, &body).await?)).into_response())
 }
 
 async fn email_exists(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
@@ -75,7 +70,7 @@ async fn update(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserUpdate>()?;
-    retry_conflicts(|| service::update(&state, &grant, &user_id, &q, &body)).await?;
+    service::update(&state, &grant, &user_id, &q, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -86,7 +81,7 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserDelete>()?;
-    retry_conflicts(|| service::delete(&state, &grant, &user_id, &q)).await?;
+    service::delete(&state, &grant, &user_id, &q).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -97,7 +92,7 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserStatus>()?;
-    retry_conflicts(|| service::set_status(&state, &grant, &user_id, &body)).await?;
+    service::set_status(&state, &grant, &user_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -108,7 +103,7 @@ async fn vanity_name(State(state): State<AppState>, caller: Caller, q: QueryMap)
 
 async fn bulk_features(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::BulkUpdateFeature>()?;
-    let result = retry_conflicts(|| attributes::bulk_features(&state, &grant, &body)).await?;
+    let result = attributes::bulk_features(&state, &grant, &body).await?;
     Ok((StatusCode::CREATED, Json(result)).into_response())
 }
 
@@ -119,7 +114,7 @@ async fn update_email(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserEmailUpdate>()?;
-    retry_conflicts(|| attributes::update_email(&state, &grant, &user_id, &body)).await?;
+    attributes::update_email(&state, &grant, &user_id, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,6 +129,6 @@ async fn permissions(
 
 /// Control plane: bulk users for load tests (`{"count": N, "account_id"?, "type"?, "email_prefix"?, "domain"?}`).
 async fn seed(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
-    let created = retry_conflicts(|| service::seed(&state, &body)).await?;
+    let created = service::seed(&state, &body).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }

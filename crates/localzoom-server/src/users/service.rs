@@ -13,6 +13,7 @@ use crate::auth::ops;
 use crate::auth::{Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventKind;
 use crate::extract::{Body, QueryMap};
 use crate::ids;
 use crate::pagination;
@@ -343,39 +344,31 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
         "create",
         <ops::UserCreate as Operation>::OP.id,
         async {
-            let mut tx = state.store.begin_write().await?;
-            if action == "create" {
-                let plan = account_store::by_id(tx.conn(), grant.account_id())
-                    .await?
-                    .map(|a| a.plan)
-                    .unwrap_or_default();
-                let cap = Quota {
-                    limit: user_create_daily(&plan),
-                    window: Window::UtcDay,
-                };
-                let key = format!("user-create-daily:{}", grant.account_id());
-                if quota::take(state, &mut tx, &key, cap).await?.is_err() {
-                    return Err(ApiError::user_create_daily_limit(state.switches().scaled(cap.limit)));
+            write_tx!(state.store, |tx| {
+                if action == "create" {
+                    let plan = account_store::by_id(tx.conn(), grant.account_id())
+                        .await?
+                        .map(|a| a.plan)
+                        .unwrap_or_default();
+                    let cap = Quota {
+                        limit: user_create_daily(&plan),
+                        window: Window::UtcDay,
+                    };
+                    let key = format!("user-create-daily:{}", grant.account_id());
+                    if quota::take(state, tx, &key, cap).await?.is_err() {
+                        return Err(ApiError::user_create_daily_limit(state.switches().scaled(cap.limit)));
+                    }
                 }
-            }
-            let row = match insert_with_fresh_pmi(&mut tx, row).await {
-                Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
-                other => other?,
-            };
-            let operator = webhooks::operator(&mut tx, grant.me()).await?;
-            let mut payload = webhooks::object(webhooks::user_object(&row));
-            payload.insert("creation_type".into(), serde_json::Value::String(action.clone()));
-            webhooks::emit(
-                &mut tx,
-                state,
-                grant.account_id(),
-                "user.created",
-                operator.as_ref(),
-                payload,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(row)
+                let row = match insert_with_fresh_pmi(tx, row.clone()).await {
+                    Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
+                    other => other?,
+                };
+                let operator = webhooks::operator(tx, grant.me()).await?;
+                let mut payload = webhooks::object(webhooks::user_object(&row));
+                payload.insert("creation_type".into(), serde_json::Value::String(action.clone()));
+                webhooks::emit(tx, state, grant.account_id(), EventKind::UserCreated, operator, payload).await?;
+                Ok(row)
+            })
         },
     );
     let row = created.await?;
@@ -642,34 +635,34 @@ pub async fn update(
 ) -> ApiResult<()> {
     let map = body.require()?;
     let query = query_obj(q);
-    let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    let before = user.clone();
-    let mut check = Check::default();
-    let query_root = Obj::root(&query);
-    check.int_in(&query_root, "login_type", LOGIN_TYPES);
-    check.boolean(&query_root, "remove_tsp_credentials");
-    apply_patch(&mut check, &Obj::root(map), &mut user);
-    check.finish()?;
-    user.updated_at = state.clock.now();
-    match user_store::update(tx.conn(), &user).await {
-        Err(e) if e.is_unique_on("pmi") => {
-            return Err(ApiError::validation(vec![zoom_types::FieldError {
-                field: "pmi".into(),
-                message: "This personal meeting ID is already in use.".into(),
-            }]))
+    write_tx!(state.store, |tx| {
+        let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        let before = user.clone();
+        let mut check = Check::default();
+        let query_root = Obj::root(&query);
+        check.int_in(&query_root, "login_type", LOGIN_TYPES);
+        check.boolean(&query_root, "remove_tsp_credentials");
+        apply_patch(&mut check, &Obj::root(map), &mut user);
+        check.finish()?;
+        user.updated_at = state.clock.now();
+        match user_store::update(tx.conn(), &user).await {
+            Err(e) if e.is_unique_on("pmi") => {
+                return Err(ApiError::validation(vec![zoom_types::FieldError {
+                    field: "pmi".into(),
+                    message: "This personal meeting ID is already in use.".into(),
+                }]))
+            }
+            Err(e) if e.is_unique_on("vanity") => {
+                return Err(ApiError::validation(vec![zoom_types::FieldError {
+                    field: "vanity_name".into(),
+                    message: "This personal meeting room name is already in use.".into(),
+                }]))
+            }
+            other => other?,
         }
-        Err(e) if e.is_unique_on("vanity") => {
-            return Err(ApiError::validation(vec![zoom_types::FieldError {
-                field: "vanity_name".into(),
-                message: "This personal meeting room name is already in use.".into(),
-            }]))
-        }
-        other => other?,
-    }
-    emit_updated(&mut tx, state, grant.me(), &before, &user).await?;
-    tx.commit().await?;
-    Ok(())
+        emit_updated(tx, state, grant.me(), &before, &user).await?;
+        Ok(())
+    })
 }
 
 /// `user.updated` with the fields that changed (old and new), if any did.
@@ -684,7 +677,7 @@ pub async fn emit_updated(
     if let Some((old, new)) = webhooks::changes(&view(before), &view(after), Some(after.id.clone().into())) {
         let operator = webhooks::operator(tx, me).await?;
         let payload = webhooks::update_payload(old, new);
-        webhooks::emit(tx, state, &after.account_id, "user.updated", operator.as_ref(), payload).await?;
+        webhooks::emit(tx, state, &after.account_id, EventKind::UserUpdated, operator, payload).await?;
     }
     Ok(())
 }
@@ -711,41 +704,41 @@ pub async fn set_status(
     }
     check.finish()?;
     let action = action.unwrap_or_default();
-    let mut tx = state.store.begin_write().await?;
-    let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    if matches!(user.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
-        return Err(ApiError::bad_request(
-            200,
-            "Zoom Room and Admin users' status can not be activated or deactivated.",
-        ));
-    }
-    if user.status == "pending" {
-        return Err(ApiError::bad_request(1120, "Invite not exist"));
-    }
-    let wanted = match action.as_str() {
-        "activate" => "active",
-        "deactivate" => "inactive",
-        // Clocking in or out changes no account state localzoom models.
-        _ => return Ok(()),
-    };
-    if user.status != wanted {
-        user.status = wanted.into();
-        user.updated_at = state.clock.now();
-        user_store::update(tx.conn(), &user).await?;
-        // A deactivated user is logged out of every Zoom client; an activated one signs back in.
-        let signed_in = wanted == "active";
-        let operator = webhooks::operator(&mut tx, grant.me()).await?;
-        let event = if signed_in {
-            "user.activated"
-        } else {
-            "user.deactivated"
+    write_tx!(state.store, |tx| {
+        let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        if matches!(user.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
+            return Err(ApiError::bad_request(
+                200,
+                "Zoom Room and Admin users' status can not be activated or deactivated.",
+            ));
+        }
+        if user.status == "pending" {
+            return Err(ApiError::bad_request(1120, "Invite not exist"));
+        }
+        let wanted = match action.as_str() {
+            "activate" => "active",
+            "deactivate" => "inactive",
+            // Clocking in or out changes no account state localzoom models.
+            _ => return Ok(()),
         };
-        let payload = webhooks::object(webhooks::user_object(&user));
-        webhooks::emit(&mut tx, state, grant.account_id(), event, operator.as_ref(), payload).await?;
-        crate::presence::service::set_signed_in(&mut tx, state, &user, signed_in).await?;
-        tx.commit().await?;
-    }
-    Ok(())
+        if user.status != wanted {
+            user.status = wanted.into();
+            user.updated_at = state.clock.now();
+            user_store::update(tx.conn(), &user).await?;
+            // A deactivated user is logged out of every Zoom client; an activated one signs back in.
+            let signed_in = wanted == "active";
+            let operator = webhooks::operator(tx, grant.me()).await?;
+            let event = if signed_in {
+                EventKind::UserActivated
+            } else {
+                EventKind::UserDeactivated
+            };
+            let payload = webhooks::object(webhooks::user_object(&user));
+            webhooks::emit(tx, state, grant.account_id(), event, operator, payload).await?;
+            crate::presence::service::set_signed_in(tx, state, &user, signed_in).await?;
+        }
+        Ok(())
+    })
 }
 
 pub async fn delete(state: &AppState, grant: &Granted<ops::UserDelete>, user_id: &str, q: &QueryMap) -> ApiResult<()> {
@@ -790,44 +783,44 @@ async fn delete_locked(
     transfer_email: Option<String>,
     transfer_meeting: bool,
 ) -> ApiResult<()> {
-    let mut tx = state.store.begin_write().await?;
-    let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-    if user.role_id == ROLE_OWNER {
-        return Err(ApiError::bad_request(
-            200,
-            "The account owner can not be deleted or disassociated.",
-        ));
-    }
-    if user.status == "pending" && action == "delete" {
-        return Err(ApiError::bad_request(
-            300,
-            "To delete pending user in the account, use disassociate.",
-        ));
-    }
-    if let Some(email) = &transfer_email {
-        if email.eq_ignore_ascii_case(&user.email) {
+    write_tx!(state.store, |tx| {
+        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
+        if user.role_id == ROLE_OWNER {
             return Err(ApiError::bad_request(
-                300,
-                "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.",
+                200,
+                "The account owner can not be deleted or disassociated.",
             ));
         }
-        let target = resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
-        if transfer_meeting {
-            crate::meetings::store::transfer_host(tx.conn(), grant.account_id(), &user.id, &target.id).await?;
+        if user.status == "pending" && action == "delete" {
+            return Err(ApiError::bad_request(
+                300,
+                "To delete pending user in the account, use disassociate.",
+            ));
         }
-    }
-    // Meetings not handed over go with their host (and their registrants with them).
-    user_store::delete(tx.conn(), user.seq).await?;
-    let operator = webhooks::operator(&mut tx, grant.me()).await?;
-    let event = if action == "delete" {
-        "user.deleted"
-    } else {
-        "user.disassociated"
-    };
-    let payload = webhooks::object(webhooks::user_object(&user));
-    webhooks::emit(&mut tx, state, grant.account_id(), event, operator.as_ref(), payload).await?;
-    tx.commit().await?;
-    Ok(())
+        if let Some(email) = &transfer_email {
+            if email.eq_ignore_ascii_case(&user.email) {
+                return Err(ApiError::bad_request(
+                    300,
+                    "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.",
+                ));
+            }
+            let target = resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
+            if transfer_meeting {
+                crate::meetings::store::transfer_host(tx.conn(), grant.account_id(), &user.id, &target.id).await?;
+            }
+        }
+        // Meetings not handed over go with their host (and their registrants with them).
+        user_store::delete(tx.conn(), user.seq).await?;
+        let operator = webhooks::operator(tx, grant.me()).await?;
+        let event = if action == "delete" {
+            EventKind::UserDeleted
+        } else {
+            EventKind::UserDisassociated
+        };
+        let payload = webhooks::object(webhooks::user_object(&user));
+        webhooks::emit(tx, state, grant.account_id(), event, operator, payload).await?;
+        Ok(())
+    })
 }
 
 pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, q: &QueryMap) -> ApiResult<EmailCheck> {
@@ -915,53 +908,53 @@ pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value>
         .ok_or_else(|| ApiError::account_not_found(account_id))?
     };
     // One transaction for the whole call: a taken email anywhere leaves nothing behind.
-    let mut tx = state.store.begin_write().await?;
-    let mut made = 0i64;
-    while made < count {
-        let n = (count - made).min(SEED_BATCH as i64);
-        let mut batch: Vec<UserRow> = (made..made + n)
-            .map(|i| {
-                let mut row = new_row(
-                    &account.id,
-                    &format!("{prefix}{i}@{domain}"),
-                    user_type,
-                    ROLE_MEMBER,
-                    "active",
-                    "custCreate",
-                    now,
-                );
-                row.profile.first_name = "Seed".into();
-                row.profile.last_name = i.to_string();
-                row.profile.display_name = format!("Seed {i}");
-                row
-            })
-            .collect();
-        let mut attempts = 0;
-        loop {
-            tx.savepoint().await?;
-            match user_store::insert_many(tx.conn(), &batch).await {
-                Ok(()) => {
-                    tx.release_savepoint().await?;
-                    break;
-                }
-                Err(e) => {
-                    tx.rollback_to_savepoint().await?;
-                    if e.is_unique_on("email") {
-                        return Err(ApiError::email_taken(&format!("{prefix}…@{domain}")));
+    write_tx!(state.store, |tx| {
+        let mut made = 0i64;
+        while made < count {
+            let n = (count - made).min(SEED_BATCH as i64);
+            let mut batch: Vec<UserRow> = (made..made + n)
+                .map(|i| {
+                    let mut row = new_row(
+                        &account.id,
+                        &format!("{prefix}{i}@{domain}"),
+                        user_type,
+                        ROLE_MEMBER,
+                        "active",
+                        "custCreate",
+                        now,
+                    );
+                    row.profile.first_name = "Seed".into();
+                    row.profile.last_name = i.to_string();
+                    row.profile.display_name = format!("Seed {i}");
+                    row
+                })
+                .collect();
+            let mut attempts = 0;
+            loop {
+                tx.savepoint().await?;
+                match user_store::insert_many(tx.conn(), &batch).await {
+                    Ok(()) => {
+                        tx.release_savepoint().await?;
+                        break;
                     }
-                    // A random PMI met a taken one: draw the batch's PMIs again.
-                    if !(e.is_unique_on("pmi") && attempts < 8) {
-                        return Err(e.into());
+                    Err(e) => {
+                        tx.rollback_to_savepoint().await?;
+                        if e.is_unique_on("email") {
+                            return Err(ApiError::email_taken(&format!("{prefix}…@{domain}")));
+                        }
+                        // A random PMI met a taken one: draw the batch's PMIs again.
+                        if !(e.is_unique_on("pmi") && attempts < 8) {
+                            return Err(e.into());
+                        }
+                        attempts += 1;
+                        batch.iter_mut().for_each(|u| u.pmi = ids::digits(10));
                     }
-                    attempts += 1;
-                    batch.iter_mut().for_each(|u| u.pmi = ids::digits(10));
                 }
             }
+            made += n;
         }
-        made += n;
-    }
-    tx.commit().await?;
-    Ok(serde_json::json!({"account_id": account.id, "created": made, "email_prefix": prefix, "domain": domain}))
+        Ok(serde_json::json!({"account_id": account.id, "created": made, "email_prefix": prefix, "domain": domain}))
+    })
 }
 
 #[cfg(test)]

@@ -13,32 +13,11 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
 
+pub use crate::events::Operator;
+use crate::events::{Event, EventKind};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
 use crate::users::store::UserRow;
-
-/// Every event localzoom emits.
-pub const EVENTS: &[&str] = &[
-    "user.created",
-    "user.updated",
-    "user.deleted",
-    "user.disassociated",
-    "user.activated",
-    "user.deactivated",
-    "user.settings_updated",
-    "user.presence_status_updated",
-    "user.signed_in",
-    "user.signed_out",
-    "meeting.created",
-    "meeting.updated",
-    "meeting.deleted",
-    "meeting.started",
-    "meeting.ended",
-    "meeting.registration_created",
-    "meeting.registration_approved",
-    "meeting.registration_denied",
-    "meeting.registration_cancelled",
-];
 
 /// Lower-case hex of HMAC-SHA256(`secret`, `message`).
 pub fn hmac_hex(secret: &str, message: &[u8]) -> String {
@@ -54,13 +33,6 @@ pub fn hmac_hex(secret: &str, message: &[u8]) -> String {
 /// Zoom's `x-zm-signature`: `v0=` + hex HMAC-SHA256(secret, "v0:{timestamp}:{body}").
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("v0={}", hmac_hex(secret, format!("v0:{timestamp}:{body}").as_bytes()))
-}
-
-/// Who made a change, as Zoom names them: the acting user's email and id.
-#[derive(Debug, Clone)]
-pub struct Operator {
-    pub email: String,
-    pub id: String,
 }
 
 /// The operator behind a caller's `me` (a Server-to-Server token's `me` is the app's owner).
@@ -79,37 +51,18 @@ pub async fn operator(tx: &mut WriteTx, me: Option<&str>) -> Result<Option<Opera
     })
 }
 
-/// Records `event` for `account_id` in the change's transaction: sent only if the change commits.
+/// Records `kind` for `account_id` in the change's unit of work: written to the outbox with the
+/// change, delivered only if it commits.
 pub async fn emit(
     tx: &mut WriteTx,
     state: &AppState,
     account_id: &str,
-    event: &str,
-    operator: Option<&Operator>,
-    mut payload: Map<String, Value>,
+    kind: EventKind,
+    operator: Option<Operator>,
+    payload: Map<String, Value>,
 ) -> Result<(), StoreError> {
-    let mut full = Map::new();
-    full.insert("account_id".into(), Value::String(account_id.to_string()));
-    if let Some(op) = operator {
-        full.insert("operator".into(), Value::String(op.email.clone()));
-        full.insert("operator_id".into(), Value::String(op.id.clone()));
-    }
-    full.append(&mut payload);
-    let event_ts = state.clock.now_ms();
-    // Compact, as Zoom writes it (receivers that re-serialise before verifying would fail otherwise).
-    let body = json!({"event": event, "event_ts": event_ts, "payload": Value::Object(full)}).to_string();
-    sqlx::query(
-        "INSERT INTO events (id, account_id, event, event_ts, body, dispatched) VALUES ($1, $2, $3, $4, $5, 0)",
-    )
-    .bind(crate::ids::zoom_id())
-    .bind(account_id)
-    .bind(event)
-    .bind(event_ts)
-    .bind(body)
-    .execute(tx.conn())
-    .await?;
-    state.webhooks_wake.notify_one();
-    Ok(())
+    tx.emit(Event::new(kind, account_id, operator, state.clock.now_ms(), payload))
+        .await
 }
 
 /// A user as user events show one.

@@ -9,9 +9,10 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 use sqlx::Row;
 
-use super::{hmac_hex, store, worker, EVENTS};
+use super::{hmac_hex, store, worker};
 use crate::clock::{parse_rfc3339_ms, rfc3339};
 use crate::error::{ApiError, ApiResult};
+use crate::events::EventKind;
 use crate::extract::{Body, PathParam, PathParams, QueryMap};
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -112,7 +113,7 @@ async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathPara
         Some(Value::Array(items)) if !items.is_empty() => {
             let unknown: Vec<String> = items
                 .iter()
-                .filter(|e| !e.as_str().is_some_and(|s| EVENTS.contains(&s)))
+                .filter(|e| e.as_str().is_none_or(|s| EventKind::parse(s).is_none()))
                 .map(|e| {
                     let name = e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string());
                     name.chars().take(64).collect()
@@ -120,10 +121,10 @@ async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathPara
                 .collect();
             if unknown.is_empty() {
                 // Each event once, in the order Zoom lists them.
-                events = EVENTS
+                events = EventKind::ALL
                     .iter()
-                    .filter(|known| items.iter().any(|i| i.as_str() == Some(known)))
-                    .map(|s| s.to_string())
+                    .filter(|known| items.iter().any(|i| i.as_str() == Some(known.as_str())))
+                    .map(|k| k.as_str().to_string())
                     .collect();
             } else {
                 let more = unknown.len().saturating_sub(10);
@@ -147,17 +148,18 @@ async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathPara
     validate_url(&state, &url, &app.secret_token).await?;
     let now = state.clock.now();
     let id = crate::ids::zoom_id();
-    let mut tx = state.store.begin_write().await?;
-    let new = store::NewSubscription {
-        id: &id,
-        client_id: &app.client_id,
-        account_id: &app.account_id,
-        endpoint_url: &url,
-        events: &events,
-        now,
-    };
-    store::insert_subscription(tx.conn(), &new).await?;
-    tx.commit().await?;
+    write_tx!(state.store, |tx| {
+        let new = store::NewSubscription {
+            id: &id,
+            client_id: &app.client_id,
+            account_id: &app.account_id,
+            endpoint_url: &url,
+            events: &events,
+            now,
+        };
+        store::insert_subscription(tx.conn(), &new).await?;
+        Ok(())
+    })?;
     let view = json!({
         "id": id, "endpoint_url": url, "events": events,
         "created_at": rfc3339(now), "validated_at": rfc3339(now),
@@ -179,12 +181,13 @@ async fn unsubscribe(
     State(state): State<AppState>,
     PathParams((client_id, id)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.store.begin_write().await?;
-    if crate::auth::store::app_in_tx(tx.conn(), &client_id).await?.is_none() {
-        return Err(app_missing(&client_id));
-    }
-    let removed = store::remove_subscription(tx.conn(), &client_id, &id).await?;
-    tx.commit().await?;
+    let removed = write_tx!(state.store, |tx| {
+        if crate::auth::store::app_in_tx(tx.conn(), &client_id).await?.is_none() {
+            return Err(app_missing(&client_id));
+        }
+        let removed = store::remove_subscription(tx.conn(), &client_id, &id).await?;
+        Ok(removed)
+    })?;
     if !removed {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -264,10 +267,10 @@ async fn retry(State(state): State<AppState>, PathParam(id): PathParam) -> ApiRe
 }
 
 async fn clear_deliveries(State(state): State<AppState>) -> ApiResult<StatusCode> {
-    let mut tx = state.store.begin_write().await?;
-    store::clear_deliveries(tx.conn()).await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    write_tx!(state.store, |tx| {
+        store::clear_deliveries(tx.conn()).await?;
+        Ok(StatusCode::NO_CONTENT)
+    })
 }
 
 async fn events(State(state): State<AppState>, q: QueryMap) -> ApiResult<Response> {

@@ -38,7 +38,7 @@ pub async fn run(state: AppState) {
             tracing::warn!(error = %e, "webhook worker");
         }
         tokio::select! {
-            _ = state.webhooks_wake.notified() => {}
+            _ = state.store.committed() => {}
             _ = tokio::time::sleep(Duration::from_millis(200)) => {}
         }
     }
@@ -92,7 +92,7 @@ async fn tick(state: &AppState, http: &reqwest::Client, lanes: &Lanes) -> Result
                 }
             }
             lanes.lock().unwrap_or_else(|p| p.into_inner()).remove(&subscription);
-            state.webhooks_wake.notify_one();
+            state.store.wake();
         });
     }
     Ok(())
@@ -111,33 +111,33 @@ async fn exists(state: &AppState, sql: &str, bind: Option<i64>) -> Result<bool, 
 
 /// Turns up to 100 committed events into deliveries; returns how many it took.
 async fn dispatch(state: &AppState) -> Result<usize, StoreError> {
-    let mut tx = state.store.begin_write().await?;
-    let events = sqlx::query(&format!(
-        "SELECT id, account_id, event, event_ts, body FROM events WHERE dispatched = 0 ORDER BY seq LIMIT 100{}",
-        skip_locked(state)
-    ))
-    .fetch_all(tx.conn())
-    .await?;
-    for e in &events {
-        let (id, account, name, ts, body): (String, String, String, i64, String) = (
-            e.try_get(0)?,
-            e.try_get(1)?,
-            e.try_get(2)?,
-            e.try_get(3)?,
-            e.try_get(4)?,
-        );
-        let subs = sqlx::query(
+    write_tx!(state.store, StoreError, |tx| {
+        let events = sqlx::query(&format!(
+            "SELECT id, account_id, event, event_ts, body FROM events WHERE dispatched = 0 ORDER BY seq LIMIT 100{}",
+            skip_locked(state)
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for e in &events {
+            let (id, account, name, ts, body): (String, String, String, i64, String) = (
+                e.try_get(0)?,
+                e.try_get(1)?,
+                e.try_get(2)?,
+                e.try_get(3)?,
+                e.try_get(4)?,
+            );
+            let subs = sqlx::query(
             "SELECT id, client_id, endpoint_url, events FROM event_subscriptions WHERE account_id = $1 ORDER BY created_at, id",
         )
         .bind(&account)
         .fetch_all(tx.conn())
         .await?;
-        for s in &subs {
-            let wanted: String = s.try_get(3)?;
-            if !wanted.split_whitespace().any(|w| w == name) {
-                continue;
-            }
-            sqlx::query(
+            for s in &subs {
+                let wanted: String = s.try_get(3)?;
+                if !wanted.split_whitespace().any(|w| w == name) {
+                    continue;
+                }
+                sqlx::query(
                 "INSERT INTO deliveries (id, event_id, event, event_ts, subscription_id, client_id, endpoint_url, state, attempts, next_attempt_at, claimed_until, body) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', '[]', $8, 0, $9)",
             )
@@ -152,48 +152,48 @@ async fn dispatch(state: &AppState) -> Result<usize, StoreError> {
             .bind(&body)
             .execute(tx.conn())
             .await?;
+            }
+            sqlx::query("UPDATE events SET dispatched = 1 WHERE id = $1")
+                .bind(&id)
+                .execute(tx.conn())
+                .await?;
         }
-        sqlx::query("UPDATE events SET dispatched = 1 WHERE id = $1")
-            .bind(&id)
-            .execute(tx.conn())
-            .await?;
-    }
-    if !events.is_empty() {
-        sqlx::query(
+        if !events.is_empty() {
+            sqlx::query(
             "DELETE FROM events WHERE dispatched = 1 AND seq <= (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET $1)",
         )
         .bind(EVENTS_KEPT)
         .execute(tx.conn())
         .await?;
-    }
-    tx.commit().await?;
-    Ok(events.len())
+        }
+        Ok(events.len())
+    })
 }
 
 /// Claims the oldest delivery due by the test clock (for 30 s of real time, so a replica that
 /// dies mid-attempt hands it on).
 async fn claim_due(state: &AppState, subscription: &str) -> Result<Option<String>, StoreError> {
-    let mut tx = state.store.begin_write().await?;
-    let now_real = real_now_ms();
-    let row = sqlx::query(&format!(
-        "SELECT id FROM deliveries WHERE subscription_id = $3 AND state = 'pending' AND next_attempt_at <= $1 \
+    write_tx!(state.store, StoreError, |tx| {
+        let now_real = real_now_ms();
+        let row = sqlx::query(&format!(
+            "SELECT id FROM deliveries WHERE subscription_id = $3 AND state = 'pending' AND next_attempt_at <= $1 \
          AND claimed_until < $2 ORDER BY next_attempt_at, seq LIMIT 1{}",
-        skip_locked(state)
-    ))
-    .bind(state.clock.now_ms())
-    .bind(now_real)
-    .bind(subscription)
-    .fetch_optional(tx.conn())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: String = row.try_get(0)?;
-    sqlx::query("UPDATE deliveries SET claimed_until = $1 WHERE id = $2")
-        .bind(now_real + 30_000)
-        .bind(&id)
-        .execute(tx.conn())
+            skip_locked(state)
+        ))
+        .bind(state.clock.now_ms())
+        .bind(now_real)
+        .bind(subscription)
+        .fetch_optional(tx.conn())
         .await?;
-    tx.commit().await?;
-    Ok(Some(id))
+        let Some(row) = row else { return Ok(None) };
+        let id: String = row.try_get(0)?;
+        sqlx::query("UPDATE deliveries SET claimed_until = $1 WHERE id = $2")
+            .bind(now_real + 30_000)
+            .bind(&id)
+            .execute(tx.conn())
+            .await?;
+        Ok(Some(id))
+    })
 }
 
 /// Sends `body` to `url` as Zoom does; the outcome as an attempt record and whether it succeeded.
@@ -300,18 +300,18 @@ pub async fn attempt_once(state: &AppState, http: &reqwest::Client, id: &str, ma
     } else {
         ("pending", Some(now_ms + RETRY_MINUTES[tries - 1] * 60_000))
     };
-    let mut tx = state.store.begin_write().await?;
-    sqlx::query(
-        "UPDATE deliveries SET state = $1, attempts = $2, claimed_until = 0, next_attempt_at = $3 WHERE id = $4",
-    )
-    .bind(state_after)
-    .bind(Value::Array(attempts).to_string())
-    .bind(next)
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    write_tx!(state.store, StoreError, |tx| {
+        sqlx::query(
+            "UPDATE deliveries SET state = $1, attempts = $2, claimed_until = 0, next_attempt_at = $3 WHERE id = $4",
+        )
+        .bind(state_after)
+        .bind(Value::Array(attempts.clone()).to_string())
+        .bind(next)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        Ok(())
+    })
 }
 
 async fn attempt(state: &AppState, http: &reqwest::Client, id: &str) -> Result<(), StoreError> {

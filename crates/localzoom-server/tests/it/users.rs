@@ -756,25 +756,27 @@ async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
     use localzoom_server::users::vocab::ROLE_MEMBER;
     let (config, _dir, _db) = crate::common::fresh_config().await;
     let store = Store::open(&config).await.unwrap();
-    let mut tx = store.begin_write().await.unwrap();
-    let first = insert_with_fresh_pmi(
-        &mut tx,
-        new_row("acct", "one@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
-    )
-    .await
+    use localzoom_server::store::StoreError;
+    let (first, second) = localzoom_server::write_tx!(store, StoreError, |tx| {
+        let first = insert_with_fresh_pmi(
+            tx,
+            new_row("acct", "one@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
+        )
+        .await?;
+        let mut clash = new_row("acct", "two@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0);
+        clash.pmi = first.pmi;
+        let second = insert_with_fresh_pmi(tx, clash).await.unwrap();
+        assert_ne!(second.pmi, first.pmi);
+        // A taken email is still an error, and the transaction stays usable after it.
+        let dup = insert_with_fresh_pmi(
+            tx,
+            new_row("acct", "ONE@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
+        )
+        .await;
+        assert!(dup.unwrap_err().is_unique_on("email"));
+        Ok((first, second))
+    })
     .unwrap();
-    let mut clash = new_row("acct", "two@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0);
-    clash.pmi = first.pmi;
-    let second = insert_with_fresh_pmi(&mut tx, clash).await.unwrap();
-    assert_ne!(second.pmi, first.pmi);
-    // A taken email is still an error, and the transaction stays usable after it.
-    let dup = insert_with_fresh_pmi(
-        &mut tx,
-        new_row("acct", "ONE@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
-    )
-    .await;
-    assert!(dup.unwrap_err().is_unique_on("email"));
-    tx.commit().await.unwrap();
     let mut conn = store.pool().acquire().await.unwrap();
     for (email, pmi) in [("one@example.com", first.pmi), ("two@example.com", second.pmi)] {
         let u = localzoom_server::users::store::find(
