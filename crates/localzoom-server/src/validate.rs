@@ -7,6 +7,38 @@ use serde_json::{Map, Value};
 use zoom_types::FieldError;
 
 use crate::error::ApiError;
+use crate::extract::{Body, QueryMap};
+
+/// A typed input, read from a request's fields by the route before the service is called. `read`
+/// binds leniently and records every bad field in `check`, so one answer lists them all; the
+/// service receives only inputs that passed (and decides what depends on stored state).
+pub trait Input: Sized {
+    fn read(check: &mut Check, root: &Obj) -> Self;
+
+    /// From `root`, or Zoom's 400/300 naming every bad field.
+    fn parse(root: &Obj) -> Result<Self, ApiError> {
+        let mut check = Check::default();
+        let input = Self::read(&mut check, root);
+        check.finish()?;
+        Ok(input)
+    }
+
+    /// From a request body; a missing or malformed one is Zoom's 400 before any field is read.
+    fn from_body(body: &Body) -> Result<Self, ApiError> {
+        Self::parse(&Obj::root(body.require()?))
+    }
+
+    /// From a request body that may be left out (every field then takes its default).
+    fn from_optional_body(body: &Body) -> Result<Self, ApiError> {
+        let empty = serde_json::Map::new();
+        Self::parse(&Obj::root(if body.present { &body.fields } else { &empty }))
+    }
+
+    /// From a query string (its values are strings, read as leniently as body fields).
+    fn from_query(q: &QueryMap) -> Result<Self, ApiError> {
+        Self::parse(&Obj::root(&q.fields()))
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Check {
@@ -58,6 +90,11 @@ impl Check {
 
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// The failures so far, for an input that answers them together with later ones.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
     }
 
     pub fn finish(self) -> Result<(), ApiError> {
@@ -139,6 +176,18 @@ impl Check {
         } else {
             self.fail(obj.path(key));
             None
+        }
+    }
+
+    /// One of a Zoom enumeration's wire spellings.
+    pub fn one_of<E: std::str::FromStr>(&mut self, obj: &Obj, key: &str) -> Option<E> {
+        let s = self.string(obj, key, None)?;
+        match s.parse() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.fail(obj.path(key));
+                None
+            }
         }
     }
 

@@ -340,21 +340,25 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     }
     info.entry("type").or_insert(json!(1));
     let grant = owner.authorize::<ops::UserCreate>()?;
-    let created = crate::users::service::create(state, &grant, &body(json!({"action": action, "user_info": info})))
-        .await
-        .map_err(|e| {
-            let e = at(p, e);
-            // The create body nests the user under `user_info`; the document does not.
-            let errors = e
-                .errors
-                .into_iter()
-                .map(|f| FieldError {
-                    field: f.field.replace(".user_info.", "."),
-                    message: f.message,
-                })
-                .collect();
-            ApiError::validation(errors)
-        })?;
+    // Through the API's own parsing and rules, as `POST /users` with this body.
+    let created = async {
+        let input = crate::users::input::NewUser::from_body(&body(json!({"action": action, "user_info": info})))?;
+        crate::users::service::create(state, &grant, input).await
+    }
+    .await
+    .map_err(|e| {
+        let e = at(p, e);
+        // The create body nests the user under `user_info`; the document does not.
+        let errors = e
+            .errors
+            .into_iter()
+            .map(|f| FieldError {
+                field: f.field.replace(".user_info.", "."),
+                message: f.message,
+            })
+            .collect();
+        ApiError::validation(errors)
+    })?;
     let id = created.id;
     let role_id = match text(u, "role") {
         None | Some("Member") | Some("member") => None,
@@ -372,7 +376,10 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     })?;
     if status == "inactive" {
         let grant = owner.authorize::<ops::UserStatus>()?;
-        crate::users::service::set_status(state, &grant, &id, &body(json!({"action": "deactivate"})))
+        let change = crate::users::input::StatusChange {
+            action: zoom_types::enums::StatusAction::Deactivate,
+        };
+        crate::users::service::set_status(state, &grant, &id, change)
             .await
             .map_err(|e| at(p, e))?;
     }

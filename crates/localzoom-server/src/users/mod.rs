@@ -14,6 +14,7 @@
 //!   `zoom_one_type` are stored with the user but read back nowhere yet (user settings will).
 
 pub mod attributes;
+pub mod input;
 pub mod lookup;
 pub mod routes;
 pub mod service;

@@ -6,11 +6,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
+use super::input::{DeleteOptions, EmailQuery, GetOptions, ListRequest, NewUser, SeedUsers, StatusChange, UserPatch};
 use super::{attributes, service};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
+use crate::validate::Input;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,17 +34,20 @@ pub fn control_routes() -> Router<AppState> {
 
 async fn list(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::Users>()?;
-    Ok(Json(service::list(&state, &grant, &q).await?).into_response())
+    let req = ListRequest::from_query(&q)?;
+    Ok(Json(service::list(&state, &grant, req).await?).into_response())
 }
 
 async fn create(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserCreate>()?;
-    Ok((StatusCode::CREATED, Json(service::create(&state, &grant, &body).await?)).into_response())
+    let input = NewUser::from_body(&body)?;
+    Ok((StatusCode::CREATED, Json(service::create(&state, &grant, input).await?)).into_response())
 }
 
 async fn email_exists(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserEmail>()?;
-    Ok(Json(service::email_exists(&state, &grant, &q).await?).into_response())
+    let q = EmailQuery::from_query(&q)?;
+    Ok(Json(service::email_exists(&state, &grant, &q.email).await?).into_response())
 }
 
 async fn summary(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
@@ -59,7 +64,8 @@ async fn get_user(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::User>()?;
     let origin = state.public_origin(&headers);
-    Ok(Json(service::get(&state, &grant, &user_id, &q, &origin).await?).into_response())
+    GetOptions::from_query(&q)?;
+    Ok(Json(service::get(&state, &grant, &user_id, &origin).await?).into_response())
 }
 
 async fn update(
@@ -70,7 +76,8 @@ async fn update(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserUpdate>()?;
-    service::update(&state, &grant, &user_id, &q, &body).await?;
+    let patch = UserPatch::from_request(&q, &body)?;
+    service::update(&state, &grant, &user_id, patch).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -81,7 +88,8 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserDelete>()?;
-    service::delete(&state, &grant, &user_id, &q).await?;
+    let opts = DeleteOptions::from_query(&q)?;
+    service::delete(&state, &grant, &user_id, opts).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -92,7 +100,8 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserStatus>()?;
-    service::set_status(&state, &grant, &user_id, &body).await?;
+    let change = StatusChange::from_body(&body)?;
+    service::set_status(&state, &grant, &user_id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -129,6 +138,6 @@ async fn permissions(
 
 /// Control plane: bulk users for load tests (`{"count": N, "account_id"?, "type"?, "email_prefix"?, "domain"?}`).
 async fn seed(State(state): State<AppState>, body: Body) -> ApiResult<Response> {
-    let created = service::seed(&state, &body).await?;
+    let created = service::seed(&state, SeedUsers::from_optional_body(&body)?).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }

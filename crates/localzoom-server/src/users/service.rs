@@ -2,10 +2,7 @@
 //! updates; status changes; deletion; keyset-paginated listing; summary and email checks.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use zoom_types::users::{
-    CreatedUser, CustomAttribute, EmailCheck, PhoneNumber, User, UserList, UserListItem, UserSummary,
-};
+use zoom_types::users::{CreatedUser, EmailCheck, User, UserList, UserListItem, UserSummary};
 
 use super::store::{self as user_store, ListFilter, Lookup, Profile, UserRow};
 use crate::accounts::store as account_store;
@@ -14,18 +11,18 @@ use crate::auth::{Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
-use crate::extract::{Body, QueryMap};
 use crate::ids;
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::ratelimit::{locks, user_create_daily};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::validate::{is_email, Check, Obj};
 use crate::webhooks;
 
+use super::input::{DeleteOptions, ListRequest, NewUser, SeedUsers, StatusChange, UserPatch};
 use super::lookup::{creation_key, resolve, resolve_read};
 use super::vocab::*;
+use zoom_types::enums::{CreateAction, DeleteAction, StatusAction, UserStatus};
 
 /// A new user row with Zoom's defaults for its creation action.
 pub fn new_row(
@@ -173,10 +170,6 @@ fn to_list_item(u: &UserRow, include: &[String]) -> UserListItem {
     }
 }
 
-fn query_obj(q: &QueryMap) -> Map<String, Value> {
-    q.fields()
-}
-
 /// The query a page token carries.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ListCursor {
@@ -190,52 +183,24 @@ struct ListCursor {
 
 const USERS_RESOURCE: &str = "users";
 
-pub async fn list(state: &AppState, grant: &Granted<ops::Users>, q: &QueryMap) -> ApiResult<UserList> {
+pub async fn list(state: &AppState, grant: &Granted<ops::Users>, req: ListRequest) -> ApiResult<UserList> {
     let account_id = grant.account_id();
-    let (cursor, offset) = match q.get("next_page_token").filter(|t| !t.is_empty()) {
-        Some(token) => (
-            pagination::redeem::<ListCursor>(state, account_id, USERS_RESOURCE, token).await?,
+    let (cursor, offset) = match req {
+        ListRequest::Next(token) => (
+            pagination::redeem::<ListCursor>(state, account_id, USERS_RESOURCE, &token).await?,
             0,
         ),
-        None => {
-            let map = query_obj(q);
-            let root = Obj::root(&map);
-            let mut check = Check::default();
-            let status = check.string(&root, "status", None).unwrap_or_else(|| "active".into());
-            if !["active", "inactive", "pending"].contains(&status.as_str()) {
-                check.fail("status");
-            }
-            let role_id = check.string(&root, "role_id", None).filter(|r| !r.is_empty());
-            let include_fields: Vec<String> = check
-                .string(&root, "include_fields", None)
-                .map(|s| {
-                    s.split(',')
-                        .map(|f| f.trim().to_string())
-                        .filter(|f| !f.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default();
-            if include_fields
-                .iter()
-                .any(|f| f != "custom_attributes" && f != "host_key")
-            {
-                check.fail("include_fields");
-            }
-            let (page_size, page_number) = pagination::page_params(&mut check, &root, MAX_PAGE_SIZE);
-            check.finish()?;
-            let offset = pagination::offset(page_size, page_number);
-            (
-                ListCursor {
-                    status,
-                    role_id,
-                    include_fields,
-                    page_size,
-                    after_seq: 0,
-                    page_number,
-                },
-                offset,
-            )
-        }
+        ListRequest::First(q) => (
+            ListCursor {
+                status: q.status.as_str().to_string(),
+                role_id: q.role_id,
+                include_fields: q.include_fields,
+                page_size: q.page_size,
+                after_seq: 0,
+                page_number: q.page_number,
+            },
+            pagination::offset(q.page_size, q.page_number),
+        ),
     };
     let filter = ListFilter {
         account_id: account_id.into(),
@@ -263,66 +228,28 @@ pub async fn list(state: &AppState, grant: &Granted<ops::Users>, q: &QueryMap) -
     })
 }
 
-pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &Body) -> ApiResult<CreatedUser> {
-    let map = body.require()?;
-    let root = Obj::root(map);
-    let mut check = Check::default();
-    let action = if check.required(&root, "action") {
-        check.string(&root, "action", None)
+pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, input: NewUser) -> ApiResult<CreatedUser> {
+    let NewUser {
+        action,
+        email,
+        user_type,
+        first_name: first,
+        last_name: last,
+        display_name: display,
+    } = input;
+    let pending = action == CreateAction::Create;
+    let status = if pending {
+        UserStatus::Pending
     } else {
-        None
+        UserStatus::Active
     };
-    if action.as_ref().is_some_and(|a| !CREATE_ACTIONS.contains(&a.as_str())) {
-        check.fail("action");
-    }
-    let info = if check.required(&root, "user_info") {
-        check.object(&root, "user_info")
-    } else {
-        None
-    };
-    let mut email = None;
-    let mut user_type = None;
-    let (mut first, mut last, mut display) = (None, None, None);
-    if let Some(info) = &info {
-        if check.required(info, "email") {
-            email = check.email(info, "email", Some(128));
-        }
-        if check.required(info, "type") {
-            user_type = check.int_in(info, "type", USER_TYPES);
-        }
-        if user_type == Some(99) && action.as_deref().is_some_and(|a| a != "ssoCreate") {
-            check.fail_with(info.path("type"), "User type 99 can only be set with ssoCreate.");
-        }
-        first = check.string(info, "first_name", Some(64));
-        last = check.string(info, "last_name", Some(64));
-        display = check.string(info, "display_name", Some(128));
-        if let Some(pw) = check.string(info, "password", Some(32)) {
-            if pw.chars().count() < 8 {
-                check.fail(info.path("password"));
-            }
-        }
-        if let Some(feature) = check.object(info, "feature") {
-            check.boolean(&feature, "zoom_phone");
-            check.int_in(&feature, "zoom_one_type", ZOOM_ONE_TYPES);
-        }
-        if let Some(p) = check.string(info, "plan_united_type", None) {
-            if !PLAN_UNITED_TYPES.contains(&p.as_str()) {
-                check.fail(info.path("plan_united_type"));
-            }
-        }
-    }
-    check.finish()?;
-    let (Some(action), Some(email), Some(user_type)) = (action, email, user_type) else {
-        return Err(ApiError::invalid_json());
-    };
-    let status = if action == "create" { "pending" } else { "active" };
     let mut row = new_row(
         grant.account_id(),
         &email,
         user_type,
         ROLE_MEMBER,
-        status,
-        &action,
+        status.as_str(),
+        action.as_str(),
         state.clock.now(),
     );
     row.profile.first_name = first.unwrap_or_default();
@@ -345,7 +272,7 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
         <ops::UserCreate as Operation>::OP.id,
         async {
             write_tx!(state.store, |tx| {
-                if action == "create" {
+                if pending {
                     let plan = account_store::by_id(tx.conn(), grant.account_id())
                         .await?
                         .map(|a| a.plan)
@@ -365,7 +292,7 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
                 };
                 let operator = webhooks::operator(tx, grant.me()).await?;
                 let mut payload = webhooks::object(webhooks::user_object(&row));
-                payload.insert("creation_type".into(), serde_json::Value::String(action.clone()));
+                payload.insert("creation_type".into(), action.as_str().into());
                 webhooks::emit(tx, state, grant.account_id(), EventKind::UserCreated, operator, payload).await?;
                 Ok(row)
             })
@@ -381,269 +308,26 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, body: &B
     })
 }
 
-pub async fn get(
-    state: &AppState,
-    grant: &Granted<ops::User>,
-    user_id: &str,
-    q: &QueryMap,
-    origin: &str,
-) -> ApiResult<User> {
-    let map = query_obj(q);
-    let root = Obj::root(&map);
-    let mut check = Check::default();
-    check.int_in(&root, "login_type", LOGIN_TYPES);
-    check.boolean(&root, "encrypted_email");
-    check.boolean(&root, "search_by_unique_id");
-    check.finish()?;
+pub async fn get(state: &AppState, grant: &Granted<ops::User>, user_id: &str, origin: &str) -> ApiResult<User> {
     let user = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
     let mut out = to_user(&user, grant.account_number(), origin);
-    if user.status == "pending" {
+    if user.status == UserStatus::Pending.as_str() {
         // Zoom shows a pending user's creation time as the time of the call.
         out.created_at = Some(rfc3339(state.clock.now()));
     }
     Ok(out)
 }
 
-fn is_timezone(s: &str) -> bool {
-    let valid_part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c));
-    let parts: Vec<&str> = s.split('/').collect();
-    (1..=3).contains(&parts.len())
-        && parts.iter().all(|p| valid_part(p))
-        && parts[0].starts_with(|c: char| c.is_ascii_uppercase())
-        && (parts.len() > 1 || ["UTC", "GMT"].contains(&parts[0]) || parts[0].starts_with("Etc"))
-}
-
-fn is_vanity_name(s: &str) -> bool {
-    (5..=40).contains(&s.len())
-        && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
-}
-
-fn is_phone_number(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 32
-        && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
-}
-
-fn is_country(s: &str) -> bool {
-    s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic())
-}
-
-/// Reads a PATCH body into a new version of `user`; every bad field is reported, nothing applied.
-fn apply_patch(check: &mut Check, root: &Obj, user: &mut UserRow) {
-    let p = &mut user.profile;
-    if let Some(v) = check.string(root, "first_name", Some(64)) {
-        p.first_name = v;
-    }
-    if let Some(v) = check.string(root, "last_name", Some(64)) {
-        p.last_name = v;
-    }
-    if let Some(v) = check.string(root, "display_name", Some(128)) {
-        p.display_name = v;
-    }
-    if let Some(t) = check.int_in(root, "type", USER_TYPES) {
-        if t == 99 && user.create_action != "ssoCreate" {
-            check.fail_with("type", "User type 99 can only be set for users created with ssoCreate.");
-        } else {
-            user.user_type = t;
-        }
-    }
-    if let Some(pmi) = check.int(root, "pmi") {
-        if (1_000_000_000..=9_999_999_999).contains(&pmi) {
-            user.pmi = pmi;
-        } else {
-            check.fail("pmi");
-        }
-    }
-    if let Some(v) = check.boolean(root, "use_pmi") {
-        p.use_pmi = v;
-    }
-    if let Some(v) = check.string(root, "timezone", None) {
-        if is_timezone(&v) {
-            p.timezone = v
-        } else {
-            check.fail("timezone")
-        }
-    }
-    if let Some(v) = check.string(root, "language", None) {
-        match LANGUAGES.iter().find(|l| l.eq_ignore_ascii_case(&v)) {
-            Some(l) => p.language = l.to_string(),
-            None => check.fail("language"),
-        }
-    }
-    if let Some(v) = check.string(root, "dept", None) {
-        p.dept = v;
-    }
-    if let Some(v) = check.string(root, "vanity_name", None) {
-        if v.is_empty() {
-            p.vanity_name = None;
-        } else if is_vanity_name(&v) {
-            p.vanity_name = Some(v);
-        } else {
-            check.fail("vanity_name");
-        }
-    }
-    if let Some(v) = check.string(root, "host_key", None) {
-        if (6..=10).contains(&v.len()) && v.chars().all(|c| c.is_ascii_digit()) {
-            p.host_key = v
-        } else {
-            check.fail("host_key")
-        }
-    }
-    if let Some(v) = check.string(root, "cms_user_id", None) {
-        p.cms_user_id = v;
-    }
-    if let Some(v) = check.string(root, "job_title", Some(128)) {
-        p.job_title = v;
-    }
-    if let Some(v) = check.string(root, "company", Some(255)) {
-        p.company = v;
-    }
-    if let Some(v) = check.string(root, "location", Some(256)) {
-        p.location = v;
-    }
-    if let Some(v) = check.string(root, "cost_center", None) {
-        p.cost_center = v;
-    }
-    if let Some(v) = check.string(root, "pronouns", None) {
-        p.pronouns = v;
-    }
-    if let Some(v) = check.int_in(root, "pronouns_option", &[1, 2, 3]) {
-        p.pronouns_option = Some(v);
-    }
-    if let Some(v) = check.string(root, "manager", None) {
-        if v.is_empty() || is_email(&v) {
-            p.manager = v
-        } else {
-            check.fail("manager")
-        }
-    }
-    if let Some(v) = check.string(root, "phone_country", None) {
-        if v.is_empty() || is_country(&v) {
-            p.phone_country = v.to_uppercase()
-        } else {
-            check.fail("phone_country")
-        }
-    }
-    if let Some(v) = check.string(root, "phone_number", None) {
-        if v.is_empty() || is_phone_number(&v) {
-            p.phone_number = v
-        } else {
-            check.fail("phone_number")
-        }
-    }
-    if let Some(items) = check.objects(root, "phone_numbers", 3) {
-        let mut numbers = Vec::new();
-        for item in &items {
-            let label = check.string(item, "label", None);
-            if label.as_deref().is_some_and(|l| !PHONE_LABELS.contains(&l)) {
-                check.fail(item.path("label"));
-            }
-            let number = check.string(item, "number", None);
-            if number.as_deref().is_some_and(|n| !is_phone_number(n)) {
-                check.fail(item.path("number"));
-            }
-            let country = check.string(item, "country", None);
-            if country.as_deref().is_some_and(|c| !is_country(c)) {
-                check.fail(item.path("country"));
-            }
-            let code = check.string(item, "code", None);
-            if code
-                .as_deref()
-                .is_some_and(|c| c.is_empty() || !c.trim_start_matches('+').chars().all(|d| d.is_ascii_digit()))
-            {
-                check.fail(item.path("code"));
-            }
-            numbers.push(PhoneNumber {
-                code,
-                country: country.map(|c| c.to_uppercase()),
-                label,
-                number,
-                verified: Some(false),
-            });
-        }
-        p.phone_numbers = numbers;
-    }
-    if let Some(items) = check.objects(root, "custom_attributes", 5) {
-        let mut attrs = Vec::new();
-        for item in &items {
-            let key = check.string(item, "key", Some(64));
-            let name = check.string(item, "name", Some(128));
-            let value = check.string(item, "value", Some(256));
-            if key.as_deref().is_none_or(str::is_empty) {
-                check.fail(item.path("key"));
-            }
-            attrs.push(CustomAttribute {
-                key: key.unwrap_or_default(),
-                name: name.unwrap_or_default(),
-                value: value.unwrap_or_default(),
-            });
-        }
-        p.custom_attributes = attrs;
-    }
-    if let Some(v) = check.string(root, "group_id", None) {
-        let valid =
-            !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if user.status != "pending" || !valid {
-            check.fail_with(
-                "group_id",
-                "Only pending users can be added to a group this way; the value must be a group id.",
-            );
-        } else if !p.group_ids.contains(&v) {
-            p.group_ids.push(v);
-        }
-    }
-    if let Some(v) = check.int_in(root, "zoom_one_type", ZOOM_ONE_TYPES) {
-        p.zoom_one_type = (v != 0).then_some(v);
-    }
-    if let Some(v) = check.string(root, "plan_united_type", None) {
-        if PLAN_UNITED_TYPES.contains(&v.as_str()) {
-            p.plan_united_type = (v != "none").then_some(v);
-        } else {
-            check.fail("plan_united_type");
-        }
-    }
-    if let Some(feature) = check.object(root, "feature") {
-        if let Some(v) = check.boolean(&feature, "zoom_phone") {
-            p.zoom_phone = v;
-        }
-    }
-    if let Some(v) = check.string(root, "about_me", Some(150)) {
-        let lower = v.to_lowercase();
-        if lower.contains('<') || lower.contains("http://") || lower.contains("https://") || lower.contains("www.") {
-            check.fail("about_me");
-        } else {
-            p.about_me = v;
-        }
-    }
-    if let Some(v) = check.string(root, "linkedin_url", None) {
-        if v.is_empty() || (v.contains("linkedin.com") && !v.chars().any(char::is_whitespace)) {
-            p.linkedin_url = v;
-        } else {
-            check.fail("linkedin_url");
-        }
-    }
-}
-
 pub async fn update(
     state: &AppState,
     grant: &Granted<ops::UserUpdate>,
     user_id: &str,
-    q: &QueryMap,
-    body: &Body,
+    patch: UserPatch,
 ) -> ApiResult<()> {
-    let map = body.require()?;
-    let query = query_obj(q);
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         let before = user.clone();
-        let mut check = Check::default();
-        let query_root = Obj::root(&query);
-        check.int_in(&query_root, "login_type", LOGIN_TYPES);
-        check.boolean(&query_root, "remove_tsp_credentials");
-        apply_patch(&mut check, &Obj::root(map), &mut user);
-        check.finish()?;
+        patch.clone().apply(&mut user)?;
         user.updated_at = state.clock.now();
         match user_store::update(tx.conn(), &user).await {
             Err(e) if e.is_unique_on("pmi") => {
@@ -686,24 +370,8 @@ pub async fn set_status(
     state: &AppState,
     grant: &Granted<ops::UserStatus>,
     user_id: &str,
-    body: &Body,
+    change: StatusChange,
 ) -> ApiResult<()> {
-    let map = body.require()?;
-    let root = Obj::root(map);
-    let mut check = Check::default();
-    let action = if check.required(&root, "action") {
-        check.string(&root, "action", None)
-    } else {
-        None
-    };
-    if action
-        .as_deref()
-        .is_some_and(|a| !["activate", "deactivate", "clock_in", "clock_out"].contains(&a))
-    {
-        check.fail("action");
-    }
-    check.finish()?;
-    let action = action.unwrap_or_default();
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         if matches!(user.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
@@ -712,21 +380,21 @@ pub async fn set_status(
                 "Zoom Room and Admin users' status can not be activated or deactivated.",
             ));
         }
-        if user.status == "pending" {
+        if user.status == UserStatus::Pending.as_str() {
             return Err(ApiError::bad_request(1120, "Invite not exist"));
         }
-        let wanted = match action.as_str() {
-            "activate" => "active",
-            "deactivate" => "inactive",
+        let wanted = match change.action {
+            StatusAction::Activate => UserStatus::Active,
+            StatusAction::Deactivate => UserStatus::Inactive,
             // Clocking in or out changes no account state localzoom models.
-            _ => return Ok(()),
+            StatusAction::ClockIn | StatusAction::ClockOut => return Ok(()),
         };
-        if user.status != wanted {
-            user.status = wanted.into();
+        if user.status != wanted.as_str() {
+            user.status = wanted.as_str().into();
             user.updated_at = state.clock.now();
             user_store::update(tx.conn(), &user).await?;
             // A deactivated user is logged out of every Zoom client; an activated one signs back in.
-            let signed_in = wanted == "active";
+            let signed_in = wanted == UserStatus::Active;
             let operator = webhooks::operator(tx, grant.me()).await?;
             let event = if signed_in {
                 EventKind::UserActivated
@@ -741,37 +409,21 @@ pub async fn set_status(
     })
 }
 
-pub async fn delete(state: &AppState, grant: &Granted<ops::UserDelete>, user_id: &str, q: &QueryMap) -> ApiResult<()> {
-    let query = query_obj(q);
-    let root = Obj::root(&query);
-    let mut check = Check::default();
-    let action = check
-        .string(&root, "action", None)
-        .unwrap_or_else(|| "disassociate".into());
-    if action != "disassociate" && action != "delete" {
-        check.fail("action");
-    }
-    check.boolean(&root, "encrypted_email");
-    let transfer_meeting = check.boolean(&root, "transfer_meeting").unwrap_or(false);
-    for flag in [
-        "transfer_webinar",
-        "transfer_recording",
-        "transfer_whiteboard",
-        "transfer_clipfiles",
-        "transfer_notes",
-        "transfer_visitors",
-        "transfer_docs",
-    ] {
-        check.boolean(&root, flag);
-    }
-    let transfer_email = check.string(&root, "transfer_email", None).filter(|e| !e.is_empty());
-    check.finish()?;
+pub async fn delete(
+    state: &AppState,
+    grant: &Granted<ops::UserDelete>,
+    user_id: &str,
+    opts: DeleteOptions,
+) -> ApiResult<()> {
     let target = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
     let key = format!("user-delete:{}", target.id);
-    let what = if action == "delete" { "delete" } else { "disassociate" };
-    locks::with_lock(state, &key, what, <ops::UserDelete as Operation>::OP.id, async {
-        delete_locked(state, grant, user_id, &action, transfer_email, transfer_meeting).await
-    })
+    locks::with_lock(
+        state,
+        &key,
+        opts.action.as_str(),
+        <ops::UserDelete as Operation>::OP.id,
+        async { delete_locked(state, grant, user_id, &opts).await },
+    )
     .await
 }
 
@@ -779,10 +431,9 @@ async fn delete_locked(
     state: &AppState,
     grant: &Granted<ops::UserDelete>,
     user_id: &str,
-    action: &str,
-    transfer_email: Option<String>,
-    transfer_meeting: bool,
+    opts: &DeleteOptions,
 ) -> ApiResult<()> {
+    let delete = opts.action == DeleteAction::Delete;
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         if user.role_id == ROLE_OWNER {
@@ -791,13 +442,13 @@ async fn delete_locked(
                 "The account owner can not be deleted or disassociated.",
             ));
         }
-        if user.status == "pending" && action == "delete" {
+        if user.status == UserStatus::Pending.as_str() && delete {
             return Err(ApiError::bad_request(
                 300,
                 "To delete pending user in the account, use disassociate.",
             ));
         }
-        if let Some(email) = &transfer_email {
+        if let Some(email) = &opts.transfer_email {
             if email.eq_ignore_ascii_case(&user.email) {
                 return Err(ApiError::bad_request(
                     300,
@@ -805,14 +456,14 @@ async fn delete_locked(
                 ));
             }
             let target = resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
-            if transfer_meeting {
+            if opts.transfer_meeting {
                 crate::meetings::store::transfer_host(tx.conn(), grant.account_id(), &user.id, &target.id).await?;
             }
         }
         // Meetings not handed over go with their host (and their registrants with them).
         user_store::delete(tx.conn(), user.seq).await?;
         let operator = webhooks::operator(tx, grant.me()).await?;
-        let event = if action == "delete" {
+        let event = if delete {
             EventKind::UserDeleted
         } else {
             EventKind::UserDisassociated
@@ -823,12 +474,7 @@ async fn delete_locked(
     })
 }
 
-pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, q: &QueryMap) -> ApiResult<EmailCheck> {
-    let email = q
-        .get("email")
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| ApiError::invalid_field("email"))?;
+pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, email: &str) -> ApiResult<EmailCheck> {
     let mut conn = state.store.acquire().await?;
     let user = user_store::find(
         &mut *conn,
@@ -840,7 +486,7 @@ pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, q: 
     .await?;
     // Zoom answers false for users outside the account and for SSO sign-ups.
     Ok(EmailCheck {
-        existed_email: user.is_some_and(|u| u.create_action != "ssoCreate"),
+        existed_email: user.is_some_and(|u| u.create_action != CreateAction::SsoCreate.as_str()),
     })
 }
 
@@ -866,38 +512,20 @@ pub async fn summary(state: &AppState, grant: &Granted<ops::UserSummary>) -> Api
     Ok(s)
 }
 
-/// The most users one control-plane seeding call creates.
-pub const MAX_SEED: i64 = 1_000_000;
 const SEED_BATCH: usize = 200;
 
 /// Control plane: `count` active users (`{prefix}{n}@{domain}`) in `account_id` (the default
 /// account if none), inserted in batches, for load tests and benchmarks.
-pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value> {
-    let empty = Map::new();
-    let root = Obj::root(if body.present { &body.fields } else { &empty });
-    let mut check = Check::default();
-    let count = if check.required(&root, "count") {
-        check.int(&root, "count")
-    } else {
-        None
-    };
-    if count.is_some_and(|c| !(1..=MAX_SEED).contains(&c)) {
-        check.fail_with("count", format!("count is 1 to {MAX_SEED}."));
-    }
-    let user_type = check.int_in(&root, "type", &[1, 2, 4]).unwrap_or(1);
-    let account_id = check.string(&root, "account_id", None);
+pub async fn seed(state: &AppState, input: SeedUsers) -> ApiResult<serde_json::Value> {
+    let SeedUsers {
+        count,
+        user_type,
+        account_id,
+        email_prefix: prefix,
+        domain,
+    } = input;
     let account_id = account_id.as_deref();
-    let prefix = check
-        .string(&root, "email_prefix", Some(64))
-        .unwrap_or_else(|| format!("seed-{}-", ids::alnum(6).to_lowercase()));
-    let domain = check
-        .string(&root, "domain", Some(60))
-        .unwrap_or_else(|| "example.com".into());
-    if !is_email(&format!("{prefix}0@{domain}")) {
-        check.fail("email_prefix");
-    }
-    check.finish()?;
-    let count = count.unwrap_or(0);
+
     let now = state.clock.now();
     let account = {
         let mut conn = state.store.acquire().await?;
@@ -955,21 +583,4 @@ pub async fn seed(state: &AppState, body: &Body) -> ApiResult<serde_json::Value>
         }
         Ok(serde_json::json!({"account_id": account.id, "created": made, "email_prefix": prefix, "domain": domain}))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shapes() {
-        assert!(is_timezone("America/Los_Angeles"));
-        assert!(is_timezone("UTC"));
-        assert!(is_timezone("America/Argentina/Buenos_Aires"));
-        assert!(!is_timezone("in nuelit99-25518892falseanim ipsum in"));
-        assert!(is_vanity_name("jill.chill"));
-        assert!(!is_vanity_name("in nuelit99"));
-        assert!(is_phone_number("+1 (555) 010-0000"));
-        assert!(!is_phone_number("eiusmod ipsum enim"));
-    }
 }

@@ -11,7 +11,6 @@ pub const LICENSED: i64 = 2;
 pub const MAX_PAGE_SIZE: i64 = 300;
 
 pub(crate) const USER_TYPES: &[i64] = &[1, 2, 4, 99];
-pub(crate) const CREATE_ACTIONS: &[&str] = &["create", "autoCreate", "custCreate", "ssoCreate"];
 pub(crate) const LOGIN_TYPES: &[i64] = &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23];
 pub(crate) const PHONE_LABELS: &[&str] = &["Mobile", "Office", "Home", "Fax"];
 /// The languages Zoom's profile offers.
