@@ -7,10 +7,11 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::QueryMap;
 use crate::ids;
 use crate::state::AppState;
 use crate::store::StoreError;
-use crate::validate::{Check, Obj};
+use crate::validate::{Check, Input, Obj};
 
 pub const PAGE_TOKEN_TTL_SECONDS: i64 = 15 * 60;
 
@@ -115,5 +116,20 @@ pub async fn next_page<R, C: Serialize>(
     match (more, rows.last()) {
         (true, Some(last)) => issue(state, account_id, resource, &next(last)).await,
         _ => Ok(String::new()),
+    }
+}
+
+/// A list request: a first page's query, or the token of a later page (which carries the query).
+pub enum PageRequest<Q> {
+    First(Q),
+    Next(String),
+}
+
+impl<Q: Input> PageRequest<Q> {
+    pub fn from_query(q: &QueryMap) -> ApiResult<Self> {
+        match q.get("next_page_token").filter(|t| !t.is_empty()) {
+            Some(token) => Ok(PageRequest::Next(token.to_string())),
+            None => Ok(PageRequest::First(Q::from_query(q)?)),
+        }
     }
 }

@@ -191,6 +191,15 @@ impl Check {
         }
     }
 
+    /// One of an enumeration's spellings, or `default` when the field is not given (or fails).
+    pub fn one_of_or<E: std::str::FromStr>(&mut self, obj: &Obj, key: &str, default: E) -> E {
+        if obj.has(key) {
+            self.one_of(obj, key).unwrap_or(default)
+        } else {
+            default
+        }
+    }
+
     pub fn boolean(&mut self, obj: &Obj, key: &str) -> Option<bool> {
         let v = match obj.get(key)? {
             Value::Bool(b) => Some(*b),
@@ -231,6 +240,15 @@ impl Check {
                 self.fail(obj.path(key));
                 None
             }
+        }
+    }
+
+    /// A required array of at most `max` objects; empty when it is missing or bad (and failed).
+    pub fn required_objects<'b>(&mut self, obj: &Obj, key: &str, max: usize) -> Vec<Obj<'b>> {
+        if self.required(obj, key) {
+            self.objects(obj, key, max).unwrap_or_default()
+        } else {
+            Vec::new()
         }
     }
 

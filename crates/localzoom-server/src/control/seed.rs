@@ -10,7 +10,9 @@ use zoom_types::FieldError;
 use crate::auth::{ops, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};
+use crate::registrants::input::{NewRegistrant, RegistrantStatusChange};
 use crate::state::AppState;
+use zoom_types::enums::RegistrantAction;
 
 fn body(v: Value) -> Body {
     Body::from_json(v)
@@ -418,12 +420,16 @@ async fn seed_meeting(
     fields.remove("host");
     fields.remove("registrants");
     let grant = owner.authorize::<ops::MeetingCreate>()?;
-    let created = crate::meetings::service::create(state, &grant, host, &body(Value::Object(fields)), origin)
-        .await
-        .map_err(|e| match e.code {
-            1001 => bad(&format!("{p}.host"), &e.message),
-            _ => at(p, e),
-        })?;
+    // Through the API's own parsing and rules, as `POST /users/{host}/meetings` with these fields.
+    let created = async {
+        let input = crate::meetings::input::new_meeting(&body(Value::Object(fields)))?;
+        crate::meetings::service::create(state, &grant, host, input, origin).await
+    }
+    .await
+    .map_err(|e| match e.code {
+        1001 => bad(&format!("{p}.host"), &e.message),
+        _ => at(p, e),
+    })?;
     let id = created["id"].as_i64().unwrap_or_default();
     added.meetings.push(id);
     let topic = created["topic"].as_str().unwrap_or_default().to_string();
@@ -435,34 +441,29 @@ async fn seed_meeting(
         let mut fields = robj.clone();
         let wanted = fields.remove("status").and_then(|s| s.as_str().map(str::to_string));
         let grant = owner.authorize::<ops::MeetingRegistrantCreate>()?;
-        let added = crate::registrants::service::add(
-            state,
-            &grant,
-            &id.to_string(),
-            &QueryMap::default(),
-            &body(Value::Object(fields)),
-            origin,
-        )
+        let meeting_id = crate::meetings::input::MeetingId(id);
+        let added = async {
+            let input = NewRegistrant::from_request(&QueryMap::default(), &body(Value::Object(fields)))?;
+            crate::registrants::service::add(state, &grant, meeting_id, input, origin).await
+        }
         .await
         .map_err(|e| at(&rp, e))?;
         let action = match wanted.as_deref() {
             None => None,
-            Some("approved") => Some("approve"),
-            Some("denied") => Some("deny"),
+            Some("approved") => Some(RegistrantAction::Approve),
+            Some("denied") => Some(RegistrantAction::Deny),
             Some("pending") => None,
             Some(_) => return Err(bad(&format!("{rp}.status"), "Expected pending, approved or denied.")),
         };
         if let Some(action) = action {
             let rid = added["registrant_id"].as_str().unwrap_or_default();
             let grant = owner.authorize::<ops::MeetingRegistrantStatus>()?;
-            let result = crate::registrants::service::set_status(
-                state,
-                &grant,
-                &id.to_string(),
-                &QueryMap::default(),
-                &body(json!({"action": action, "registrants": [{"id": rid}]})),
-            )
-            .await;
+            let change = RegistrantStatusChange {
+                action,
+                registrants: vec![(Some(rid.to_string()), None)],
+                occurrence_id: None,
+            };
+            let result = crate::registrants::service::set_status(state, &grant, meeting_id, change).await;
             result.map_err(|e| at(&format!("{rp}.status"), e))?;
         }
     }

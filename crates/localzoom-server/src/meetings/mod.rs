@@ -10,6 +10,7 @@
 //! - A caller holding only user-level scopes (`meeting:read`, `meeting:write`) acts as its `me`:
 //!   another host's meeting answers 400/3003 `Not meeting host.`
 
+pub mod input;
 pub mod model;
 pub mod nested;
 pub mod routes;

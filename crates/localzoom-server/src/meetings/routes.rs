@@ -6,11 +6,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 
+use super::input::{
+    self, DeleteMeeting, LiveStatus, MeetingId, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
+};
 use super::service;
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
+use crate::validate::Input;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,7 +40,8 @@ async fn create(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingCreate>()?;
     let origin = state.public_origin(&headers);
-    let meeting = service::create(&state, &grant, &user_id, &body, &origin).await?;
+    let input = input::new_meeting(&body)?;
+    let meeting = service::create(&state, &grant, &user_id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(meeting)).into_response())
 }
 
@@ -49,7 +54,8 @@ async fn list(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::Meetings>()?;
     let origin = state.public_origin(&headers);
-    Ok(Json(service::list(&state, &grant, &user_id, &q, &origin).await?).into_response())
+    let req = MeetingListRequest::from_query(&q)?;
+    Ok(Json(service::list(&state, &grant, &user_id, req, &origin).await?).into_response())
 }
 
 async fn get_meeting(
@@ -61,7 +67,9 @@ async fn get_meeting(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::Meeting>()?;
     let origin = state.public_origin(&headers);
-    Ok(Json(service::get(&state, &grant, &meeting_id, &q, &origin).await?).into_response())
+    let q = MeetingQuery::from_query(&q)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    Ok(Json(service::get(&state, &grant, id, q, &origin).await?).into_response())
 }
 
 async fn update(
@@ -72,7 +80,9 @@ async fn update(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingUpdate>()?;
-    service::update(&state, &grant, &meeting_id, &q, &body).await?;
+    let patch = MeetingPatch::from_request(&q, &body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    service::update(&state, &grant, id, patch).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,7 +93,9 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingDelete>()?;
-    service::delete(&state, &grant, &meeting_id, &q).await?;
+    let opts = DeleteMeeting::from_query(&q)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    service::delete(&state, &grant, id, opts).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -94,10 +106,14 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingStatus>()?;
-    service::set_status(&state, &grant, &meeting_id, &body).await?;
+    let change = MeetingStatusChange::from_body(&body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    service::set_status(&state, &grant, id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_live(State(state): State<AppState>, PathParam(meeting_id): PathParam, body: Body) -> ApiResult<Response> {
-    Ok(Json(service::set_live(&state, &meeting_id, &body).await?).into_response())
+    let status = LiveStatus::from_body(&body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    Ok(Json(service::set_live(&state, id, status).await?).into_response())
 }

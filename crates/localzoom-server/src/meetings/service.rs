@@ -6,13 +6,16 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::model::{self, MeetingDoc, OccurrenceOverride, Recurrence, MEETING_TYPES};
+use super::input::{
+    DeleteMeeting, LiveStatus, MeetingInput, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
+};
+pub use super::input::{MeetingId, MAX_PAGE_SIZE};
+use super::model::{self, MeetingDoc, OccurrenceOverride};
 use super::store::{self as meeting_store, MeetingRow};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
-use crate::extract::{Body, QueryMap};
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
@@ -20,13 +23,10 @@ use crate::store::StoreError;
 use crate::users::lookup::resolve;
 use crate::users::store::UserRow;
 use crate::users::vocab::LICENSED;
-use crate::validate::{Check, Obj};
+use crate::validate::Check;
+use zoom_types::enums::MeetingAction;
 
-pub const MAX_PAGE_SIZE: i64 = 300;
 const DEFAULT_DURATION: i64 = 60;
-/// The longest meeting localzoom schedules, in minutes (a week); longer values are a client's
-/// mistake, and bounding them keeps every time computed from them in range.
-const MAX_DURATION: i64 = 7 * 24 * 60;
 /// "100 requests per day … applied against the userId of the meeting host" (S-M).
 const CREATE_UPDATE_QUOTA: Quota = Quota {
     limit: 100,
@@ -87,30 +87,21 @@ async fn emit_meeting(
     crate::webhooks::emit(tx, state, &m.account_id, event, operator, payload).await
 }
 
-pub fn parse_meeting_id(raw: &str) -> ApiResult<i64> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::meeting_not_found(raw))
-}
-
 /// A meeting the caller may act on: in its account, not deleted (unless `deleted_too`), and hosted
 /// by `me` when the caller holds only user-level scopes. Anything else is exactly as missing.
 pub async fn load<O: Operation>(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     grant: &Granted<O>,
-    raw_id: &str,
+    id: MeetingId,
     lock: bool,
     deleted_too: bool,
 ) -> ApiResult<MeetingRow> {
-    let id = parse_meeting_id(raw_id)?;
     let scope = meeting_store::Scope::Account(grant.account_id());
-    let meeting = meeting_store::find(conn, &state.store, scope, id, lock)
+    let meeting = meeting_store::find(conn, &state.store, scope, id.0, lock)
         .await?
         .filter(|m| deleted_too || m.deleted_at.is_none())
-        .ok_or_else(|| ApiError::meeting_not_found(raw_id))?;
+        .ok_or_else(|| ApiError::meeting_not_found(&id.to_string()))?;
     if !grant.is_admin() && grant.me() != Some(meeting.host_id.as_str()) {
         return Err(not_host());
     }
@@ -246,81 +237,6 @@ pub fn to_json(m: &MeetingRow, v: &ViewOptions) -> Value {
     Value::Object(o)
 }
 
-/// Body fields of create and update, validated together. `None` means not given.
-#[derive(Default, Clone)]
-struct MeetingInput {
-    topic: Option<String>,
-    kind: Option<i64>,
-    start_time: Option<String>,
-    duration: Option<i64>,
-    timezone: Option<String>,
-    password: Option<String>,
-    default_password: Option<bool>,
-    agenda: Option<String>,
-    pre_schedule: Option<bool>,
-    schedule_for: Option<String>,
-    recurrence: Option<Recurrence>,
-    tracking_fields: Option<Vec<Value>>,
-    settings: Map<String, Value>,
-    settings_given: bool,
-}
-
-fn read_input(check: &mut Check, root: &Obj) -> MeetingInput {
-    let mut input = MeetingInput {
-        topic: check.string(root, "topic", Some(200)),
-        kind: check.int_in(root, "type", MEETING_TYPES),
-        start_time: check.string(root, "start_time", None).filter(|s| !s.is_empty()),
-        duration: check.int(root, "duration"),
-        timezone: check.string(root, "timezone", None).filter(|s| !s.is_empty()),
-        password: check.string(root, "password", None),
-        default_password: check.boolean(root, "default_password"),
-        agenda: check.string(root, "agenda", Some(2000)),
-        pre_schedule: check.boolean(root, "pre_schedule"),
-        schedule_for: check.string(root, "schedule_for", None).filter(|s| !s.is_empty()),
-        ..MeetingInput::default()
-    };
-    check.string(root, "template_id", None);
-    if input.duration.is_some_and(|d| !(0..=MAX_DURATION).contains(&d)) {
-        check.fail("duration");
-    }
-    if input.timezone.as_deref().is_some_and(|t| model::time_zone(t).is_none()) {
-        check.fail("timezone");
-    }
-    if input
-        .password
-        .as_deref()
-        .is_some_and(|p| !model::is_meeting_password(p))
-    {
-        check.fail_with(
-            "password",
-            "Password may only contain the following characters: [a-z A-Z 0-9 @ - _ *] and can have a maximum of 10 characters.",
-        );
-    }
-    if let Some(r) = check.object(root, "recurrence") {
-        input.recurrence = model::parse_recurrence(check, &r);
-    }
-    if let Some(items) = check.objects(root, "tracking_fields", 100) {
-        let mut fields = Vec::new();
-        for item in &items {
-            let field = if check.required(item, "field") {
-                check.string(item, "field", None)
-            } else {
-                None
-            };
-            let value = check.string(item, "value", None).unwrap_or_default();
-            if let Some(field) = field {
-                fields.push(json!({"field": field, "value": value}));
-            }
-        }
-        input.tracking_fields = Some(fields);
-    }
-    if let Some(settings) = check.object(root, "settings") {
-        input.settings_given = true;
-        model::merge_settings(check, &settings, &mut input.settings);
-    }
-    input
-}
-
 /// Applies validated input to a meeting (new or stored), then checks the rules that span fields.
 fn apply(check: &mut Check, m: &mut MeetingRow, input: MeetingInput, host: &UserRow, now: i64, creating: bool) {
     if let Some(t) = input.topic {
@@ -415,15 +331,9 @@ pub async fn create(
     state: &AppState,
     grant: &Granted<ops::MeetingCreate>,
     user_id: &str,
-    body: &Body,
+    input: MeetingInput,
     origin: &str,
 ) -> ApiResult<Value> {
-    let empty = Map::new();
-    // Zoom creates a default scheduled meeting from an empty body.
-    let root = Obj::root(if body.present { &body.fields } else { &empty });
-    let mut check = Check::default();
-    let input = read_input(&mut check, &root);
-    check.finish()?;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let caller = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, false).await?;
@@ -529,16 +439,14 @@ async fn host_email(conn: &mut sqlx::AnyConnection, state: &AppState, m: &Meetin
 pub async fn get(
     state: &AppState,
     grant: &Granted<ops::Meeting>,
-    meeting_id: &str,
-    q: &QueryMap,
+    meeting_id: MeetingId,
+    q: MeetingQuery,
     origin: &str,
 ) -> ApiResult<Value> {
-    let fields = q.fields();
-    let root = Obj::root(&fields);
-    let mut check = Check::default();
-    let show_previous = check.boolean(&root, "show_previous_occurrences").unwrap_or(false);
-    let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
-    check.finish()?;
+    let MeetingQuery {
+        show_previous,
+        occurrence_id,
+    } = q;
     let mut conn = state.store.acquire().await?;
     let m = load(&mut conn, state, grant, meeting_id, false, false).await?;
     let occurrences = occurrences_of(&m);
@@ -564,13 +472,6 @@ pub async fn get(
     ))
 }
 
-const LIST_TYPES: &[&str] = &[
-    "scheduled",
-    "live",
-    "upcoming",
-    "upcoming_meetings",
-    "previous_meetings",
-];
 const MEETINGS_RESOURCE: &str = "meetings";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -619,25 +520,11 @@ fn listed(m: &MeetingRow, c: &ListCursor, now: i64) -> bool {
     by_type && in_range
 }
 
-fn parse_date(check: &mut Check, root: &Obj, key: &str, tz: &TimeZone, end: bool) -> Option<i64> {
-    let s = check.string(root, key, None).filter(|s| !s.is_empty())?;
-    match s.parse::<jiff::civil::Date>() {
-        Ok(d) => {
-            let d = if end { d.tomorrow().ok()? } else { d };
-            d.to_zoned(tz.clone()).ok().map(|z| z.timestamp().as_second())
-        }
-        Err(_) => {
-            check.fail(key);
-            None
-        }
-    }
-}
-
 pub async fn list(
     state: &AppState,
     grant: &Granted<ops::Meetings>,
     user_id: &str,
-    q: &QueryMap,
+    req: MeetingListRequest,
     origin: &str,
 ) -> ApiResult<Value> {
     let account_id = grant.account_id();
@@ -647,46 +534,25 @@ pub async fn list(
     if !grant.is_admin() && grant.me() != Some(host.id.as_str()) {
         return Err(ApiError::user_not_found(user_id));
     }
-    let (cursor, offset) = match q.get("next_page_token").filter(|t| !t.is_empty()) {
-        Some(token) => {
-            let c: ListCursor = pagination::redeem(state, account_id, MEETINGS_RESOURCE, token).await?;
+    let (cursor, offset) = match req {
+        MeetingListRequest::Next(token) => {
+            let c: ListCursor = pagination::redeem(state, account_id, MEETINGS_RESOURCE, &token).await?;
             if c.host_id != host.id {
                 return Err(ApiError::page_token_invalid());
             }
             (c, 0)
         }
-        None => {
-            let fields = q.fields();
-            let root = Obj::root(&fields);
-            let mut check = Check::default();
-            let kind = check.string(&root, "type", None).unwrap_or_else(|| "scheduled".into());
-            if !LIST_TYPES.contains(&kind.as_str()) {
-                check.fail("type");
-            }
-            let tz_name = check.string(&root, "timezone", None).filter(|s| !s.is_empty());
-            let tz = match tz_name.as_deref().map(model::time_zone) {
-                Some(Some(tz)) => tz,
-                Some(None) => {
-                    check.fail("timezone");
-                    TimeZone::UTC
-                }
-                None => TimeZone::UTC,
-            };
-            let from = parse_date(&mut check, &root, "from", &tz, false);
-            let to = parse_date(&mut check, &root, "to", &tz, true);
-            let (page_size, page_number) = pagination::page_params(&mut check, &root, MAX_PAGE_SIZE);
-            check.finish()?;
-            let offset = pagination::offset(page_size, page_number);
+        MeetingListRequest::First(q) => {
             let cursor = ListCursor {
                 host_id: host.id.clone(),
-                kind,
-                from,
-                to,
-                page_size,
-                page_number,
+                kind: q.kind.as_str().to_string(),
+                from: q.from,
+                to: q.to,
+                page_size: q.page_size,
+                page_number: q.page_number,
                 after_id: 0,
             };
-            (cursor, offset)
+            (cursor, pagination::offset(q.page_size, q.page_number))
         }
     };
     let now = state.clock.now();
@@ -752,34 +618,16 @@ pub async fn list(
     }))
 }
 
-/// The fields `PATCH …?occurrence_id=` may change (S-M).
-const OCCURRENCE_FIELDS: &[&str] = &["agenda", "start_time", "duration", "settings"];
-
 pub async fn update(
     state: &AppState,
     grant: &Granted<ops::MeetingUpdate>,
-    meeting_id: &str,
-    q: &QueryMap,
-    body: &Body,
+    meeting_id: MeetingId,
+    patch: MeetingPatch,
 ) -> ApiResult<()> {
-    let map = body.require()?;
-    let occurrence_id = q.get("occurrence_id").map(str::trim).filter(|s| !s.is_empty());
-    let fields: Map<String, Value> = match occurrence_id {
-        Some(_) => map
-            .iter()
-            .filter(|(k, _)| OCCURRENCE_FIELDS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        None => map.clone(),
-    };
-    let root = Obj::root(&fields);
-    let mut check = Check::default();
-    let mut parsed = read_input(&mut check, &root);
-    if parsed.schedule_for.is_some() {
-        // Moving a meeting to another host is not an update Zoom offers.
-        parsed.schedule_for = None;
-    }
-    check.finish()?;
+    let MeetingPatch {
+        occurrence_id,
+        fields: parsed,
+    } = patch;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let mut input = parsed.clone();
@@ -787,7 +635,7 @@ pub async fn update(
         let before = m.clone();
         let host = resolve(tx.conn(), &state.store, grant.account_id(), None, &m.host_id, false).await?;
         let mut check = Check::default();
-        match occurrence_id {
+        match occurrence_id.as_deref() {
             Some(occ) => {
                 if m.kind != 8 || !occurrences_of(&m).iter().any(|o| o.occurrence_id == occ) {
                     return Err(invalid_occurrence());
@@ -832,16 +680,10 @@ pub async fn update(
 pub async fn delete(
     state: &AppState,
     grant: &Granted<ops::MeetingDelete>,
-    meeting_id: &str,
-    q: &QueryMap,
+    meeting_id: MeetingId,
+    opts: DeleteMeeting,
 ) -> ApiResult<()> {
-    let fields = q.fields();
-    let root = Obj::root(&fields);
-    let mut check = Check::default();
-    check.boolean(&root, "schedule_for_reminder");
-    check.boolean(&root, "cancel_meeting_reminder");
-    let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
-    check.finish()?;
+    let occurrence_id = opts.occurrence_id;
     write_tx!(state.store, |tx| {
         let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
         match occurrence_id.clone() {
@@ -872,24 +714,13 @@ pub async fn delete(
 pub async fn set_status(
     state: &AppState,
     grant: &Granted<ops::MeetingStatus>,
-    meeting_id: &str,
-    body: &Body,
+    meeting_id: MeetingId,
+    change: MeetingStatusChange,
 ) -> ApiResult<()> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let action = if check.required(&root, "action") {
-        check.string(&root, "action", None)
-    } else {
-        None
-    };
-    if action.as_deref().is_some_and(|a| a != "end" && a != "recover") {
-        check.fail("action");
-    }
-    check.finish()?;
     write_tx!(state.store, |tx| {
         let mut m = load(tx.conn(), state, grant, meeting_id, true, true).await?;
-        match action.as_deref() {
-            Some("recover") => {
+        match change.action {
+            MeetingAction::Recover => {
                 if m.deleted_at.is_none() {
                     return Err(ApiError::bad_request(
                         3000,
@@ -898,9 +729,9 @@ pub async fn set_status(
                 }
                 m.deleted_at = None;
             }
-            _ => {
+            MeetingAction::End => {
                 if m.deleted_at.is_some() {
-                    return Err(ApiError::meeting_not_found(meeting_id));
+                    return Err(ApiError::meeting_not_found(&meeting_id.to_string()));
                 }
                 if m.status != "started" {
                     return Err(ApiError::bad_request(3000, "The meeting is not in progress."));
@@ -909,7 +740,7 @@ pub async fn set_status(
             }
         }
         meeting_store::update(tx.conn(), &m).await?;
-        if action.as_deref() == Some("end") {
+        if change.action == MeetingAction::End {
             let payload = crate::webhooks::object(event_object(&m));
             emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingEnded, payload).await?;
         }
@@ -918,27 +749,16 @@ pub async fn set_status(
 }
 
 /// Control plane: a meeting starts (`started`) or ends (`waiting`), as if its host had.
-pub async fn set_live(state: &AppState, meeting_id: &str, body: &Body) -> ApiResult<Value> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let status = if check.required(&root, "status") {
-        check.string(&root, "status", None)
-    } else {
-        None
-    };
-    if status.as_deref().is_some_and(|s| s != "started" && s != "waiting") {
-        check.fail("status");
-    }
-    check.finish()?;
-    let status = status.ok_or_else(|| ApiError::invalid_field("status"))?;
-    let id = parse_meeting_id(meeting_id)?;
+pub async fn set_live(state: &AppState, meeting_id: MeetingId, status: LiveStatus) -> ApiResult<Value> {
+    let id = meeting_id.0;
+    let status = status.as_str();
     write_tx!(state.store, |tx| {
         let mut m = meeting_store::find(tx.conn(), &state.store, meeting_store::Scope::AnyAccount, id, true)
             .await?
             .filter(|m| m.deleted_at.is_none())
-            .ok_or_else(|| ApiError::meeting_not_found(meeting_id))?;
+            .ok_or_else(|| ApiError::meeting_not_found(&meeting_id.to_string()))?;
         let changed = m.status != status;
-        m.status = status.clone();
+        m.status = status.to_string();
         meeting_store::update(tx.conn(), &m).await?;
         if changed {
             let event = if m.status == "started" {

@@ -7,6 +7,7 @@
 //! - Registering the same email again returns the earlier registrant with the new answers.
 //! - No emails are sent; `registrants_confirmation_email` is validated and ignored.
 
+pub mod input;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -6,11 +6,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
+use super::input::{BatchRegistration, NewRegistrant, QuestionsUpdate, RegistrantListRequest, RegistrantStatusChange};
 use super::service;
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, PathParams, QueryMap};
+use crate::meetings::input::MeetingId;
 use crate::state::AppState;
+use crate::validate::Input;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +40,9 @@ async fn add(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingRegistrantCreate>()?;
     let origin = state.public_origin(&headers);
-    let added = service::add(&state, &grant, &meeting_id, &q, &body, &origin).await?;
+    let input = NewRegistrant::from_request(&q, &body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    let added = service::add(&state, &grant, id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
@@ -50,7 +55,9 @@ async fn list(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingRegistrants>()?;
     let origin = state.public_origin(&headers);
-    Ok(Json(service::list(&state, &grant, &meeting_id, &q, &origin).await?).into_response())
+    let req = RegistrantListRequest::from_query(&q)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    Ok(Json(service::list(&state, &grant, id, req, &origin).await?).into_response())
 }
 
 async fn get_one(
@@ -61,7 +68,8 @@ async fn get_one(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingRegistrantGet>()?;
     let origin = state.public_origin(&headers);
-    Ok(Json(service::get(&state, &grant, &meeting_id, &registrant_id, &origin).await?).into_response())
+    let id = MeetingId::parse(&meeting_id)?;
+    Ok(Json(service::get(&state, &grant, id, &registrant_id, &origin).await?).into_response())
 }
 
 async fn delete(
@@ -71,7 +79,8 @@ async fn delete(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantDelete>()?;
-    service::delete(&state, &grant, &meeting_id, &registrant_id, &q).await?;
+    let id = MeetingId::parse(&meeting_id)?;
+    service::delete(&state, &grant, id, &registrant_id, q.get("occurrence_id")).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,7 +92,9 @@ async fn set_status(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantStatus>()?;
-    service::set_status(&state, &grant, &meeting_id, &q, &body).await?;
+    let change = RegistrantStatusChange::from_request(&q, &body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    service::set_status(&state, &grant, id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -93,7 +104,8 @@ async fn questions(
     PathParam(meeting_id): PathParam,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingRegistrantsQuestionsGet>()?;
-    Ok(Json(service::questions(&state, &grant, &meeting_id).await?).into_response())
+    let id = MeetingId::parse(&meeting_id)?;
+    Ok(Json(service::questions(&state, &grant, id).await?).into_response())
 }
 
 async fn update_questions(
@@ -103,7 +115,9 @@ async fn update_questions(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantQuestionUpdate>()?;
-    service::update_questions(&state, &grant, &meeting_id, &body).await?;
+    let update = QuestionsUpdate::from_body(&body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    service::update_questions(&state, &grant, id, update).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,6 +130,8 @@ async fn batch(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::AddBatchRegistrants>()?;
     let origin = state.public_origin(&headers);
-    let added = service::batch(&state, &grant, &meeting_id, &body, &origin).await?;
+    let input = BatchRegistration::from_body(&body)?;
+    let id = MeetingId::parse(&meeting_id)?;
+    let added = service::batch(&state, &grant, id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }

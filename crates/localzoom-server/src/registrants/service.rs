@@ -6,12 +6,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use zoom_types::enums::{RegistrantAction, RegistrantStatus};
+
+use super::input::{BatchRegistration, NewRegistrant, QuestionsUpdate, RegistrantListRequest, RegistrantStatusChange};
+pub use super::input::{MAX_STATUS_BATCH, QUESTION_FIELDS};
 use super::store::{self as registrant_store, Filter, RegistrantDoc, RegistrantRow};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
-use crate::extract::{Body, QueryMap};
+use crate::meetings::input::MeetingId;
 use crate::meetings::service::{
     approval_type, ends_at, load, occurrence_json, occurrences_of, registration_enabled, Occurrence,
 };
@@ -20,11 +24,9 @@ use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::WriteTx;
-use crate::validate::{Check, Obj};
 
 /// Zoom's cap on one meeting's registrants.
 pub const MAX_REGISTRANTS: i64 = 4999;
-pub const MAX_STATUS_BATCH: usize = 30;
 const ADD_QUOTA: Quota = Quota {
     limit: 3,
     window: Window::UtcDay,
@@ -33,58 +35,6 @@ const STATUS_QUOTA: Quota = Quota {
     limit: 10,
     window: Window::UtcDay,
 };
-
-const PURCHASING_TIME_FRAMES: &[&str] = &[
-    "",
-    "Within a month",
-    "1-3 months",
-    "4-6 months",
-    "More than 6 months",
-    "No timeframe",
-];
-const ROLES_IN_PURCHASE: &[&str] = &[
-    "",
-    "Decision Maker",
-    "Evaluator/Recommender",
-    "Influencer",
-    "Not involved",
-];
-/// The reference's request and response lists differ; both are accepted.
-const EMPLOYEE_COUNTS: &[&str] = &[
-    "",
-    "1-20",
-    "21-50",
-    "51-100",
-    "101-250",
-    "251-500",
-    "101-500",
-    "500-1,000",
-    "501-1,000",
-    "1,001-5,000",
-    "5,001-10,000",
-    "More than 10,000",
-];
-const LANGUAGES: &[&str] = &[
-    "en-US", "de-DE", "es-ES", "fr-FR", "jp-JP", "pt-PT", "ru-RU", "zh-CN", "zh-TW", "ko-KO", "it-IT", "vi-VN",
-    "pl-PL", "Tr-TR",
-];
-/// The standard questions a meeting can ask (`field_name`).
-pub const QUESTION_FIELDS: &[&str] = &[
-    "last_name",
-    "address",
-    "city",
-    "country",
-    "zip",
-    "state",
-    "phone",
-    "industry",
-    "org",
-    "job_title",
-    "purchasing_time_frame",
-    "role_in_purchase_process",
-    "no_of_employees",
-    "comments",
-];
 
 fn not_enabled(m: &MeetingRow) -> ApiError {
     ApiError::bad_request(
@@ -105,7 +55,7 @@ async fn registration_meeting<O: Operation>(
     tx_conn: &mut sqlx::AnyConnection,
     state: &AppState,
     grant: &Granted<O>,
-    meeting_id: &str,
+    meeting_id: MeetingId,
     lock: bool,
 ) -> ApiResult<MeetingRow> {
     let m = load(tx_conn, state, grant, meeting_id, lock, false).await?;
@@ -148,94 +98,6 @@ pub fn to_json(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> Value {
         "status": r.status, "create_time": rfc3339(r.created_at), "join_url": join_url(r, m, origin),
         "participant_pin_code": d.participant_pin_code,
     })
-}
-
-fn one_of(check: &mut Check, root: &Obj, key: &str, allowed: &[&str]) -> String {
-    match check.string(root, key, None) {
-        Some(v) if allowed.contains(&v.as_str()) => v,
-        Some(_) => {
-            check.fail(key);
-            String::new()
-        }
-        None => String::new(),
-    }
-}
-
-/// Reads a registrant's answers, enforcing the meeting's required questions.
-fn read_registrant(check: &mut Check, root: &Obj, m: &MeetingRow) -> RegistrantDoc {
-    let required = |check: &mut Check, key: &str, max: Option<usize>| {
-        if check.required(root, key) {
-            check.string(root, key, max).unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
-    let mut doc = RegistrantDoc {
-        first_name: required(check, "first_name", Some(64)),
-        email: if check.required(root, "email") {
-            check.email(root, "email", Some(128)).unwrap_or_default()
-        } else {
-            String::new()
-        },
-        last_name: check.string(root, "last_name", Some(64)).unwrap_or_default(),
-        purchasing_time_frame: one_of(check, root, "purchasing_time_frame", PURCHASING_TIME_FRAMES),
-        role_in_purchase_process: one_of(check, root, "role_in_purchase_process", ROLES_IN_PURCHASE),
-        no_of_employees: one_of(check, root, "no_of_employees", EMPLOYEE_COUNTS),
-        language: one_of(check, root, "language", LANGUAGES),
-        ..RegistrantDoc::default()
-    };
-    for (key, slot) in [
-        ("address", &mut doc.address),
-        ("city", &mut doc.city),
-        ("state", &mut doc.state),
-        ("zip", &mut doc.zip),
-        ("country", &mut doc.country),
-        ("phone", &mut doc.phone),
-        ("comments", &mut doc.comments),
-        ("industry", &mut doc.industry),
-        ("job_title", &mut doc.job_title),
-        ("org", &mut doc.org),
-    ] {
-        *slot = check.string(root, key, Some(1024)).unwrap_or_default();
-    }
-    let mut answers: Vec<(String, String)> = Vec::new();
-    for item in check.objects(root, "custom_questions", 100).unwrap_or_default() {
-        let title = check.string(&item, "title", None).unwrap_or_default();
-        let value = check.string(&item, "value", Some(128)).unwrap_or_default();
-        answers.push((title, value));
-    }
-    // The meeting's questions: required standard fields, required custom questions, allowed answers.
-    for q in &m.doc.questions {
-        let (Some(field), true) = (q["field_name"].as_str(), q["required"].as_bool().unwrap_or(false)) else {
-            continue;
-        };
-        if root
-            .map
-            .get(field)
-            .and_then(Value::as_str)
-            .is_none_or(|v| v.trim().is_empty())
-        {
-            check.fail_with(field, "This field is required.");
-        }
-    }
-    for q in &m.doc.custom_questions {
-        let title = q["title"].as_str().unwrap_or_default();
-        let answer = answers.iter().find(|(t, _)| t == title).map(|(_, v)| v.as_str());
-        let required = q["required"].as_bool().unwrap_or(false);
-        if required && answer.is_none_or(|a| a.trim().is_empty()) {
-            check.fail_with("custom_questions", format!("The question \"{title}\" is required."));
-        }
-        if let (Some(a), Some(allowed)) = (answer, q["answers"].as_array()) {
-            if q["type"] == "single" && !a.is_empty() && !allowed.iter().any(|x| x == a) {
-                check.fail_with("custom_questions", format!("\"{a}\" is not an answer to \"{title}\"."));
-            }
-        }
-    }
-    doc.custom_questions = answers
-        .into_iter()
-        .map(|(title, value)| json!({"title": title, "value": value}))
-        .collect();
-    doc
 }
 
 /// The occurrences named in `occurrence_ids`, each one of the series'; `None` for every one.
@@ -340,18 +202,13 @@ fn meeting_over(m: &MeetingRow, now: i64) -> bool {
 pub async fn add(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantCreate>,
-    meeting_id: &str,
-    q: &QueryMap,
-    body: &Body,
+    meeting_id: MeetingId,
+    input: NewRegistrant,
     origin: &str,
 ) -> ApiResult<Value> {
-    let root = Obj::root(body.require()?);
     let (m, r) = write_tx!(state.store, |tx| {
         let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-        let mut check = Check::default();
-        let doc = read_registrant(&mut check, &root, &m);
-        let auto_approve = check.boolean(&root, "auto_approve").unwrap_or(false);
-        check.finish()?;
+        let doc = input.answers_for(&m)?;
         let now = state.clock.now();
         if meeting_over(&m, now) {
             return Err(ApiError::bad_request(
@@ -359,8 +216,8 @@ pub async fn add(
             "Meeting is over, you can not register now. If you have any questions, please contact the Meeting host.",
         ));
         }
-        let occurrence_ids = chosen_occurrences(&m, q.get("occurrence_ids"), "occurrence_ids")?;
-        let approve = approval_type(&m) == 0 || auto_approve;
+        let occurrence_ids = chosen_occurrences(&m, input.occurrence_ids.as_deref(), "occurrence_ids")?;
+        let approve = approval_type(&m) == 0 || input.auto_approve;
         let r = register(state, tx, &m, doc, approve, occurrence_ids).await?;
         Ok((m, r))
     })?;
@@ -400,47 +257,37 @@ struct ListCursor {
 pub async fn list(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrants>,
-    meeting_id: &str,
-    q: &QueryMap,
+    meeting_id: MeetingId,
+    req: RegistrantListRequest,
     origin: &str,
 ) -> ApiResult<Value> {
     let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
     drop(conn);
     let account_id = grant.account_id();
-    let (cursor, offset) = match q.get("next_page_token").filter(|t| !t.is_empty()) {
-        Some(token) => {
-            let c: ListCursor = pagination::redeem(state, account_id, REGISTRANTS_RESOURCE, token).await?;
+    let (cursor, offset) = match req {
+        RegistrantListRequest::Next(token) => {
+            let c: ListCursor = pagination::redeem(state, account_id, REGISTRANTS_RESOURCE, &token).await?;
             if c.meeting_id != m.id {
                 return Err(ApiError::page_token_invalid());
             }
             (c, 0)
         }
-        None => {
-            let fields = q.fields();
-            let root = Obj::root(&fields);
-            let mut check = Check::default();
-            let status = check.string(&root, "status", None).unwrap_or_else(|| "approved".into());
-            if !["pending", "approved", "denied"].contains(&status.as_str()) {
-                check.fail("status");
-            }
-            let occurrence_id = check.string(&root, "occurrence_id", None).filter(|s| !s.is_empty());
-            let (page_size, page_number) = pagination::page_params(&mut check, &root, 300);
-            check.finish()?;
-            if let Some(occ) = &occurrence_id {
+        RegistrantListRequest::First(q) => {
+            if let Some(occ) = &q.occurrence_id {
                 if m.kind == 8 && !occurrences_of(&m).iter().any(|o| &o.occurrence_id == occ) {
                     return Err(ApiError::bad_request(300, "Invalid parameter: occurrence_id."));
                 }
             }
             let cursor = ListCursor {
                 meeting_id: m.id,
-                status,
-                occurrence_id: occurrence_id.filter(|_| m.kind == 8),
-                page_size,
-                page_number,
+                status: q.status.as_str().to_string(),
+                occurrence_id: q.occurrence_id.filter(|_| m.kind == 8),
+                page_size: q.page_size,
+                page_number: q.page_number,
                 after_seq: 0,
             };
-            (cursor, pagination::offset(page_size, page_number))
+            (cursor, pagination::offset(q.page_size, q.page_number))
         }
     };
     let filter = Filter {
@@ -477,7 +324,7 @@ pub async fn list(
 pub async fn get(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantGet>,
-    meeting_id: &str,
+    meeting_id: MeetingId,
     registrant_id: &str,
     origin: &str,
 ) -> ApiResult<Value> {
@@ -492,16 +339,16 @@ pub async fn get(
 pub async fn delete(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantDelete>,
-    meeting_id: &str,
+    meeting_id: MeetingId,
     registrant_id: &str,
-    q: &QueryMap,
+    occurrence_id: Option<&str>,
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
         let mut r = registrant_store::find(tx.conn(), &state.store, m.id, Some(registrant_id), None, true)
             .await?
             .ok_or_else(invalid_registrant)?;
-        let occurrence = chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
+        let occurrence = chosen_occurrences(&m, occurrence_id, "occurrence_id")?;
         match occurrence.first() {
             // One occurrence of a registration for several: the others stay.
             Some(occ) => {
@@ -527,12 +374,13 @@ pub async fn delete(
 }
 
 /// The state an action moves a registrant to, or why it cannot.
-fn next_status(action: &str, current: &str) -> Result<&'static str, String> {
+fn next_status(action: RegistrantAction, current: &str) -> Result<RegistrantStatus, String> {
+    use RegistrantAction::*;
     match (action, current) {
-        ("approve", "pending" | "denied" | "approved") => Ok("approved"),
-        ("deny", "pending" | "approved" | "denied") => Ok("denied"),
-        ("cancel", "approved") => Ok("denied"),
-        ("cancel", other) => Err(format!(
+        (Approve, "pending" | "denied" | "approved") => Ok(RegistrantStatus::Approved),
+        (Deny, "pending" | "approved" | "denied") => Ok(RegistrantStatus::Denied),
+        (Cancel, "approved") => Ok(RegistrantStatus::Denied),
+        (Cancel, other) => Err(format!(
             "Only an approved registration can be cancelled; this one is {other}."
         )),
         (_, other) => Err(format!("A {other} registrant cannot be changed that way.")),
@@ -542,50 +390,14 @@ fn next_status(action: &str, current: &str) -> Result<&'static str, String> {
 pub async fn set_status(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantStatus>,
-    meeting_id: &str,
-    q: &QueryMap,
-    body: &Body,
+    meeting_id: MeetingId,
+    change: RegistrantStatusChange,
 ) -> ApiResult<()> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let action = if check.required(&root, "action") {
-        check.string(&root, "action", None)
-    } else {
-        None
-    };
-    if action
-        .as_deref()
-        .is_some_and(|a| !["approve", "cancel", "deny"].contains(&a))
-    {
-        check.fail("action");
-    }
-    let items = if check.required(&root, "registrants") {
-        check
-            .objects(&root, "registrants", MAX_STATUS_BATCH)
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let mut wanted: Vec<(Option<String>, Option<String>)> = Vec::new();
-    for item in &items {
-        let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
-        let email = check.email(item, "email", Some(128));
-        if id.is_none() && email.is_none() && !item.has("email") {
-            check.fail_with(item.path("id"), "Give the registrant's id or email.");
-        }
-        wanted.push((id, email));
-    }
-    if items.is_empty() && check.is_ok() {
-        check.fail("registrants");
-    }
-    check.finish()?;
-    let Some(action) = action else {
-        return Err(ApiError::invalid_field("action"));
-    };
+    let action = change.action;
     write_tx!(state.store, |tx| {
         let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-        chosen_occurrences(&m, q.get("occurrence_id"), "occurrence_id")?;
-        for (id, email) in wanted.clone() {
+        chosen_occurrences(&m, change.occurrence_id.as_deref(), "occurrence_id")?;
+        for (id, email) in change.registrants.clone() {
             let found =
                 registrant_store::find(tx.conn(), &state.store, m.id, id.as_deref(), email.as_deref(), true).await?;
             // An id and an email naming different registrants name none.
@@ -597,7 +409,7 @@ pub async fn set_status(
             let Some(mut r) = r else {
                 return Err(invalid_registrant());
             };
-            let next = next_status(&action, &r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
+            let next = next_status(action, &r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
             if quota::take(state, tx, &format!("registrant-status:{}", r.id), STATUS_QUOTA)
                 .await?
                 .is_err()
@@ -607,13 +419,13 @@ pub async fn set_status(
                     state.switches().scaled(STATUS_QUOTA.limit),
                 ));
             }
-            if r.status != next {
-                r.status = next.into();
+            if r.status != next.as_str() {
+                r.status = next.as_str().into();
                 registrant_store::update(tx.conn(), &r).await?;
-                let event = match action.as_str() {
-                    "approve" => EventKind::MeetingRegistrationApproved,
-                    "deny" => EventKind::MeetingRegistrationDenied,
-                    _ => EventKind::MeetingRegistrationCancelled,
+                let event = match action {
+                    RegistrantAction::Approve => EventKind::MeetingRegistrationApproved,
+                    RegistrantAction::Deny => EventKind::MeetingRegistrationDenied,
+                    RegistrantAction::Cancel => EventKind::MeetingRegistrationCancelled,
                 };
                 emit_registration(tx, state, &m, &r, event).await?;
             }
@@ -641,7 +453,7 @@ async fn emit_registration(
 pub async fn questions(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantsQuestionsGet>,
-    meeting_id: &str,
+    meeting_id: MeetingId,
 ) -> ApiResult<Value> {
     let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
@@ -651,66 +463,15 @@ pub async fn questions(
 pub async fn update_questions(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantQuestionUpdate>,
-    meeting_id: &str,
-    body: &Body,
+    meeting_id: MeetingId,
+    update: QuestionsUpdate,
 ) -> ApiResult<()> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let questions = check.objects(&root, "questions", QUESTION_FIELDS.len()).map(|items| {
-        items
-            .iter()
-            .filter_map(|q| {
-                let field = if check.required(q, "field_name") {
-                    check.string(q, "field_name", None)
-                } else {
-                    None
-                };
-                if field.as_deref().is_some_and(|f| !QUESTION_FIELDS.contains(&f)) {
-                    check.fail(q.path("field_name"));
-                }
-                let required = check.boolean(q, "required").unwrap_or(false);
-                field.map(|f| json!({"field_name": f, "required": required}))
-            })
-            .collect::<Vec<_>>()
-    });
-    let custom = check.objects(&root, "custom_questions", 100).map(|items| {
-        items
-            .iter()
-            .filter_map(|q| {
-                let title = if check.required(q, "title") {
-                    check.string(q, "title", Some(128))
-                } else {
-                    None
-                };
-                let kind = check.string(q, "type", None).unwrap_or_else(|| "short".into());
-                if kind != "short" && kind != "single" {
-                    check.fail(q.path("type"));
-                }
-                let required = check.boolean(q, "required").unwrap_or(false);
-                let answers: Vec<String> = match q.map.get("answers") {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
-                        a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()
-                    }
-                    Some(_) => {
-                        check.fail(q.path("answers"));
-                        Vec::new()
-                    }
-                };
-                if kind == "single" && answers.is_empty() {
-                    check.fail_with(q.path("answers"), "A single-answer question needs answers.");
-                }
-                title.map(|t| json!({"title": t, "type": kind, "required": required, "answers": answers}))
-            })
-            .collect::<Vec<_>>()
-    });
-    check.finish()?;
     write_tx!(state.store, |tx| {
         let mut m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-        if let Some(q) = questions.clone() {
+        if let Some(q) = update.questions.clone() {
             m.doc.questions = q;
         }
-        if let Some(c) = custom.clone() {
+        if let Some(c) = update.custom_questions.clone() {
             m.doc.custom_questions = c;
         }
         crate::meetings::store::update(tx.conn(), &m).await?;
@@ -721,45 +482,10 @@ pub async fn update_questions(
 pub async fn batch(
     state: &AppState,
     grant: &Granted<ops::AddBatchRegistrants>,
-    meeting_id: &str,
-    body: &Body,
+    meeting_id: MeetingId,
+    input: BatchRegistration,
     origin: &str,
 ) -> ApiResult<Value> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let auto_approve = check.boolean(&root, "auto_approve").unwrap_or(false);
-    check.boolean(&root, "registrants_confirmation_email");
-    let items = if check.required(&root, "registrants") {
-        check
-            .objects(&root, "registrants", MAX_STATUS_BATCH)
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let mut docs = Vec::new();
-    for item in &items {
-        let email = if check.required(item, "email") {
-            check.email(item, "email", Some(128)).unwrap_or_default()
-        } else {
-            String::new()
-        };
-        let first_name = if check.required(item, "first_name") {
-            check.string(item, "first_name", Some(64)).unwrap_or_default()
-        } else {
-            String::new()
-        };
-        let last_name = check.string(item, "last_name", Some(64)).unwrap_or_default();
-        docs.push(RegistrantDoc {
-            email: email.trim().to_string(),
-            first_name,
-            last_name,
-            ..RegistrantDoc::default()
-        });
-    }
-    if items.is_empty() && check.is_ok() {
-        check.fail("registrants");
-    }
-    check.finish()?;
     write_tx!(state.store, |tx| {
         let m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
         if m.kind != 2 {
@@ -783,9 +509,9 @@ pub async fn batch(
             "Meeting is over, you can not register now. If you have any questions, please contact the Meeting host.",
         ));
         }
-        let approve = auto_approve || approval_type(&m) == 0;
+        let approve = input.auto_approve || approval_type(&m) == 0;
         let mut out = Vec::new();
-        for doc in docs.clone() {
+        for doc in input.registrants.clone() {
             let r = register(state, tx, &m, doc, approve, Vec::new()).await?;
             out.push(json!({
                 "registrant_id": r.id,
@@ -804,9 +530,10 @@ mod tests {
 
     #[test]
     fn status_moves() {
-        assert_eq!(next_status("approve", "pending"), Ok("approved"));
-        assert_eq!(next_status("deny", "approved"), Ok("denied"));
-        assert_eq!(next_status("cancel", "approved"), Ok("denied"));
-        assert!(next_status("cancel", "pending").is_err());
+        use zoom_types::enums::{RegistrantAction::*, RegistrantStatus};
+        assert_eq!(next_status(Approve, "pending"), Ok(RegistrantStatus::Approved));
+        assert_eq!(next_status(Deny, "approved"), Ok(RegistrantStatus::Denied));
+        assert_eq!(next_status(Cancel, "approved"), Ok(RegistrantStatus::Denied));
+        assert!(next_status(Cancel, "pending").is_err());
     }
 }

@@ -294,9 +294,14 @@ pub async fn meeting_status(
     Path(meeting_id): Path<String>,
     CheckedForm(f): CheckedForm,
 ) -> Response {
+    use crate::meetings::input::{LiveStatus, MeetingId};
     let status = f.get("status").cloned().unwrap_or_default();
     let fields = crate::extract::Body::from_json(json!({ "status": status }));
-    let done = crate::meetings::service::set_live(&state, &meeting_id, &fields).await;
+    let done = async {
+        let status = LiveStatus::from_body(&fields)?;
+        crate::meetings::service::set_live(&state, MeetingId::parse(&meeting_id)?, status).await
+    }
+    .await;
     match done {
         Ok(_) => redirect(&format!("{BASE}/meetings/{meeting_id}")),
         Err(e) => failure(e),

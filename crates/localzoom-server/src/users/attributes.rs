@@ -8,10 +8,10 @@ use super::store::{self as user_store, Lookup};
 use super::vocab::{PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
 use crate::auth::{ops, Granted};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, QueryMap};
+use crate::extract::QueryMap;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
-use crate::validate::{Check, Obj};
+use crate::validate::{Check, Input, Obj};
 
 /// "A user's email address can be changed up to 3 times in any 24 hour period."
 const EMAIL_CHANGES: Quota = Quota {
@@ -19,21 +19,32 @@ const EMAIL_CHANGES: Quota = Quota {
     window: Window::Sliding(24 * 3600),
 };
 
+/// `PUT /users/{userId}/email`.
+pub struct EmailChange {
+    pub email: String,
+}
+
+impl Input for EmailChange {
+    fn read(check: &mut Check, root: &Obj) -> Self {
+        let email = if check.required(root, "email") {
+            check.email(root, "email", Some(127))
+        } else {
+            None
+        };
+        // Only used when every check passed, and `email` is required.
+        EmailChange {
+            email: email.unwrap_or_default(),
+        }
+    }
+}
+
 pub async fn update_email(
     state: &AppState,
     grant: &Granted<ops::UserEmailUpdate>,
     user_id: &str,
-    body: &Body,
+    change: EmailChange,
 ) -> ApiResult<()> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let email = if check.required(&root, "email") {
-        check.email(&root, "email", Some(127))
-    } else {
-        None
-    };
-    check.finish()?;
-    let email = email.ok_or_else(|| ApiError::invalid_field("email"))?;
+    let email = change.email;
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         if user.status == "pending" {
@@ -68,16 +79,20 @@ pub struct VanityCheck {
     pub existed: bool,
 }
 
+/// The name of `GET /users/vanity_name?vanity_name=`.
+pub fn vanity_query(q: &QueryMap) -> ApiResult<String> {
+    q.get("vanity_name")
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::bad_request(300, "Vanity name is required."))
+}
+
 pub async fn vanity_name(
     state: &AppState,
     _grant: &Granted<ops::UserVanityName>,
-    q: &QueryMap,
+    name: &str,
 ) -> ApiResult<VanityCheck> {
-    let name = q
-        .get("vanity_name")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::bad_request(300, "Vanity name is required."))?;
     Ok(VanityCheck {
         existed: user_store::vanity_in_use(&state.store, name).await?,
     })
@@ -187,54 +202,67 @@ pub struct FeaturesResult {
     pub fail_details: Vec<FailDetail>,
 }
 
+/// `POST /users/features`: one feature's value for up to 30 users (by id or email).
+pub struct FeatureUpdate {
+    pub feature: String,
+    pub value: String,
+    pub users: Vec<String>,
+}
+
+impl Input for FeatureUpdate {
+    fn read(check: &mut Check, root: &Obj) -> Self {
+        let feature = if check.required(root, "feature_type") {
+            check.string(root, "feature_type", None)
+        } else {
+            None
+        };
+        let value = if check.required(root, "feature_value") {
+            check.string(root, "feature_value", None)
+        } else {
+            None
+        };
+        match (&feature, &value) {
+            (Some(f), Some(v)) => match feature_value_ok(f, v) {
+                None => check.fail("feature_type"),
+                Some(false) => check.fail("feature_value"),
+                Some(true) => {}
+            },
+            (Some(f), None) if feature_value_ok(f, "").is_none() => check.fail("feature_type"),
+            _ => {}
+        }
+        let items = check.required_objects(root, "users", MAX_FEATURE_USERS);
+        let mut names = Vec::new();
+        for item in &items {
+            let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
+            let email = check.email(item, "email", Some(128));
+            match id.or(email) {
+                Some(n) => names.push(n.trim().to_string()),
+                None if item.has("email") => {}
+                None => check.fail_with(item.path("id"), "Give the user's id or email."),
+            }
+        }
+        if items.is_empty() && check.is_ok() {
+            check.fail("users");
+        }
+        // Only used when every check passed, and both are required.
+        FeatureUpdate {
+            feature: feature.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            users: names,
+        }
+    }
+}
+
 pub async fn bulk_features(
     state: &AppState,
     grant: &Granted<ops::BulkUpdateFeature>,
-    body: &Body,
+    update: FeatureUpdate,
 ) -> ApiResult<FeaturesResult> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let feature = if check.required(&root, "feature_type") {
-        check.string(&root, "feature_type", None)
-    } else {
-        None
-    };
-    let value = if check.required(&root, "feature_value") {
-        check.string(&root, "feature_value", None)
-    } else {
-        None
-    };
-    match (&feature, &value) {
-        (Some(f), Some(v)) => match feature_value_ok(f, v) {
-            None => check.fail("feature_type"),
-            Some(false) => check.fail("feature_value"),
-            Some(true) => {}
-        },
-        (Some(f), None) if feature_value_ok(f, "").is_none() => check.fail("feature_type"),
-        _ => {}
-    }
-    let items = if check.required(&root, "users") {
-        check.objects(&root, "users", MAX_FEATURE_USERS).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let mut names = Vec::new();
-    for item in &items {
-        let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
-        let email = check.email(item, "email", Some(128));
-        match id.or(email) {
-            Some(n) => names.push(n.trim().to_string()),
-            None if item.has("email") => {}
-            None => check.fail_with(item.path("id"), "Give the user's id or email."),
-        }
-    }
-    if items.is_empty() && check.is_ok() {
-        check.fail("users");
-    }
-    check.finish()?;
-    let (Some(feature), Some(value)) = (feature, value) else {
-        return Err(ApiError::invalid_field("feature_type"));
-    };
+    let FeatureUpdate {
+        feature,
+        value,
+        users: names,
+    } = update;
     let now = state.clock.now();
     let (success, failures) = write_tx!(state.store, |tx| {
         let mut success: Vec<String> = Vec::new();

@@ -397,11 +397,7 @@ pub struct DeleteOptions {
 
 impl Input for DeleteOptions {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let action = if root.has("action") {
-            check.one_of(root, "action").unwrap_or(DeleteAction::Disassociate)
-        } else {
-            DeleteAction::Disassociate
-        };
+        let action = check.one_of_or(root, "action", DeleteAction::Disassociate);
         check.boolean(root, "encrypted_email");
         let transfer_meeting = check.boolean(root, "transfer_meeting").unwrap_or(false);
         for flag in [
@@ -435,11 +431,7 @@ pub struct ListQuery {
 
 impl Input for ListQuery {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let status = if root.has("status") {
-            check.one_of(root, "status").unwrap_or(UserStatus::Active)
-        } else {
-            UserStatus::Active
-        };
+        let status = check.one_of_or(root, "status", UserStatus::Active);
         let role_id = check.string(root, "role_id", None).filter(|r| !r.is_empty());
         let include_fields: Vec<String> = check
             .string(root, "include_fields", None)
@@ -468,19 +460,7 @@ impl Input for ListQuery {
 }
 
 /// `GET /users`: a first page's query, or the token of a later page.
-pub enum ListRequest {
-    First(ListQuery),
-    Next(String),
-}
-
-impl ListRequest {
-    pub fn from_query(q: &crate::extract::QueryMap) -> Result<Self, ApiError> {
-        match q.get("next_page_token").filter(|t| !t.is_empty()) {
-            Some(token) => Ok(ListRequest::Next(token.to_string())),
-            None => Ok(ListRequest::First(ListQuery::from_query(q)?)),
-        }
-    }
-}
+pub type ListRequest = crate::pagination::PageRequest<ListQuery>;
 
 /// The most users one control-plane seeding call creates.
 pub const MAX_SEED: i64 = 1_000_000;

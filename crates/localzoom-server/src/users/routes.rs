@@ -107,12 +107,14 @@ async fn set_status(
 
 async fn vanity_name(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserVanityName>()?;
-    Ok(Json(attributes::vanity_name(&state, &grant, &q).await?).into_response())
+    let name = attributes::vanity_query(&q)?;
+    Ok(Json(attributes::vanity_name(&state, &grant, &name).await?).into_response())
 }
 
 async fn bulk_features(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::BulkUpdateFeature>()?;
-    let result = attributes::bulk_features(&state, &grant, &body).await?;
+    let update = attributes::FeatureUpdate::from_body(&body)?;
+    let result = attributes::bulk_features(&state, &grant, update).await?;
     Ok((StatusCode::CREATED, Json(result)).into_response())
 }
 
@@ -123,7 +125,8 @@ async fn update_email(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserEmailUpdate>()?;
-    attributes::update_email(&state, &grant, &user_id, &body).await?;
+    let change = attributes::EmailChange::from_body(&body)?;
+    attributes::update_email(&state, &grant, &user_id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
