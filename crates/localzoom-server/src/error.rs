@@ -27,6 +27,16 @@ impl ApiError {
         }
     }
 
+    /// 409: the thing to create exists already.
+    pub fn already_exists(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, 409, message)
+    }
+
+    /// 404 with Zoom's `code` and message.
+    pub fn not_found(code: i64, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
     pub fn bad_request(code: i64, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }

@@ -6,6 +6,7 @@
 //! master/sub-account management beyond the stored relation and account settings are not modelled;
 //! moving a user needs no managed-domain check.
 
+pub mod input;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -1,5 +1,7 @@
 //! HTTP for `/v2/accounts/{accountId}/users/{userId}/account`.
 
+use super::input::AccountSwitch;
+use crate::validate::Input;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::put;
@@ -22,6 +24,7 @@ async fn switch_account(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::SwitchUserAccount>()?;
-    service::switch_user_account(&state, &grant, &account_id, &user_id, &body).await?;
+    let change = AccountSwitch::from_body(&body)?;
+    service::switch_user_account(&state, &grant, &account_id, &user_id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

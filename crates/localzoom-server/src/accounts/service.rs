@@ -1,5 +1,6 @@
 //! Account rules: first-start bootstrap of the default account and control-plane account creation.
 
+use super::input::AccountSwitch;
 use serde::Serialize;
 
 use super::store::{self as account_store, AccountRow};
@@ -239,11 +240,7 @@ pub async fn create_account(
         }
         if let Some(id) = &id {
             if account_store::by_id(tx.conn(), id).await?.is_some() {
-                return Err(ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
-                    409,
-                    format!("Account already exists: {id}."),
-                ));
+                return Err(ApiError::already_exists(format!("Account already exists: {id}.")));
             }
         }
         let new = NewAccount {
@@ -273,18 +270,9 @@ pub async fn switch_user_account(
     grant: &crate::auth::Granted<crate::auth::ops::SwitchUserAccount>,
     from_account: &str,
     user_id: &str,
-    body: &crate::extract::Body,
+    change: AccountSwitch,
 ) -> ApiResult<()> {
-    use crate::validate::{Check, Obj};
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let target = if check.required(&root, "account_id") {
-        check.string(&root, "account_id", None)
-    } else {
-        None
-    };
-    check.finish()?;
-    let target = target.ok_or_else(|| ApiError::invalid_field("account_id"))?;
+    let target = change.account_id;
     let master = grant.account_id();
     let from = if from_account == "me" { master } else { from_account };
     write_tx!(state.store, |tx| {

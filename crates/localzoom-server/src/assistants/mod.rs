@@ -4,6 +4,7 @@
 //! Differences from Zoom: assistants must be in the same account (Zoom also allows accounts of the
 //! same organisation); the co-host option and On-prem licences are not modelled (type 2 only).
 
+pub mod input;
 pub mod routes;
 pub mod service;
 pub mod store;

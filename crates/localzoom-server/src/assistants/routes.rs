@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 
+use super::input::NewAssistants;
 use super::service;
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
@@ -38,7 +39,8 @@ async fn add(
     body: Body,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserAssistantCreate>()?;
-    let added = service::add(&state, &grant, &user_id, &body).await?;
+    let input = NewAssistants::from_request(&body)?;
+    let added = service::add(&state, &grant, &user_id, input).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 

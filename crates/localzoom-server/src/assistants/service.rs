@@ -3,19 +3,18 @@
 
 use serde::Serialize;
 
+use super::input::NewAssistants;
+pub use super::input::MAX_ASSISTANTS;
 use super::store::{self as assistant_store, Party};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Body;
 use crate::state::AppState;
 use crate::users::lookup::resolve;
 use crate::users::store::{self as user_store, Lookup, UserRow};
 use crate::users::vocab::LICENSED;
-use crate::validate::{Check, Obj};
 
 /// Zoom caps a user's assistants (S-U `maxItems`).
-pub const MAX_ASSISTANTS: usize = 30;
 
 #[derive(Debug, Serialize)]
 pub struct AssistantItem {
@@ -82,39 +81,13 @@ pub async fn schedulers(
     })
 }
 
-/// One entry of the body's `assistants`: an id or an email.
-fn wanted(check: &mut Check, items: &[Obj]) -> Vec<String> {
-    let mut out = Vec::new();
-    for item in items {
-        let id = check.string(item, "id", None).filter(|s| !s.trim().is_empty());
-        let email = check.email(item, "email", Some(128));
-        match id.or(email) {
-            Some(v) => out.push(v.trim().to_string()),
-            None if item.has("email") => {}
-            None => check.fail_with(item.path("id"), "Give the assistant's id or email."),
-        }
-    }
-    out
-}
-
 pub async fn add(
     state: &AppState,
     grant: &Granted<ops::UserAssistantCreate>,
     user_id: &str,
-    body: &Body,
+    input: NewAssistants,
 ) -> ApiResult<AssistantsAdded> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let items = if check.required(&root, "assistants") {
-        check.objects(&root, "assistants", MAX_ASSISTANTS).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let names = wanted(&mut check, &items);
-    check.finish()?;
-    if names.is_empty() {
-        return Err(ApiError::invalid_field("assistants"));
-    }
+    let names = input.names;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;

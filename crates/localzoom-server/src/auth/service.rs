@@ -216,11 +216,10 @@ pub async fn create_app(state: &AppState, new: NewApp) -> ApiResult<AppRow> {
         }
         match auth_store::insert_app(tx.conn(), &app).await {
             Err(crate::store::StoreError::Unique(_)) => {
-                return Err(ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
-                    409,
-                    format!("An app with client id {} already exists.", app.client_id),
-                ))
+                return Err(ApiError::already_exists(format!(
+                    "An app with client id {} already exists.",
+                    app.client_id
+                )))
             }
             other => other?,
         }

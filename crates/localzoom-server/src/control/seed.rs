@@ -311,9 +311,12 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
             .collect();
         let grant = owner.authorize::<ops::UserAssistantCreate>()?;
         let email = text(u, "email").unwrap_or_default();
-        crate::assistants::service::add(state, &grant, email, &body(json!({ "assistants": items })))
-            .await
-            .map_err(|e| at(&p, e))?;
+        async {
+            let input = crate::assistants::input::NewAssistants::from_request(&body(json!({ "assistants": items })))?;
+            crate::assistants::service::add(state, &grant, email, input).await
+        }
+        .await
+        .map_err(|e| at(&p, e))?;
     }
     let mut meetings = Map::new();
     for (i, m) in array(a, "meetings", path)?.iter().enumerate() {
@@ -397,9 +400,13 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
             return Err(bad(&format!("{p}.settings"), "A pending user has no settings yet."));
         }
         let grant = owner.authorize::<ops::UserSettingsUpdate>()?;
-        crate::settings::service::update(state, &grant, &id, &QueryMap::default(), &body(settings.clone()))
-            .await
-            .map_err(|e| at(&format!("{p}.settings"), e))?;
+        async {
+            let patch =
+                crate::settings::input::SettingsPatch::from_request(&QueryMap::default(), &body(settings.clone()))?;
+            crate::settings::service::update(state, &grant, &id, patch).await
+        }
+        .await
+        .map_err(|e| at(&format!("{p}.settings"), e))?;
     }
     Ok(id)
 }

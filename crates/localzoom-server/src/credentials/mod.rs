@@ -7,6 +7,7 @@
 //! account password rules are not modelled. Issued tokens are opaque strings, not JWTs; they are
 //! recorded so that expiry and revocation can be observed, but nothing in localzoom consumes them.
 
+pub mod input;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -6,11 +6,13 @@ use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 
+use super::input::{PasswordChange, TokenQuery};
 use super::service::{self, TokenView, UserToken};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam, QueryMap};
 use crate::state::AppState;
+use crate::validate::Input;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,7 +33,8 @@ async fn set_password(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserPassword>()?;
-    service::set_password(&state, &grant, &user_id, &body).await?;
+    let change = PasswordChange::from_body(&body)?;
+    service::set_password(&state, &grant, &user_id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -42,7 +45,8 @@ async fn user_token(
     q: QueryMap,
 ) -> ApiResult<Json<UserToken>> {
     let grant = caller.authorize::<ops::UserToken>()?;
-    Ok(Json(service::user_token(&state, &grant, &user_id, &q).await?))
+    let q = TokenQuery::from_query(&q)?;
+    Ok(Json(service::user_token(&state, &grant, &user_id, q).await?))
 }
 
 async fn revoke_tokens(

@@ -4,24 +4,22 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use serde::Serialize;
 
+use super::input::{PasswordChange, TokenQuery};
 use super::store as cred_store;
 use crate::auth::store::{self as auth_store, TokenRow};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, QueryMap};
 use crate::state::AppState;
 use crate::users::lookup::resolve;
 use crate::users::store::UserRow;
 use crate::users::vocab::{ROLE_ADMIN, ROLE_OWNER};
-use crate::validate::{Check, Obj};
 
-/// Token kinds `GET /users/{userId}/token` issues.
-pub const USER_TOKEN_TYPES: &[&str] = &["token", "zak", "onbehalf"];
+/// How long a token from `GET /users/{userId}/token` lives by default, in seconds.
 pub const DEFAULT_TOKEN_TTL: i64 = 7200;
 /// API users (`custCreate`) get 90 days.
 pub const API_USER_TOKEN_TTL: i64 = 90 * 24 * 3600;
-pub const MAX_TOKEN_TTL: i64 = 365 * 24 * 3600;
+pub use super::input::MAX_TOKEN_TTL;
 /// `GET /users/me/zak` hands out ZAKs that live five minutes.
 pub const ME_ZAK_TTL: i64 = 300;
 
@@ -156,17 +154,9 @@ pub async fn set_password(
     state: &AppState,
     grant: &Granted<ops::UserPassword>,
     user_id: &str,
-    body: &Body,
+    change: PasswordChange,
 ) -> ApiResult<()> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let password = if check.required(&root, "password") {
-        check.string(&root, "password", None)
-    } else {
-        None
-    };
-    check.finish()?;
-    let password = password.ok_or_else(|| ApiError::invalid_field("password"))?;
+    let password = change.password;
     let mut conn = state.store.acquire().await?;
     let caller = me_user(state, grant, &mut conn).await?;
     if !matches!(caller.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
@@ -237,20 +227,9 @@ pub async fn user_token(
     state: &AppState,
     grant: &Granted<ops::UserToken>,
     user_id: &str,
-    q: &QueryMap,
+    q: TokenQuery,
 ) -> ApiResult<UserToken> {
-    let query = q.fields();
-    let root = Obj::root(&query);
-    let mut check = Check::default();
-    let kind = check.string(&root, "type", Some(512)).unwrap_or_else(|| "token".into());
-    if !USER_TOKEN_TYPES.contains(&kind.as_str()) {
-        check.fail("type");
-    }
-    let ttl = check.int(&root, "ttl");
-    if ttl.is_some_and(|t| !(1..=MAX_TOKEN_TTL).contains(&t)) {
-        check.fail_with("ttl", "The maximum value is one year.");
-    }
-    check.finish()?;
+    let TokenQuery { kind, ttl } = q;
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     drop(conn);
@@ -262,7 +241,7 @@ pub async fn user_token(
     } else {
         DEFAULT_TOKEN_TTL
     });
-    issue(state, &user, &kind, ttl).await
+    issue(state, &user, kind.as_str(), ttl).await
 }
 
 pub async fn me_zak(state: &AppState, grant: &Granted<ops::UserZak>) -> ApiResult<UserToken> {
@@ -304,7 +283,7 @@ pub struct TokenView {
 pub async fn inspect(state: &AppState, token: &str) -> ApiResult<TokenView> {
     let row = auth_store::token(&state.store, token)
         .await?
-        .ok_or_else(|| ApiError::new(axum::http::StatusCode::NOT_FOUND, 404, "Token does not exist."))?;
+        .ok_or_else(|| ApiError::not_found(404, "Token does not exist."))?;
     let mut conn = state.store.acquire().await?;
     let user_exists = match &row.user_id {
         Some(id) => cred_store::user_exists(&mut conn, id).await?,

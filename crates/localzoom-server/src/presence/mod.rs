@@ -8,6 +8,7 @@
 //!   not modelled: every client behaves as a current one.
 //! - `userId` takes an id, an email or `me`; Zoom's member ids and external users are not modelled.
 
+pub mod input;
 pub mod routes;
 pub mod service;
 pub mod store;

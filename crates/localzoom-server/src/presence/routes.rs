@@ -5,11 +5,13 @@ use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 
+use super::input::{ClientChange, PresenceChange};
 use super::service::{self, ClientView, PresenceView};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam};
 use crate::state::AppState;
+use crate::validate::Input;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -39,7 +41,8 @@ async fn update_presence(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UpdatePresenceStatus>()?;
-    service::update(&state, &grant, &user_id, &body).await?;
+    let change = PresenceChange::from_body(&body)?;
+    service::update(&state, &grant, &user_id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -48,5 +51,6 @@ async fn set_client(
     PathParam(user_id): PathParam,
     body: Body,
 ) -> ApiResult<Json<ClientView>> {
-    Ok(Json(service::set_client(&state, &user_id, &body).await?))
+    let change = ClientChange::from_body(&body)?;
+    Ok(Json(service::set_client(&state, &user_id, change).await?))
 }

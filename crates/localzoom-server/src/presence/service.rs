@@ -3,34 +3,20 @@
 
 use serde::Serialize;
 
+pub use super::input::DND_DEFAULT_MINUTES;
+use super::input::{ClientChange, PresenceChange};
 use super::store::{self as presence_store, PresenceRow};
 use crate::auth::{ops, Granted};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
-use crate::extract::Body;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
 use crate::users::lookup::resolve;
-use crate::validate::{Check, Obj};
 
 /// PUT's vocabulary and the stored (GET) state each maps to.
-const PUT_TO_STATE: &[(&str, &str)] = &[
-    ("Away", "Away"),
-    ("Available", "Available"),
-    ("In_Calendar_Event", "In_A_Calendar_Event"),
-    ("Presenting", "Presenting"),
-    ("In_A_Zoom_Meeting", "In_A_Meeting"),
-    ("On_A_Call", "In_A_Call"),
-    ("Out_of_Office", "Out_of_Office"),
-    ("Busy", "Busy"),
-    ("Do_Not_Disturb", "Do_Not_Disturb"),
-    // Zoom's own SDK spells it this way.
-    ("Do_No_Disturb", "Do_Not_Disturb"),
-];
 
-pub const DND_DEFAULT_MINUTES: i64 = 20;
 const PRESENCE_QUOTA: Quota = Quota {
     limit: 1,
     window: Window::Sliding(60),
@@ -98,38 +84,10 @@ pub async fn update(
     state: &AppState,
     grant: &Granted<ops::UpdatePresenceStatus>,
     user_id: &str,
-    body: &Body,
+    change: PresenceChange,
 ) -> ApiResult<()> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let wanted = if check.required(&root, "status") {
-        check.string(&root, "status", None)
-    } else {
-        None
-    };
-    let mapped = wanted
-        .as_deref()
-        .and_then(|w| PUT_TO_STATE.iter().find(|(put, _)| *put == w).map(|(_, s)| *s));
-    if wanted.is_some() && mapped.is_none() {
-        check.fail("status");
-    }
-    // Duration matters only for DND; for any other status Zoom ignores it, whatever it holds.
-    let minutes = if mapped == Some("Do_Not_Disturb") {
-        match check.int(&root, "duration") {
-            Some(m) if (1..=1440).contains(&m) => m,
-            Some(_) => {
-                check.fail_with("duration", "Duration value must be between 1 and 1440 minutes.");
-                DND_DEFAULT_MINUTES
-            }
-            None => DND_DEFAULT_MINUTES,
-        }
-    } else {
-        DND_DEFAULT_MINUTES
-    };
-    check.finish()?;
-    let Some(new_status) = mapped else {
-        return Err(ApiError::invalid_field("status"));
-    };
+    let new_status = change.status.as_str();
+    let minutes = change.dnd_minutes;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
@@ -215,16 +173,8 @@ pub async fn set_signed_in(
 }
 
 /// Control plane: `PUT /_localzoom/users/{userId}/client` for a user of any account.
-pub async fn set_client(state: &AppState, user_id: &str, body: &Body) -> ApiResult<ClientView> {
-    let root = Obj::root(body.require()?);
-    let mut check = Check::default();
-    let signed_in = if check.required(&root, "signed_in") {
-        check.boolean(&root, "signed_in")
-    } else {
-        None
-    };
-    check.finish()?;
-    let signed_in = signed_in.ok_or_else(|| ApiError::invalid_field("signed_in"))?;
+pub async fn set_client(state: &AppState, user_id: &str, change: ClientChange) -> ApiResult<ClientView> {
+    let signed_in = change.signed_in;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, user_id).await?;
@@ -261,22 +211,5 @@ mod tests {
         };
         assert_eq!(effective(p.clone(), 99).status, "Do_Not_Disturb");
         assert_eq!(effective(p, 100).status, "Away");
-    }
-
-    #[test]
-    fn every_put_status_maps_to_a_get_status() {
-        let get = [
-            "Away",
-            "Available",
-            "Offline",
-            "In_A_Meeting",
-            "In_A_Call",
-            "In_A_Calendar_Event",
-            "Presenting",
-            "Out_of_Office",
-            "Busy",
-            "Do_Not_Disturb",
-        ];
-        assert!(PUT_TO_STATE.iter().all(|(_, s)| get.contains(s)));
     }
 }

@@ -8,6 +8,7 @@
 //! patch are ignored, as Zoom does; video backgrounds are checked by container (MP4/MOV), not by
 //! resolution.
 
+pub mod input;
 pub mod model;
 pub mod routes;
 pub mod service;

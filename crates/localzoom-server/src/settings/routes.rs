@@ -8,11 +8,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
+use super::input::{FileIds, SettingsPatch, SettingsQuery};
 use super::service;
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, MultipartBody, PathParam, QueryMap};
 use crate::state::AppState;
+use crate::validate::Input;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -35,7 +37,8 @@ async fn get_settings(
     q: QueryMap,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserSettings>()?;
-    Ok(Json(service::get(&state, &grant, &user_id, &q).await?).into_response())
+    let q = SettingsQuery::from_query(&q)?;
+    Ok(Json(service::get(&state, &grant, &user_id, q).await?).into_response())
 }
 
 async fn update_settings(
@@ -46,7 +49,8 @@ async fn update_settings(
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSettingsUpdate>()?;
-    service::update(&state, &grant, &user_id, &q, &body).await?;
+    let patch = SettingsPatch::from_request(&q, &body)?;
+    service::update(&state, &grant, &user_id, patch).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,7 +99,8 @@ async fn delete_backgrounds(
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::DelUserVb>()?;
-    service::delete_backgrounds(&state, &grant, &user_id, &q).await?;
+    let files = FileIds::from_query(&q)?;
+    service::delete_backgrounds(&state, &grant, &user_id, files).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

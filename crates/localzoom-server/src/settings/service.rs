@@ -2,12 +2,13 @@
 
 use serde_json::{json, Value};
 
+use super::input::{FileIds, SettingsPart, SettingsPatch, SettingsQuery};
 use super::model;
 use super::store::{self as settings_store, FileRow};
 use crate::auth::{ops, Granted};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
-use crate::extract::{Body, QueryMap, Upload};
+use crate::extract::Upload;
 use crate::state::AppState;
 use crate::users::lookup::resolve;
 use crate::users::store::{self as user_store, UserRow};
@@ -18,12 +19,6 @@ pub const MAX_PICTURE_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_BACKGROUND_BYTES: usize = 15 * 1024 * 1024;
 pub const MAX_BACKGROUNDS: usize = 10;
 
-const OPTIONS: &[&str] = &[
-    "meeting_authentication",
-    "recording_authentication",
-    "meeting_security",
-    "security",
-];
 const AUTH_TYPES: &[&str] = &[
     "enforce_login",
     "enforce_login_with_domains",
@@ -106,43 +101,27 @@ fn kind_of(content_type: &str) -> &'static str {
     }
 }
 
-fn option_of(check: &mut Check, root: &Obj) -> Option<String> {
-    let option = check.string(root, "option", None).filter(|o| !o.is_empty());
-    if option.as_deref().is_some_and(|o| !OPTIONS.contains(&o)) {
-        check.fail("option");
-    }
-    option
-}
-
 pub async fn get(
     state: &AppState,
     grant: &Granted<ops::UserSettings>,
     user_id: &str,
-    q: &QueryMap,
+    q: SettingsQuery,
 ) -> ApiResult<Value> {
-    let fields = q.fields();
-    let root = Obj::root(&fields);
-    let mut check = Check::default();
-    let option = option_of(&mut check, &root);
-    check.int_in(&root, "login_type", &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23]);
-    let custom = check.string(&root, "custom_query_fields", None).unwrap_or_default();
-    check.finish()?;
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     if user.status == "pending" {
         return Err(ApiError::bad_request(1000, "Can not access pending user settings."));
     }
     let doc = document(&mut conn, &user).await?;
-    let part = match option.as_deref() {
-        Some("meeting_authentication") => doc["authentication"]["meeting_authentication"].clone(),
-        Some("recording_authentication") => doc["authentication"]["recording_authentication"].clone(),
-        Some(_) => doc["security"].clone(),
+    let part = match q.part.authentication() {
+        Some(kind) => doc["authentication"][kind].clone(),
+        None if q.part == SettingsPart::Security => doc["security"].clone(),
         None => doc["settings"].clone(),
     };
-    let names: Vec<&str> = custom.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-    if names.is_empty() {
+    if q.fields.is_empty() {
         return Ok(part);
     }
+    let names: Vec<&str> = q.fields.iter().map(String::as_str).collect();
     Ok(model::filter_fields(&part, &names).unwrap_or_else(|| json!({})))
 }
 
@@ -223,14 +202,9 @@ pub async fn update(
     state: &AppState,
     grant: &Granted<ops::UserSettingsUpdate>,
     user_id: &str,
-    q: &QueryMap,
-    body: &Body,
+    patch: SettingsPatch,
 ) -> ApiResult<()> {
-    let map = body.require()?;
-    let fields = q.fields();
-    let mut check = Check::default();
-    let option = option_of(&mut check, &Obj::root(&fields));
-    check.finish()?;
+    let map = &patch.fields;
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         if user.status == "pending" {
@@ -240,16 +214,17 @@ pub async fn update(
         let before = doc.clone();
         let root = Obj::root(map);
         let mut check = Check::default();
-        match option.as_deref() {
-            Some(kind @ ("meeting_authentication" | "recording_authentication")) => {
+        match patch.part {
+            SettingsPart::MeetingAuthentication | SettingsPart::RecordingAuthentication => {
+                let kind = patch.part.authentication().unwrap_or_default();
                 patch_authentication(&mut check, &root, &mut doc["authentication"][kind], kind);
             }
-            Some(_) => {
+            SettingsPart::Security => {
                 if let Some(Value::Object(target)) = doc.get_mut("security") {
                     model::merge(&mut check, "", map, target);
                 }
             }
-            None => {
+            SettingsPart::Settings => {
                 if let Some(Value::Object(target)) = doc.get_mut("settings") {
                     model::merge(&mut check, "", map, target);
                 }
@@ -355,19 +330,9 @@ pub async fn delete_backgrounds(
     state: &AppState,
     grant: &Granted<ops::DelUserVb>,
     user_id: &str,
-    q: &QueryMap,
+    files: FileIds,
 ) -> ApiResult<()> {
-    let ids: Vec<String> = q
-        .get("file_ids")
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    if ids.is_empty() {
-        return Err(ApiError::invalid_field("file_ids"));
-    }
+    let ids = files.0;
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         let held: Vec<String> = settings_store::files_of(tx.conn(), &user.id, "vb")

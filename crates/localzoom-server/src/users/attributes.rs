@@ -8,7 +8,6 @@ use super::store::{self as user_store, Lookup};
 use super::vocab::{PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
 use crate::auth::{ops, Granted};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryMap;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::validate::{Check, Input, Obj};
@@ -77,15 +76,6 @@ pub async fn update_email(
 #[derive(Debug, Serialize)]
 pub struct VanityCheck {
     pub existed: bool,
-}
-
-/// The name of `GET /users/vanity_name?vanity_name=`.
-pub fn vanity_query(q: &QueryMap) -> ApiResult<String> {
-    q.get("vanity_name")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| ApiError::bad_request(300, "Vanity name is required."))
 }
 
 pub async fn vanity_name(

@@ -506,6 +506,21 @@ impl Input for SeedUsers {
     }
 }
 
+/// `GET /users/vanity_name?vanity_name=`.
+pub struct VanityQuery {
+    pub name: String,
+}
+
+impl VanityQuery {
+    pub fn from_query(q: &crate::extract::QueryMap) -> Result<Self, ApiError> {
+        q.get("vanity_name")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| VanityQuery { name: v.to_string() })
+            .ok_or_else(|| ApiError::bad_request(300, "Vanity name is required."))
+    }
+}
+
 /// `GET /users/email?email=`.
 pub struct EmailQuery {
     pub email: String,

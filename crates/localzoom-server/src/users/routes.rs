@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
-use super::input::{DeleteOptions, EmailQuery, GetOptions, ListRequest, NewUser, SeedUsers, StatusChange, UserPatch};
+use super::input::{
+    DeleteOptions, EmailQuery, GetOptions, ListRequest, NewUser, SeedUsers, StatusChange, UserPatch, VanityQuery,
+};
 use super::{attributes, service};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
@@ -107,8 +109,8 @@ async fn set_status(
 
 async fn vanity_name(State(state): State<AppState>, caller: Caller, q: QueryMap) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserVanityName>()?;
-    let name = attributes::vanity_query(&q)?;
-    Ok(Json(attributes::vanity_name(&state, &grant, &name).await?).into_response())
+    let q = VanityQuery::from_query(&q)?;
+    Ok(Json(attributes::vanity_name(&state, &grant, &q.name).await?).into_response())
 }
 
 async fn bulk_features(State(state): State<AppState>, caller: Caller, body: Body) -> ApiResult<Response> {
