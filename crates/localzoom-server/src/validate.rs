@@ -114,6 +114,15 @@ impl Check {
         }
     }
 
+    /// A required string of at most `max` characters.
+    pub fn required_string(&mut self, obj: &Obj, key: &str, max: Option<usize>) -> Option<String> {
+        if self.required(obj, key) {
+            self.string(obj, key, max)
+        } else {
+            None
+        }
+    }
+
     /// A string of at most `max` characters.
     pub fn string(&mut self, obj: &Obj, key: &str, max: Option<usize>) -> Option<String> {
         let s = match obj.get(key)? {

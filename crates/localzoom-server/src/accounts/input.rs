@@ -9,11 +9,7 @@ pub struct AccountSwitch {
 
 impl Input for AccountSwitch {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let account_id = if check.required(root, "account_id") {
-            check.string(root, "account_id", None)
-        } else {
-            None
-        };
+        let account_id = check.required_string(root, "account_id", None);
         // Only used when every check passed, and `account_id` is required.
         AccountSwitch {
             account_id: account_id.unwrap_or_default(),

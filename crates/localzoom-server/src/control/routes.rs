@@ -184,11 +184,7 @@ async fn update_account(
 ) -> ApiResult<Response> {
     let root = Obj::root(body.require()?);
     let mut check = Check::default();
-    let plan = if check.required(&root, "plan") {
-        check.string(&root, "plan", None)
-    } else {
-        None
-    };
+    let plan = check.required_string(&root, "plan", None);
     check.finish()?;
     let plan = plan.ok_or_else(|| crate::error::ApiError::invalid_field("plan"))?;
     let account = accounts::set_plan(&state, &account_id, &plan).await?;
@@ -272,11 +268,7 @@ const MAX_LATENCY_MS: i64 = 60_000;
 async fn set_latency(State(state): State<AppState>, body: Body) -> ApiResult<Json<serde_json::Value>> {
     let root = Obj::root(body.require()?);
     let mut check = Check::default();
-    let operation = if check.required(&root, "operation") {
-        check.string(&root, "operation", None)
-    } else {
-        None
-    };
+    let operation = check.required_string(&root, "operation", None);
     if operation.as_deref().is_some_and(|o| !crate::auth::ops::is_known_id(o)) {
         check.fail("operation");
     }

@@ -14,11 +14,7 @@ pub struct PasswordChange {
 
 impl Input for PasswordChange {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let password = if check.required(root, "password") {
-            check.string(root, "password", None)
-        } else {
-            None
-        };
+        let password = check.required_string(root, "password", None);
         // Only used when every check passed, and `password` is required.
         PasswordChange {
             password: password.unwrap_or_default(),

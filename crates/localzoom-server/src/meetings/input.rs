@@ -95,11 +95,7 @@ impl Input for MeetingInput {
         if let Some(items) = check.objects(root, "tracking_fields", 100) {
             let mut fields = Vec::new();
             for item in &items {
-                let field = if check.required(item, "field") {
-                    check.string(item, "field", None)
-                } else {
-                    None
-                };
+                let field = check.required_string(item, "field", None);
                 let value = check.string(item, "value", None).unwrap_or_default();
                 if let Some(field) = field {
                     fields.push(json!({"field": field, "value": value}));

@@ -31,11 +31,7 @@ pub struct PresenceChange {
 
 impl Input for PresenceChange {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let wanted = if check.required(root, "status") {
-            check.string(root, "status", None)
-        } else {
-            None
-        };
+        let wanted = check.required_string(root, "status", None);
         let mapped: Option<PresenceStatus> = wanted.as_deref().and_then(|w| {
             PUT_TO_STATE
                 .iter()

@@ -15,8 +15,6 @@ use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
 use crate::users::lookup::resolve;
 
-/// PUT's vocabulary and the stored (GET) state each maps to.
-
 const PRESENCE_QUOTA: Quota = Quota {
     limit: 1,
     window: Window::Sliding(60),

@@ -313,11 +313,7 @@ impl Input for QuestionsUpdate {
             items
                 .iter()
                 .filter_map(|q| {
-                    let field = if check.required(q, "field_name") {
-                        check.string(q, "field_name", None)
-                    } else {
-                        None
-                    };
+                    let field = check.required_string(q, "field_name", None);
                     if field.as_deref().is_some_and(|f| !QUESTION_FIELDS.contains(&f)) {
                         check.fail(q.path("field_name"));
                     }

@@ -201,16 +201,8 @@ pub struct FeatureUpdate {
 
 impl Input for FeatureUpdate {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let feature = if check.required(root, "feature_type") {
-            check.string(root, "feature_type", None)
-        } else {
-            None
-        };
-        let value = if check.required(root, "feature_value") {
-            check.string(root, "feature_value", None)
-        } else {
-            None
-        };
+        let feature = check.required_string(root, "feature_type", None);
+        let value = check.required_string(root, "feature_value", None);
         match (&feature, &value) {
             (Some(f), Some(v)) => match feature_value_ok(f, v) {
                 None => check.fail("feature_type"),
