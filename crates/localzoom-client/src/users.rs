@@ -5,9 +5,8 @@ use futures_util::Stream;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use zoom_types::enums::{
-    DeleteAction, PresenceStatus, PresenceUpdate, SettingsOption, StatusAction, TokenType, UserStatus,
-};
+use zoom_types::enums::{DeleteAction, PresenceUpdate, SettingsOption, StatusAction, TokenType, UserStatus};
+pub use zoom_types::users::{Assistant, BackgroundFile, FeatureFailure, FeaturesResult, Presence, Scheduler};
 use zoom_types::users::{
     CreateUserRequest, CreatedUser, EmailCheck, UpdateUserRequest, User, UserList, UserListItem, UserStatusRequest,
     UserSummary,
@@ -102,75 +101,6 @@ impl UserRef {
             email: Some(email.into()),
         }
     }
-}
-
-/// An assistant (`GET /users/{userId}/assistants`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Assistant {
-    /// The assistant's user id.
-    pub id: String,
-    /// The assistant's email.
-    pub email: String,
-}
-
-/// A scheduler: a user the assistant schedules for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scheduler {
-    /// The scheduler's user id.
-    pub id: String,
-    /// The scheduler's email.
-    pub email: String,
-    #[serde(default)]
-    /// The scheduler's personal meeting id.
-    pub pmi: i64,
-}
-
-/// A user's presence (`GET /users/{userId}/presence_status`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Presence {
-    /// The status, in Zoom's GET vocabulary.
-    pub status: PresenceStatus,
-    /// The end of the caller's own Do-Not-Disturb.
-    #[serde(default)]
-    pub end_time: Option<String>,
-    /// Minutes of the caller's own Do-Not-Disturb left.
-    #[serde(default)]
-    pub remaining_time: Option<i64>,
-}
-
-/// A virtual background file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BackgroundFile {
-    /// The file's id.
-    pub id: String,
-    /// The file's name.
-    pub name: String,
-    /// `image` or `video`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Size in bytes.
-    pub size: i64,
-    #[serde(default)]
-    /// Whether it is the default background.
-    pub is_default: bool,
-}
-
-/// The answer of `POST /users/features`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeaturesResult {
-    /// Users whose feature changed.
-    pub success_user_ids: Vec<String>,
-    /// Users whose feature did not change, by reason.
-    pub fail_details: Vec<FeatureFailure>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-/// Users a bulk feature update failed for, and why.
-pub struct FeatureFailure {
-    /// The users (ids, or the names given).
-    pub user_ids: Vec<String>,
-    /// Why.
-    pub reason: String,
 }
 
 /// Options of `GET /users/{userId}/settings`.

@@ -328,8 +328,9 @@ async fn meetings_and_registrants() {
         )
         .await
         .unwrap();
-    assert_eq!(series.occurrences.len(), 3);
-    let second = series.occurrences[1].occurrence_id.clone();
+    let occurrences = series.occurrences.clone().unwrap_or_default();
+    assert_eq!(occurrences.len(), 3);
+    let second = occurrences[1].occurrence_id.clone();
     assert_eq!(
         meetings
             .get(series.id, Some(&second))
@@ -340,7 +341,13 @@ async fn meetings_and_registrants() {
         Some("2036-01-06T10:00:00Z")
     );
     meetings.delete(series.id, Some(&second)).await.unwrap();
-    assert_eq!(meetings.get(series.id, None).await.unwrap().occurrences.len(), 2);
+    let left = meetings
+        .get(series.id, None)
+        .await
+        .unwrap()
+        .occurrences
+        .unwrap_or_default();
+    assert_eq!(left.len(), 2);
     let page = meetings
         .list(
             "me",

@@ -7,6 +7,7 @@ pub mod enums;
 pub mod error;
 pub mod meetings;
 pub mod oauth;
+mod user_extras;
 pub mod users;
 pub mod webhooks;
 

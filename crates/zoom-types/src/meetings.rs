@@ -62,6 +62,9 @@ pub struct Meeting {
     /// Zoom's `host_email`.
     #[serde(default)]
     pub host_email: String,
+    /// The assistant who scheduled it for the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant_id: Option<String>,
     /// Zoom's `topic`.
     #[serde(default)]
     pub topic: String,
@@ -83,6 +86,9 @@ pub struct Meeting {
     /// Zoom's `agenda`.
     #[serde(default)]
     pub agenda: String,
+    /// Zoom's `created_at`.
+    #[serde(default)]
+    pub created_at: String,
     /// Zoom's `join_url`.
     #[serde(default)]
     pub join_url: String,
@@ -95,18 +101,47 @@ pub struct Meeting {
     /// Zoom's `password`.
     #[serde(default)]
     pub password: String,
+    /// Zoom's `h323_password`.
+    #[serde(default)]
+    pub h323_password: String,
+    /// Zoom's `pstn_password`.
+    #[serde(default)]
+    pub pstn_password: String,
+    /// Zoom's `encrypted_password`.
+    #[serde(default)]
+    pub encrypted_password: String,
+    /// Zoom's `pre_schedule`.
+    #[serde(default)]
+    pub pre_schedule: bool,
     /// Zoom's `settings`.
     #[serde(default)]
     pub settings: Map<String, Value>,
     /// Zoom's `recurrence`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
-    /// Zoom's `occurrences`.
+    /// Zoom's `occurrences`: present for recurring meetings with a fixed time (type 8), even
+    /// when none is left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<Vec<Occurrence>>,
+    /// Zoom's `tracking_fields`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub occurrences: Vec<Occurrence>,
+    pub tracking_fields: Vec<TrackingField>,
+    /// Zoom's `creation_source`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub creation_source: String,
     /// Every other field of the object.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A tracking field of a meeting.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackingField {
+    /// Zoom's `field`.
+    pub field: String,
+    /// Zoom's `value`.
+    #[serde(default)]
+    pub value: String,
 }
 
 /// `POST /users/{userId}/meetings` and `PATCH /meetings/{meetingId}` bodies; `None` is "not given".
@@ -173,6 +208,12 @@ pub struct MeetingListItem {
     /// Zoom's `timezone`.
     #[serde(default)]
     pub timezone: String,
+    /// Zoom's `agenda`.
+    #[serde(default)]
+    pub agenda: String,
+    /// Zoom's `created_at`.
+    #[serde(default)]
+    pub created_at: String,
     /// Zoom's `join_url`.
     #[serde(default)]
     pub join_url: String,
@@ -187,6 +228,12 @@ pub struct MeetingList {
     /// Zoom's `next_page_token`.
     #[serde(default)]
     pub next_page_token: String,
+    /// Zoom's `page_count`.
+    #[serde(default)]
+    pub page_count: i64,
+    /// Zoom's `page_number`.
+    #[serde(default)]
+    pub page_number: i64,
     /// Zoom's `page_size`.
     #[serde(default)]
     pub page_size: i64,
@@ -220,9 +267,109 @@ pub struct Registrant {
     /// Zoom's `create_time`.
     #[serde(default)]
     pub create_time: String,
+    /// Zoom's `participant_pin_code`.
+    #[serde(default)]
+    pub participant_pin_code: i64,
+    /// Answers to the meeting's standard questions.
+    #[serde(flatten)]
+    pub answers: RegistrantAnswers,
+    /// Zoom's `custom_questions`: answers to the meeting's own questions.
+    #[serde(default)]
+    pub custom_questions: Vec<CustomAnswer>,
     /// Every other field of the object.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A registrant's answers to the standard questions (empty when not asked or not answered).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrantAnswers {
+    /// Zoom's `address`.
+    #[serde(default)]
+    pub address: String,
+    /// Zoom's `city`.
+    #[serde(default)]
+    pub city: String,
+    /// Zoom's `state`.
+    #[serde(default)]
+    pub state: String,
+    /// Zoom's `zip`.
+    #[serde(default)]
+    pub zip: String,
+    /// Zoom's `country`.
+    #[serde(default)]
+    pub country: String,
+    /// Zoom's `phone`.
+    #[serde(default)]
+    pub phone: String,
+    /// Zoom's `comments`.
+    #[serde(default)]
+    pub comments: String,
+    /// Zoom's `industry`.
+    #[serde(default)]
+    pub industry: String,
+    /// Zoom's `job_title`.
+    #[serde(default)]
+    pub job_title: String,
+    /// Zoom's `org`.
+    #[serde(default)]
+    pub org: String,
+    /// Zoom's `no_of_employees`.
+    #[serde(default)]
+    pub no_of_employees: String,
+    /// Zoom's `purchasing_time_frame`.
+    #[serde(default)]
+    pub purchasing_time_frame: String,
+    /// Zoom's `role_in_purchase_process`.
+    #[serde(default)]
+    pub role_in_purchase_process: String,
+}
+
+/// An answer to one of the meeting's custom questions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomAnswer {
+    /// The question.
+    pub title: String,
+    /// The answer.
+    #[serde(default)]
+    pub value: String,
+}
+
+/// `GET|PATCH /meetings/{meetingId}/registrants/questions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationQuestions {
+    /// The standard questions asked.
+    #[serde(default)]
+    pub questions: Vec<StandardQuestion>,
+    /// The meeting's own questions.
+    #[serde(default)]
+    pub custom_questions: Vec<CustomQuestion>,
+}
+
+/// A standard question (`field_name` is one of Zoom's registrant fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandardQuestion {
+    /// Zoom's `field_name`.
+    pub field_name: String,
+    /// Zoom's `required`.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A meeting's own question: a short answer, or a single choice among `answers`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomQuestion {
+    /// Zoom's `title`.
+    pub title: String,
+    /// `short` or `single`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// Zoom's `required`.
+    #[serde(default)]
+    pub required: bool,
+    /// Zoom's `answers` (for `single`).
+    #[serde(default)]
+    pub answers: Vec<String>,
 }
 
 /// One page of registrants.
@@ -231,6 +378,12 @@ pub struct RegistrantList {
     /// Zoom's `next_page_token`.
     #[serde(default)]
     pub next_page_token: String,
+    /// Zoom's `page_count`.
+    #[serde(default)]
+    pub page_count: i64,
+    /// Zoom's `page_number`.
+    #[serde(default)]
+    pub page_number: i64,
     /// Zoom's `page_size`.
     #[serde(default)]
     pub page_size: i64,
@@ -273,7 +426,38 @@ pub struct RegistrantAdded {
     /// Zoom's `topic`.
     #[serde(default)]
     pub topic: String,
+    /// Zoom's `participant_pin_code`.
+    #[serde(default)]
+    pub participant_pin_code: i64,
+    /// Zoom's `start_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// The occurrences registered for (type 8 meetings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<Vec<Occurrence>>,
     /// Every other field of the object.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// One registrant of `POST /meetings/{meetingId}/batch_registrants`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRegistrant {
+    /// Zoom's `registrant_id`.
+    pub registrant_id: String,
+    /// Zoom's `email`.
+    pub email: String,
+    /// Zoom's `join_url`.
+    #[serde(default)]
+    pub join_url: String,
+    /// Zoom's `participant_pin_code`.
+    #[serde(default)]
+    pub participant_pin_code: i64,
+}
+
+/// `POST /meetings/{meetingId}/batch_registrants` answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRegistrants {
+    /// Zoom's `registrants`.
+    pub registrants: Vec<BatchRegistrant>,
 }

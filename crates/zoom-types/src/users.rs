@@ -2,6 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::user_extras::{
+    Assistant, AssistantList, AssistantsAdded, BackgroundFile, FeatureFailure, FeaturesResult, Permissions, Presence,
+    Scheduler, SchedulerList, UserToken, VanityCheck,
+};
+
 /// A phone number of a user (`phone_numbers[]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber {

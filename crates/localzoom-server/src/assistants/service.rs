@@ -1,7 +1,7 @@
 //! Assistant rules: both sides licensed and in one account, at most 30 assistants, adding one twice
 //! is harmless, removing either side removes the pair.
 
-use serde::Serialize;
+use zoom_types::users::{Assistant, AssistantList, AssistantsAdded, Scheduler, SchedulerList};
 
 use super::input::NewAssistants;
 pub use super::input::MAX_ASSISTANTS;
@@ -13,37 +13,6 @@ use crate::state::AppState;
 use crate::users::lookup::resolve;
 use crate::users::store::{self as user_store, Lookup, UserRow};
 use crate::users::vocab::LICENSED;
-
-/// Zoom caps a user's assistants (S-U `maxItems`).
-
-#[derive(Debug, Serialize)]
-pub struct AssistantItem {
-    pub id: String,
-    pub email: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AssistantList {
-    pub assistants: Vec<AssistantItem>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SchedulerItem {
-    pub id: String,
-    pub email: String,
-    pub pmi: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SchedulerList {
-    pub schedulers: Vec<SchedulerItem>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AssistantsAdded {
-    pub ids: String,
-    pub add_at: String,
-}
 
 async fn read_user<O: Operation>(
     state: &AppState,
@@ -61,7 +30,7 @@ pub async fn list(state: &AppState, grant: &Granted<ops::UserAssistants>, user_i
     Ok(AssistantList {
         assistants: assistants
             .into_iter()
-            .map(|Party { id, email, .. }| AssistantItem { id, email })
+            .map(|Party { id, email, .. }| Assistant { id, email })
             .collect(),
     })
 }
@@ -76,7 +45,7 @@ pub async fn schedulers(
     Ok(SchedulerList {
         schedulers: schedulers
             .into_iter()
-            .map(|Party { id, email, pmi }| SchedulerItem { id, email, pmi })
+            .map(|Party { id, email, pmi }| Scheduler { id, email, pmi })
             .collect(),
     })
 }

@@ -437,9 +437,9 @@ async fn seed_meeting(
         1001 => bad(&format!("{p}.host"), &e.message),
         _ => at(p, e),
     })?;
-    let id = created["id"].as_i64().unwrap_or_default();
+    let id = created.id;
     added.meetings.push(id);
-    let topic = created["topic"].as_str().unwrap_or_default().to_string();
+    let topic = created.topic;
     for (i, r) in array(m, "registrants", p)?.iter().enumerate() {
         let rp = format!("{p}.registrants[{i}]");
         let Some(robj) = r.as_object() else {
@@ -463,7 +463,7 @@ async fn seed_meeting(
             Some(_) => return Err(bad(&format!("{rp}.status"), "Expected pending, approved or denied.")),
         };
         if let Some(action) = action {
-            let rid = added["registrant_id"].as_str().unwrap_or_default();
+            let rid = added.registrant_id.as_str();
             let grant = owner.authorize::<ops::MeetingRegistrantStatus>()?;
             let change = RegistrantStatusChange {
                 action,

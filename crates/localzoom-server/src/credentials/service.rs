@@ -3,6 +3,7 @@
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use serde::Serialize;
+pub use zoom_types::users::UserToken;
 
 use super::input::{PasswordChange, TokenQuery};
 use super::store as cred_store;
@@ -198,11 +199,6 @@ pub async fn set_password(
         cred_store::set_password_hash(tx.conn(), &user.id, &new_hash, state.clock.now()).await?;
         Ok(())
     })
-}
-
-#[derive(Debug, Serialize)]
-pub struct UserToken {
-    pub token: String,
 }
 
 async fn issue(state: &AppState, user: &UserRow, kind: &str, ttl: i64) -> ApiResult<UserToken> {

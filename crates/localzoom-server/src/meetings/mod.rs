@@ -16,3 +16,4 @@ pub mod nested;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod view;

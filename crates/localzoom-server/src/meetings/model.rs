@@ -44,25 +44,8 @@ pub struct OccurrenceOverride {
     pub duration: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Recurrence {
-    #[serde(rename = "type")]
-    pub kind: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub repeat_interval: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekly_days: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_day: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_week: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_week_day: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_times: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date_time: Option<String>,
-}
+/// The stored recurrence is the wire type itself.
+pub use zoom_types::meetings::Recurrence;
 
 pub const MEETING_TYPES: &[i64] = &[1, 2, 3, 8, 10];
 /// A series never has more occurrences than this (Zoom's `end_times` maximum).

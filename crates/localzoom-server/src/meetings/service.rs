@@ -12,8 +12,9 @@ use super::input::{
 pub use super::input::{MeetingId, MAX_PAGE_SIZE};
 use super::model::{self, MeetingDoc, OccurrenceOverride};
 use super::store::{self as meeting_store, MeetingRow};
+use super::view::{comparable, list_item};
+pub use super::view::{event_object, join_url, meeting as meeting_view, ViewOptions};
 use crate::auth::{ops, Granted, Operation};
-use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
 use crate::pagination;
@@ -25,8 +26,9 @@ use crate::users::store::UserRow;
 use crate::users::vocab::LICENSED;
 use crate::validate::Check;
 use zoom_types::enums::MeetingAction;
+use zoom_types::meetings::{Meeting, MeetingList, MeetingListItem};
 
-const DEFAULT_DURATION: i64 = 60;
+pub const DEFAULT_DURATION: i64 = 60;
 /// "100 requests per day … applied against the userId of the meeting host" (S-M).
 const CREATE_UPDATE_QUOTA: Quota = Quota {
     limit: 100,
@@ -39,40 +41,6 @@ fn not_host() -> ApiError {
 
 fn invalid_occurrence() -> ApiError {
     ApiError::bad_request(300, "Invalid parameter: occurrence_id.")
-}
-
-/// A meeting as meeting events show it.
-pub fn event_object(m: &MeetingRow) -> Value {
-    json!({
-        "uuid": m.uuid,
-        "id": m.id,
-        "host_id": m.host_id,
-        "topic": m.doc.topic,
-        "type": m.kind,
-        "start_time": m.start_time.map(rfc3339),
-        "duration": m.doc.duration.unwrap_or(DEFAULT_DURATION),
-        "timezone": m.doc.timezone,
-    })
-}
-
-/// The meeting object compared before and after an update (no origin or host: they do not change).
-fn comparable(m: &MeetingRow, now: i64) -> Value {
-    let mut v = to_json(
-        m,
-        &ViewOptions {
-            origin: "",
-            host_email: "",
-            now,
-            show_previous: false,
-            occurrence: None,
-        },
-    );
-    if let Value::Object(o) = &mut v {
-        for k in ["start_url", "join_url", "registration_url", "status", "created_at"] {
-            o.remove(k);
-        }
-    }
-    v
 }
 
 async fn emit_meeting(
@@ -144,10 +112,6 @@ pub fn occurrences_of(m: &MeetingRow) -> Vec<Occurrence> {
         .collect()
 }
 
-pub fn occurrence_json(o: &Occurrence) -> Value {
-    json!({"occurrence_id": o.occurrence_id, "start_time": rfc3339(o.start_time), "duration": o.duration, "status": o.status})
-}
-
 /// `settings.approval_type`: 0 registrants approved on arrival, 1 approved by hand, 2 (Zoom's
 /// default) no registration.
 pub fn approval_type(m: &MeetingRow) -> i64 {
@@ -156,85 +120,6 @@ pub fn approval_type(m: &MeetingRow) -> i64 {
 
 pub fn registration_enabled(m: &MeetingRow) -> bool {
     matches!(approval_type(m), 0 | 1)
-}
-
-/// The meeting's join URL (registrants get their own).
-pub fn join_url(m: &MeetingRow, origin: &str) -> String {
-    if m.doc.password.is_empty() {
-        format!("{origin}/j/{}", m.id)
-    } else {
-        format!("{origin}/j/{}?pwd={}", m.id, m.doc.encrypted_password)
-    }
-}
-
-pub struct ViewOptions<'a> {
-    pub origin: &'a str,
-    pub host_email: &'a str,
-    pub now: i64,
-    pub show_previous: bool,
-    pub occurrence: Option<&'a Occurrence>,
-}
-
-/// The full meeting object of `GET /meetings/{meetingId}` (and of the create response).
-pub fn to_json(m: &MeetingRow, v: &ViewOptions) -> Value {
-    let mut o = Map::new();
-    let mut put = |k: &str, val: Value| {
-        o.insert(k.to_string(), val);
-    };
-    put("uuid", json!(m.uuid));
-    put("id", json!(m.id));
-    put("host_id", json!(m.host_id));
-    put("host_email", json!(v.host_email));
-    if let Some(a) = &m.doc.assistant_id {
-        put("assistant_id", json!(a));
-    }
-    put("topic", json!(m.doc.topic));
-    put("type", json!(m.kind));
-    put("status", json!(m.status));
-    let start = v.occurrence.map(|o| o.start_time).or(m.start_time);
-    if let Some(t) = start {
-        put("start_time", json!(rfc3339(t)));
-    }
-    let duration = v.occurrence.map(|o| o.duration).or(m.doc.duration);
-    if let Some(d) = duration {
-        put("duration", json!(d));
-    }
-    put("timezone", json!(m.doc.timezone));
-    put("agenda", json!(m.doc.agenda));
-    put("created_at", json!(rfc3339(m.created_at)));
-    put(
-        "start_url",
-        json!(format!("{}/s/{}?zak={}", v.origin, m.id, m.doc.start_token)),
-    );
-    put("join_url", json!(join_url(m, v.origin)));
-    if registration_enabled(m) {
-        put(
-            "registration_url",
-            json!(format!("{}/meeting/register/{}", v.origin, m.doc.registration_token)),
-        );
-    }
-    put("password", json!(m.doc.password));
-    put("h323_password", json!(m.doc.h323_password));
-    put("pstn_password", json!(m.doc.pstn_password));
-    put("encrypted_password", json!(m.doc.encrypted_password));
-    put("pre_schedule", json!(m.doc.pre_schedule));
-    put("settings", Value::Object(m.doc.settings.clone()));
-    if let (Some(r), 3 | 8) = (&m.doc.recurrence, m.kind) {
-        put("recurrence", serde_json::to_value(r).unwrap_or(Value::Null));
-    }
-    if m.kind == 8 {
-        let list: Vec<Value> = occurrences_of(m)
-            .iter()
-            .filter(|o| v.show_previous || o.start_time + o.duration * 60 >= v.now)
-            .map(occurrence_json)
-            .collect();
-        put("occurrences", Value::Array(list));
-    }
-    if !m.doc.tracking_fields.is_empty() {
-        put("tracking_fields", Value::Array(m.doc.tracking_fields.clone()));
-    }
-    put("creation_source", json!("open_api"));
-    Value::Object(o)
 }
 
 /// Applies validated input to a meeting (new or stored), then checks the rules that span fields.
@@ -333,7 +218,7 @@ pub async fn create(
     user_id: &str,
     input: MeetingInput,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<Meeting> {
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let caller = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, false).await?;
@@ -411,7 +296,7 @@ pub async fn create(
         }
         let payload = crate::webhooks::object(event_object(&m));
         emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingCreated, payload).await?;
-        Ok(to_json(
+        Ok(meeting_view(
             &m,
             &ViewOptions {
                 origin,
@@ -442,7 +327,7 @@ pub async fn get(
     meeting_id: MeetingId,
     q: MeetingQuery,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<Meeting> {
     let MeetingQuery {
         show_previous,
         occurrence_id,
@@ -460,7 +345,7 @@ pub async fn get(
         _ => None,
     };
     let email = host_email(&mut conn, state, &m).await?;
-    Ok(to_json(
+    Ok(meeting_view(
         &m,
         &ViewOptions {
             origin,
@@ -526,7 +411,7 @@ pub async fn list(
     user_id: &str,
     req: MeetingListRequest,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<MeetingList> {
     let account_id = grant.account_id();
     let mut conn = state.store.acquire().await?;
     let host = resolve(&mut conn, &state.store, account_id, grant.me(), user_id, false).await?;
@@ -581,41 +466,15 @@ pub async fn list(
         },
     )
     .await?;
-    let items: Vec<Value> = page
-        .iter()
-        .map(|m| {
-            let mut item = json!({
-                "uuid": m.uuid, "id": m.id, "host_id": m.host_id, "topic": m.doc.topic, "type": m.kind,
-                "timezone": m.doc.timezone, "agenda": m.doc.agenda, "created_at": rfc3339(m.created_at),
-                "join_url": join_url(m, origin),
-            });
-            let start = if m.kind == 8 {
-                occurrences_of(m)
-                    .iter()
-                    .map(|o| o.start_time)
-                    .find(|t| *t >= now)
-                    .or(m.start_time)
-            } else {
-                m.start_time
-            };
-            if let Some(t) = start {
-                item["start_time"] = json!(rfc3339(t));
-            }
-            if let Some(d) = m.doc.duration {
-                item["duration"] = json!(d);
-            }
-            item
-        })
-        .collect();
-    let page_count = pagination::page_count(total, cursor.page_size);
-    Ok(json!({
-        "page_count": page_count,
-        "page_number": cursor.page_number,
-        "page_size": cursor.page_size,
-        "total_records": total,
-        "next_page_token": next_page_token,
-        "meetings": items,
-    }))
+    let items: Vec<MeetingListItem> = page.iter().map(|m| list_item(m, origin, now)).collect();
+    Ok(MeetingList {
+        next_page_token,
+        page_count: pagination::page_count(total, cursor.page_size),
+        page_number: cursor.page_number,
+        page_size: cursor.page_size,
+        total_records: total,
+        meetings: items,
+    })
 }
 
 pub async fn update(

@@ -6,12 +6,13 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 
 use super::input::{ClientChange, PresenceChange};
-use super::service::{self, ClientView, PresenceView};
+use super::service::{self, ClientView};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
 use crate::extract::{Body, PathParam};
 use crate::state::AppState;
 use crate::validate::Input;
+use zoom_types::users::Presence;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -29,7 +30,7 @@ async fn get_presence(
     State(state): State<AppState>,
     caller: Caller,
     PathParam(user_id): PathParam,
-) -> ApiResult<Json<PresenceView>> {
+) -> ApiResult<Json<Presence>> {
     let grant = caller.authorize::<ops::GetUserPresenceStatus>()?;
     Ok(Json(service::get(&state, &grant, &user_id).await?))
 }

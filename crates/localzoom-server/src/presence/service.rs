@@ -2,6 +2,8 @@
 //! by itself, signed-out users, and one successful update per user per minute.
 
 use serde::Serialize;
+use zoom_types::enums::PresenceStatus;
+use zoom_types::users::Presence;
 
 pub use super::input::DND_DEFAULT_MINUTES;
 use super::input::{ClientChange, PresenceChange};
@@ -20,16 +22,6 @@ const PRESENCE_QUOTA: Quota = Quota {
     window: Window::Sliding(60),
 };
 
-/// `GET /users/{userId}/presence_status`: `end_time` and `remaining_time` only for the caller's own DND.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PresenceView {
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remaining_time: Option<i64>,
-}
-
 /// The state as seen at `now`: DND that has run out has given way to what came before it.
 fn effective(mut p: PresenceRow, now: i64) -> PresenceRow {
     if p.status == "Do_Not_Disturb" && p.dnd_until.is_some_and(|until| until <= now) {
@@ -46,32 +38,33 @@ pub async fn current(conn: &mut sqlx::AnyConnection, user_id: &str, now: i64) ->
     Ok(effective(row, now))
 }
 
-pub async fn get(
-    state: &AppState,
-    grant: &Granted<ops::GetUserPresenceStatus>,
-    user_id: &str,
-) -> ApiResult<PresenceView> {
+/// A stored status in Zoom's GET vocabulary (the store holds only what `PresenceChange` wrote).
+fn status_of(stored: &str) -> PresenceStatus {
+    stored.parse().unwrap_or(PresenceStatus::Available)
+}
+
+pub async fn get(state: &AppState, grant: &Granted<ops::GetUserPresenceStatus>, user_id: &str) -> ApiResult<Presence> {
     let now = state.clock.now();
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     let p = current(&mut conn, &user.id, now).await?;
     if !p.signed_in {
-        return Ok(PresenceView {
-            status: "Offline".into(),
+        return Ok(Presence {
+            status: PresenceStatus::Offline,
             end_time: None,
             remaining_time: None,
         });
     }
     let own = grant.me() == Some(user.id.as_str());
     match p.dnd_until.filter(|_| own && p.status == "Do_Not_Disturb") {
-        Some(until) => Ok(PresenceView {
-            status: p.status,
+        Some(until) => Ok(Presence {
+            status: status_of(&p.status),
             end_time: Some(rfc3339(until)),
             // Whole minutes left, rounded up, as Zoom's clients show it.
             remaining_time: Some((until - now + 59) / 60),
         }),
-        None => Ok(PresenceView {
-            status: p.status,
+        None => Ok(Presence {
+            status: status_of(&p.status),
             end_time: None,
             remaining_time: None,
         }),

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 use zoom_types::enums::{RegistrantAction, RegistrantStatus};
+use zoom_types::meetings::{CustomQuestion, StandardQuestion};
 use zoom_types::FieldError;
 
 use super::store::RegistrantDoc;
@@ -303,8 +304,8 @@ impl RegistrantStatusChange {
 /// `PATCH /meetings/{meetingId}/registrants/questions`.
 #[derive(Debug, Clone)]
 pub struct QuestionsUpdate {
-    pub questions: Option<Vec<Value>>,
-    pub custom_questions: Option<Vec<Value>>,
+    pub questions: Option<Vec<StandardQuestion>>,
+    pub custom_questions: Option<Vec<CustomQuestion>>,
 }
 
 impl Input for QuestionsUpdate {
@@ -318,7 +319,10 @@ impl Input for QuestionsUpdate {
                         check.fail(q.path("field_name"));
                     }
                     let required = check.boolean(q, "required").unwrap_or(false);
-                    field.map(|f| json!({"field_name": f, "required": required}))
+                    field.map(|f| StandardQuestion {
+                        field_name: f,
+                        required,
+                    })
                 })
                 .collect::<Vec<_>>()
         });
@@ -349,7 +353,12 @@ impl Input for QuestionsUpdate {
                     if kind == "single" && answers.is_empty() {
                         check.fail_with(q.path("answers"), "A single-answer question needs answers.");
                     }
-                    title.map(|t| json!({"title": t, "type": kind, "required": required, "answers": answers}))
+                    title.map(|t| CustomQuestion {
+                        title: t,
+                        kind,
+                        required,
+                        answers,
+                    })
                 })
                 .collect::<Vec<_>>()
         });

@@ -4,26 +4,27 @@
 //! 3 additions and 10 status updates per registrant per day.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use zoom_types::enums::{RegistrantAction, RegistrantStatus};
 
 use super::input::{BatchRegistration, NewRegistrant, QuestionsUpdate, RegistrantListRequest, RegistrantStatusChange};
 pub use super::input::{MAX_STATUS_BATCH, QUESTION_FIELDS};
 use super::store::{self as registrant_store, Filter, RegistrantDoc, RegistrantRow};
+use super::view;
 use crate::auth::{ops, Granted, Operation};
-use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
 use crate::meetings::input::MeetingId;
-use crate::meetings::service::{
-    approval_type, ends_at, load, occurrence_json, occurrences_of, registration_enabled, Occurrence,
-};
+use crate::meetings::service::{approval_type, ends_at, load, occurrences_of, registration_enabled, Occurrence};
 use crate::meetings::store::MeetingRow;
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::WriteTx;
+use zoom_types::meetings::{
+    BatchRegistrant, BatchRegistrants, Registrant, RegistrantAdded, RegistrantList, RegistrationQuestions,
+};
 
 /// Zoom's cap on one meeting's registrants.
 pub const MAX_REGISTRANTS: i64 = 4999;
@@ -77,27 +78,6 @@ async fn registration_meeting<O: Operation>(
         ));
     }
     Ok(m)
-}
-
-pub fn join_url(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> String {
-    let mut url = format!("{origin}/w/{}?tk={}", m.id, r.doc.join_token);
-    if !m.doc.password.is_empty() {
-        url.push_str(&format!("&pwd={}", m.doc.encrypted_password));
-    }
-    url
-}
-
-pub fn to_json(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> Value {
-    let d = &r.doc;
-    json!({
-        "id": r.id, "email": d.email, "first_name": d.first_name, "last_name": d.last_name,
-        "address": d.address, "city": d.city, "state": d.state, "zip": d.zip, "country": d.country,
-        "phone": d.phone, "comments": d.comments, "industry": d.industry, "job_title": d.job_title,
-        "org": d.org, "no_of_employees": d.no_of_employees, "purchasing_time_frame": d.purchasing_time_frame,
-        "role_in_purchase_process": d.role_in_purchase_process, "custom_questions": d.custom_questions,
-        "status": r.status, "create_time": rfc3339(r.created_at), "join_url": join_url(r, m, origin),
-        "participant_pin_code": d.participant_pin_code,
-    })
 }
 
 /// The occurrences named in `occurrence_ids`, each one of the series'; `None` for every one.
@@ -205,7 +185,7 @@ pub async fn add(
     meeting_id: MeetingId,
     input: NewRegistrant,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<RegistrantAdded> {
     let (m, r) = write_tx!(state.store, |tx| {
         let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
         let doc = input.answers_for(&m)?;
@@ -221,25 +201,7 @@ pub async fn add(
         let r = register(state, tx, &m, doc, approve, occurrence_ids).await?;
         Ok((m, r))
     })?;
-    let occurrences: Vec<Value> = occurrences_of(&m)
-        .iter()
-        .filter(|o| r.occurrence_ids.is_empty() || r.occurrence_ids.contains(&o.occurrence_id))
-        .map(occurrence_json)
-        .collect();
-    let mut out = json!({
-        "id": m.id,
-        "registrant_id": r.id,
-        "join_url": join_url(&r, &m, origin),
-        "participant_pin_code": r.doc.participant_pin_code,
-        "topic": m.doc.topic,
-    });
-    if let Some(t) = m.start_time {
-        out["start_time"] = json!(rfc3339(t));
-    }
-    if m.kind == 8 {
-        out["occurrences"] = Value::Array(occurrences);
-    }
-    Ok(out)
+    Ok(view::added(&r, &m, origin))
 }
 
 const REGISTRANTS_RESOURCE: &str = "registrants";
@@ -260,7 +222,7 @@ pub async fn list(
     meeting_id: MeetingId,
     req: RegistrantListRequest,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<RegistrantList> {
     let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
     drop(conn);
@@ -311,14 +273,14 @@ pub async fn list(
         },
     )
     .await?;
-    Ok(json!({
-        "page_count": pagination::page_count(total, cursor.page_size),
-        "page_number": cursor.page_number,
-        "page_size": cursor.page_size,
-        "total_records": total,
-        "next_page_token": next_page_token,
-        "registrants": rows.iter().map(|r| to_json(r, &m, origin)).collect::<Vec<_>>(),
-    }))
+    Ok(RegistrantList {
+        next_page_token,
+        page_count: pagination::page_count(total, cursor.page_size),
+        page_number: cursor.page_number,
+        page_size: cursor.page_size,
+        total_records: total,
+        registrants: rows.iter().map(|r| view::registrant(r, &m, origin)).collect(),
+    })
 }
 
 pub async fn get(
@@ -327,13 +289,13 @@ pub async fn get(
     meeting_id: MeetingId,
     registrant_id: &str,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<Registrant> {
     let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
     let r = registrant_store::find(&mut conn, &state.store, m.id, Some(registrant_id), None, false)
         .await?
         .ok_or_else(invalid_registrant)?;
-    Ok(to_json(&r, &m, origin))
+    Ok(view::registrant(&r, &m, origin))
 }
 
 pub async fn delete(
@@ -443,9 +405,14 @@ async fn emit_registration(
     event: EventKind,
 ) -> Result<(), crate::store::StoreError> {
     let mut object = crate::meetings::service::event_object(m);
-    object["registrant"] = to_json(r, m, &state.origin_without_request());
+    object["registrant"] = serde_json::to_value(view::registrant(r, m, &state.origin_without_request()))
+        .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
     if m.kind == 8 {
-        object["occurrences"] = Value::Array(occurrences_of(m).iter().map(occurrence_json).collect());
+        let occurrences: Vec<_> = occurrences_of(m)
+            .iter()
+            .map(crate::meetings::view::occurrence)
+            .collect();
+        object["occurrences"] = json!(occurrences);
     }
     crate::webhooks::emit(tx, state, &m.account_id, event, None, crate::webhooks::object(object)).await
 }
@@ -454,10 +421,10 @@ pub async fn questions(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantsQuestionsGet>,
     meeting_id: MeetingId,
-) -> ApiResult<Value> {
+) -> ApiResult<RegistrationQuestions> {
     let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
-    Ok(json!({"questions": m.doc.questions, "custom_questions": m.doc.custom_questions}))
+    Ok(view::questions(&m))
 }
 
 pub async fn update_questions(
@@ -468,11 +435,11 @@ pub async fn update_questions(
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let mut m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
-        if let Some(q) = update.questions.clone() {
-            m.doc.questions = q;
+        if let Some(q) = &update.questions {
+            m.doc.questions = q.iter().filter_map(|q| serde_json::to_value(q).ok()).collect();
         }
-        if let Some(c) = update.custom_questions.clone() {
-            m.doc.custom_questions = c;
+        if let Some(c) = &update.custom_questions {
+            m.doc.custom_questions = c.iter().filter_map(|q| serde_json::to_value(q).ok()).collect();
         }
         crate::meetings::store::update(tx.conn(), &m).await?;
         Ok(())
@@ -485,7 +452,7 @@ pub async fn batch(
     meeting_id: MeetingId,
     input: BatchRegistration,
     origin: &str,
-) -> ApiResult<Value> {
+) -> ApiResult<BatchRegistrants> {
     write_tx!(state.store, |tx| {
         let m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
         if m.kind != 2 {
@@ -513,14 +480,14 @@ pub async fn batch(
         let mut out = Vec::new();
         for doc in input.registrants.clone() {
             let r = register(state, tx, &m, doc, approve, Vec::new()).await?;
-            out.push(json!({
-                "registrant_id": r.id,
-                "email": r.doc.email,
-                "join_url": join_url(&r, &m, origin),
-                "participant_pin_code": r.doc.participant_pin_code,
-            }));
+            out.push(BatchRegistrant {
+                join_url: view::join_url(&r, &m, origin),
+                registrant_id: r.id,
+                email: r.doc.email,
+                participant_pin_code: r.doc.participant_pin_code,
+            });
         }
-        Ok(json!({"registrants": out}))
+        Ok(BatchRegistrants { registrants: out })
     })
 }
 

@@ -1,6 +1,7 @@
 //! Settings, picture and virtual-background rules.
 
 use serde_json::{json, Value};
+use zoom_types::users::BackgroundFile;
 
 use super::input::{FileIds, SettingsPart, SettingsPatch, SettingsQuery};
 use super::model;
@@ -302,7 +303,7 @@ pub async fn upload_background(
     grant: &Granted<ops::UploadVbUser>,
     user_id: &str,
     upload: Option<Upload>,
-) -> ApiResult<Value> {
+) -> ApiResult<BackgroundFile> {
     let upload = upload
         .filter(|u| !u.bytes.is_empty())
         .ok_or_else(|| picture_error("File is empty"))?;
@@ -322,7 +323,13 @@ pub async fn upload_background(
         }
         let row = file_row(&user, "vb", &upload, content_type, now);
         settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
-        Ok(json!({"id": row.id, "name": row.name, "type": kind, "size": row.size, "is_default": false}))
+        Ok(BackgroundFile {
+            id: row.id,
+            name: row.name,
+            kind: kind.to_string(),
+            size: row.size,
+            is_default: false,
+        })
     })
 }
 

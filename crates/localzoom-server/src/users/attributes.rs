@@ -1,7 +1,7 @@
 //! Rules over single user attributes: email changes (3 per 24 hours), personal meeting room names,
 //! permissions by role, and bulk feature updates.
 
-use serde::Serialize;
+use zoom_types::users::{FeatureFailure, FeaturesResult, Permissions, VanityCheck};
 
 use super::lookup::resolve;
 use super::store::{self as user_store, Lookup};
@@ -73,11 +73,6 @@ pub async fn update_email(
     })
 }
 
-#[derive(Debug, Serialize)]
-pub struct VanityCheck {
-    pub existed: bool,
-}
-
 pub async fn vanity_name(
     state: &AppState,
     _grant: &Granted<ops::UserVanityName>,
@@ -141,11 +136,6 @@ pub fn permissions_of(role_id: &str) -> Vec<&'static str> {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct Permissions {
-    pub permissions: Vec<&'static str>,
-}
-
 pub async fn permissions(
     state: &AppState,
     grant: &Granted<ops::UserPermission>,
@@ -154,7 +144,7 @@ pub async fn permissions(
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     Ok(Permissions {
-        permissions: permissions_of(&user.role_id),
+        permissions: permissions_of(&user.role_id).into_iter().map(str::to_string).collect(),
     })
 }
 
@@ -178,18 +168,6 @@ fn feature_value_ok(feature: &str, value: &str) -> Option<bool> {
         "zoom_one_type" => value.parse::<i64>().is_ok_and(|v| ZOOM_ONE_TYPES.contains(&v)),
         _ => return None,
     })
-}
-
-#[derive(Debug, Serialize)]
-pub struct FailDetail {
-    pub user_ids: Vec<String>,
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FeaturesResult {
-    pub success_user_ids: Vec<String>,
-    pub fail_details: Vec<FailDetail>,
 }
 
 /// `POST /users/features`: one feature's value for up to 30 users (by id or email).
@@ -296,11 +274,11 @@ pub async fn bulk_features(
         Ok((success, failures))
     })?;
     // Zoom groups failures by reason.
-    let mut fail_details: Vec<FailDetail> = Vec::new();
+    let mut fail_details: Vec<FeatureFailure> = Vec::new();
     for (id, reason) in failures {
         match fail_details.iter_mut().find(|d| d.reason == reason) {
             Some(d) => d.user_ids.push(id),
-            None => fail_details.push(FailDetail {
+            None => fail_details.push(FeatureFailure {
                 user_ids: vec![id],
                 reason,
             }),
