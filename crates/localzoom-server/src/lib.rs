@@ -13,12 +13,14 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod credentials;
+pub mod directory;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod error;
 pub mod events;
 pub mod extract;
 pub mod ids;
+pub mod locks;
 pub mod logging;
 pub mod meetings;
 pub mod pagination;
@@ -133,7 +135,8 @@ impl Server {
             .merge(meetings::routes::routes())
             .merge(registrants::routes::routes())
             .merge(settings::routes::routes())
-            .merge(control::index(&self.state))
+            .merge(control::index())
+            .merge(ui::routes(&self.state))
             .fallback(|| async { ApiError::route_not_found() })
             .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
             .layer(DefaultBodyLimit::max(self.state.config.max_body_bytes))
@@ -143,7 +146,7 @@ impl Server {
             ))
             .layer(middleware::from_fn_with_state(
                 self.state.clone(),
-                control::faults::oauth_layer,
+                ratelimit::faults::oauth_layer,
             ))
             .layer(middleware::from_fn_with_state(self.state.clone(), runtime::sync))
             .layer(middleware::from_fn(logging::log_requests))

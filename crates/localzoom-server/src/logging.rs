@@ -18,6 +18,32 @@ impl AccountSlot {
     }
 }
 
+/// Who a request turned out to be, filled by authentication (the `Caller`, or the OAuth client).
+#[derive(Clone, Default)]
+pub struct Who(Arc<std::sync::Mutex<(Option<String>, Option<String>)>>);
+
+impl Who {
+    /// The account and client noted so far.
+    pub fn get(&self) -> (Option<String>, Option<String>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set(&self, account_id: &str, client_id: Option<&str>) {
+        let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        w.0 = Some(account_id.to_string());
+        if client_id.is_some() {
+            w.1 = client_id.map(str::to_string);
+        }
+    }
+}
+
+/// Notes the authenticated account and client on a request being journaled.
+pub fn note(extensions: &axum::http::Extensions, account_id: &str, client_id: Option<&str>) {
+    if let Some(who) = extensions.get::<Who>() {
+        who.set(account_id, client_id);
+    }
+}
+
 pub async fn log_requests(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();

@@ -27,7 +27,7 @@ pub struct Inner {
     /// `http://HOST:PORT` as bound, for URLs in webhook events (which have no request Host).
     pub bound_origin: std::sync::OnceLock<String>,
     /// This process's copy of the stored fault rules.
-    pub faults: crate::control::faults::FaultCache,
+    pub faults: crate::ratelimit::faults::FaultCache,
     /// Control plane: milliseconds an operation waits while holding its lock key, by operation id.
     latency: RwLock<HashMap<String, u64>>,
 }

@@ -9,4 +9,3 @@
 pub mod input;
 pub mod routes;
 pub mod service;
-pub mod store;

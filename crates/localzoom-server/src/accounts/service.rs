@@ -3,13 +3,13 @@
 use super::input::AccountSwitch;
 use serde::Serialize;
 
-use super::store::{self as account_store, AccountRow};
 use crate::auth::store::{self as auth_store, AppRow};
+use crate::directory::accounts::{self as account_store, AccountRow};
+use crate::directory::model as users;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::users::service as users;
 use crate::validate::is_email;
 
 pub const PLANS: &[&str] = &["free", "pro", "business"];
@@ -50,7 +50,7 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
         &account_id,
         &new.owner_email,
         2,
-        crate::users::vocab::ROLE_OWNER,
+        crate::directory::vocab::ROLE_OWNER,
         "active",
         "autoCreate",
         now,
@@ -167,11 +167,11 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                         .execute(tx.conn())
                         .await?;
                 }
-                let owner = crate::users::store::find(
+                let owner = crate::directory::users::find(
                     tx.conn(),
                     &state.store,
                     Some(&account.id),
-                    crate::users::store::Lookup::Id(&account.owner_id),
+                    crate::directory::users::Lookup::Id(&account.owner_id),
                     false,
                 )
                 .await?;
@@ -289,10 +289,11 @@ pub async fn switch_user_account(
         if destination.id == master {
             return Err(ApiError::bad_request(300, "Users can only be moved to a sub account."));
         }
-        let mut user = crate::users::lookup::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
+        let mut user =
+            crate::directory::lookup::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
         if matches!(
             user.role_id.as_str(),
-            crate::users::vocab::ROLE_OWNER | crate::users::vocab::ROLE_ADMIN
+            crate::directory::vocab::ROLE_OWNER | crate::directory::vocab::ROLE_ADMIN
         ) {
             return Err(ApiError::bad_request(
                 200,
@@ -308,7 +309,7 @@ pub async fn switch_user_account(
         crate::meetings::store::move_host_account(tx.conn(), &user.id, &destination.id).await?;
         user.account_id = destination.id;
         user.updated_at = state.clock.now();
-        crate::users::store::update(tx.conn(), &user).await?;
+        crate::directory::users::update(tx.conn(), &user).await?;
         Ok(())
     })
 }

@@ -8,11 +8,11 @@ pub use super::input::MAX_ASSISTANTS;
 use super::store::{self as assistant_store, Party};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
+use crate::directory::lookup::resolve;
+use crate::directory::users::{self as user_store, Lookup, UserRow};
+use crate::directory::vocab::LICENSED;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::users::lookup::resolve;
-use crate::users::store::{self as user_store, Lookup, UserRow};
-use crate::users::vocab::LICENSED;
 
 async fn read_user<O: Operation>(
     state: &AppState,

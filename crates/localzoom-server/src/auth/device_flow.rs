@@ -7,10 +7,10 @@ use super::user_flow::{
     in_tx, invalid_grant, is_admin_app, is_admin_role, missing, new_grant, Consent, PageError, USERS_OFFERED,
 };
 use super::user_store::{self as store, DeviceRow};
+use crate::directory::users::{self as users, Lookup};
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::users::store::{self as users, Lookup};
 
 /// Device codes live 15 minutes; clients poll every 5 seconds at most.
 pub const DEVICE_TTL_SECONDS: i64 = 900;

@@ -148,7 +148,7 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(slot) = parts.extensions.get::<crate::logging::AccountSlot>() {
             slot.set(&caller.account_id);
         }
-        crate::control::journal::note(&parts.extensions, &caller.account_id, caller.client_id.as_deref());
+        crate::logging::note(&parts.extensions, &caller.account_id, caller.client_id.as_deref());
         Ok(caller)
     }
 }

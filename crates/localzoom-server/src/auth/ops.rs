@@ -1,6 +1,11 @@
 //! Every in-scope Zoom operation with the scopes it accepts and its rate-limit label, from the
 //! reference (checklist §2). Scope checks and the default app's scope list both read this table.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::http::Method;
+
 use super::Label;
 
 /// One Zoom operation: a token needs any one of `classic` or `granular` to call it.
@@ -227,4 +232,39 @@ pub const UNSERVED: &[Op] = &[
 /// settings may name.
 pub fn is_known_id(id: &str) -> bool {
     ALL.iter().chain(UNSERVED).any(|op| op.id == id)
+}
+
+/// `{name}` segments all look alike, so `/v2/users/{user_id}` finds `/users/{userId}`.
+fn shape(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.starts_with('{') { "{}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The operation a matched route serves, from the operation table.
+pub fn operation(method: &Method, route: &str) -> Option<&'static Op> {
+    static TABLE: OnceLock<HashMap<(&'static str, String), &'static Op>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| ALL.iter().map(|op| ((op.method, shape(op.path)), op)).collect());
+    let path = route.strip_prefix("/v2")?;
+    table.get(&(method.as_str(), shape(path))).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_find_their_operations() {
+        let get = |p| operation(&Method::GET, p).map(|o| o.id);
+        assert_eq!(get("/v2/users/{user_id}"), Some("user"));
+        assert_eq!(get("/v2/users/me/zak"), Some("userZak"));
+        assert_eq!(get("/v2/users"), Some("users"));
+        assert_eq!(
+            operation(&Method::PUT, "/v2/users/{user_id}/presence_status").map(|o| o.id),
+            Some("updatePresenceStatus")
+        );
+        assert_eq!(get("/_localzoom/clock"), None);
+        assert_eq!(get("/users/{user_id}"), None);
+    }
 }

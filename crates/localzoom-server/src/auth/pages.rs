@@ -181,7 +181,7 @@ pub fn describe_scope(scope: &str) -> String {
 }
 
 fn role_word(role_id: &str) -> &'static str {
-    crate::users::vocab::role_name(role_id)
+    crate::directory::vocab::role_name(role_id)
 }
 
 /// The consent form: the app, its scopes in words, a user to sign in as, Allow and Decline.

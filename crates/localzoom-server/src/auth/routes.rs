@@ -77,7 +77,7 @@ fn basic_credentials(headers: &HeaderMap) -> Result<(String, String), OAuthFailu
 
 async fn token(
     State(state): State<AppState>,
-    who: Option<axum::Extension<crate::control::journal::Who>>,
+    who: Option<axum::Extension<crate::logging::Who>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,

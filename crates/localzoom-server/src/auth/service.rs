@@ -156,7 +156,7 @@ pub fn valid_redirect_uri(uri: &str) -> bool {
 
 /// Control plane: an app of `new.account_id` (the default account if none).
 pub async fn create_app(state: &AppState, new: NewApp) -> ApiResult<AppRow> {
-    use crate::accounts::store as account_store;
+    use crate::directory::accounts as account_store;
     let mut errors = Vec::new();
     if let Some(token) = &new.secret_token {
         if !crate::config::valid_secret_token(token) {
@@ -229,7 +229,7 @@ pub async fn create_app(state: &AppState, new: NewApp) -> ApiResult<AppRow> {
 
 /// Control plane: the apps of `account_id` (the default account if none).
 pub async fn list_apps(state: &AppState, account_id: Option<&str>) -> ApiResult<Vec<AppRow>> {
-    use crate::accounts::store as account_store;
+    use crate::directory::accounts as account_store;
     let mut conn = state.store.acquire().await?;
     let account = match account_id {
         Some(id) => account_store::by_id(&mut *conn, id).await?,

@@ -10,10 +10,10 @@ use sha2::{Digest, Sha256};
 use super::service::{Issued, OAuthFailure, TOKEN_TTL_SECONDS};
 use super::store::{AppRow, TokenRow, KIND_OAUTH};
 use super::user_store::{self as store, CodeRow, GrantRow};
+use crate::directory::users::{self as users, Lookup};
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::users::store::{self as users, Lookup};
 
 /// Authorization codes live five minutes by the clock.
 pub const CODE_TTL_SECONDS: i64 = 300;
@@ -123,7 +123,7 @@ pub fn is_admin_app(app: &AppRow) -> bool {
 }
 
 pub(super) fn is_admin_role(role_id: &str) -> bool {
-    role_id == crate::users::vocab::ROLE_OWNER || role_id == crate::users::vocab::ROLE_ADMIN
+    role_id == crate::directory::vocab::ROLE_OWNER || role_id == crate::directory::vocab::ROLE_ADMIN
 }
 
 /// `$step(tx, …)` as one unit of work, committed whatever it decided (a refusal may have written,

@@ -127,7 +127,7 @@ impl Filter {
             && self
                 .path
                 .as_deref()
-                .is_none_or(|p| super::faults::glob_matches(p, &e.path))
+                .is_none_or(|p| crate::ratelimit::faults::glob_matches(p, &e.path))
             && self
                 .operation
                 .as_deref()
@@ -138,27 +138,6 @@ impl Filter {
                 .as_deref()
                 .is_none_or(|a| e.account_id.as_deref() == Some(a))
             && self.since_ms.is_none_or(|s| e.at_ms >= s)
-    }
-}
-
-/// Who a request turned out to be, filled by authentication (the `Caller`, or the OAuth client).
-#[derive(Clone, Default)]
-pub struct Who(std::sync::Arc<Mutex<(Option<String>, Option<String>)>>);
-
-impl Who {
-    pub fn set(&self, account_id: &str, client_id: Option<&str>) {
-        let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        w.0 = Some(account_id.to_string());
-        if client_id.is_some() {
-            w.1 = client_id.map(str::to_string);
-        }
-    }
-}
-
-/// Notes the authenticated account and client on a request being journaled.
-pub fn note(extensions: &axum::http::Extensions, account_id: &str, client_id: Option<&str>) {
-    if let Some(who) = extensions.get::<Who>() {
-        who.set(account_id, client_id);
     }
 }
 
@@ -185,7 +164,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let operation = parts
         .extensions
         .get::<MatchedPath>()
-        .and_then(|m| crate::ratelimit::layer::operation(&parts.method, m.as_str()))
+        .and_then(|m| crate::auth::ops::operation(&parts.method, m.as_str()))
         .map(|op| op.id.to_string());
     let request_headers = headers_view(&parts.headers);
     let content_type = parts
@@ -194,13 +173,13 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let who = Who::default();
+    let who = crate::logging::Who::default();
     parts.extensions.insert(who.clone());
     let (request_body, request_body_truncated, request_body_base64) = body_view(&bytes, &content_type);
     let response = next.run(Request::from_parts(parts, AxumBody::from(bytes))).await;
     let dropped = response
         .extensions()
-        .get::<super::faults::DroppedConnection>()
+        .get::<crate::ratelimit::faults::DroppedConnection>()
         .is_some();
     let (rparts, rbody) = response.into_parts();
     let (response, rbytes) = if dropped {
@@ -218,7 +197,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         .unwrap_or("")
         .to_string();
     let (response_body, response_body_truncated, response_body_base64) = body_view(&rbytes, &response_type);
-    let (account_id, client_id) = who.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let (account_id, client_id) = who.get();
     let id = state.journal.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     state.journal.push(Entry {
         id: id.to_string(),

@@ -2,7 +2,6 @@
 //! apps, reset, seed, state, journal, faults. It is how tests set up and inspect localzoom; it never
 //! goes through Zoom's auth or limits.
 
-pub mod faults;
 pub mod gate;
 pub mod journal;
 pub mod reset;
@@ -15,10 +14,11 @@ use axum::Router;
 
 use crate::state::AppState;
 
-/// Every `/_localzoom/*` route in one index: the control plane's own (state, clock, accounts, apps,
-/// journal, faults), those each resource contributes, and the dashboard. The gate in `gate.rs`
-/// guards them all but the health check and the dashboard's sign-in.
-pub fn index(state: &AppState) -> Router<AppState> {
+/// Every `/_localzoom/*` API route in one index: the control plane's own (state, clock, accounts,
+/// apps, journal, faults) and those each resource contributes. The dashboard (`ui::routes`, which
+/// uses the control plane) is merged beside it in `Server::router`. The gate in `gate.rs` guards
+/// them all but the health check and the dashboard's sign-in.
+pub fn index() -> Router<AppState> {
     Router::new()
         .merge(routes::routes())
         .merge(tools::routes())
@@ -27,5 +27,4 @@ pub fn index(state: &AppState) -> Router<AppState> {
         .merge(crate::credentials::routes::control_routes())
         .merge(crate::meetings::routes::control_routes())
         .merge(crate::webhooks::routes::control_routes())
-        .merge(crate::ui::routes(state))
 }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 
 use crate::accounts::service::{insert_account, NewAccount};
-use crate::accounts::store as account_store;
 use crate::auth::store as auth_store;
+use crate::directory::accounts as account_store;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
@@ -189,7 +189,7 @@ async fn drop_counters(tx: &mut WriteTx, account_id: &str, h: &Holdings) -> Resu
 
 /// Opens the transaction that clears an account: the account (or 2001), its quotas, counters and
 /// lock keys already gone.
-async fn begin_clearing(tx: &mut WriteTx, account_id: &str) -> ApiResult<crate::accounts::store::AccountRow> {
+async fn begin_clearing(tx: &mut WriteTx, account_id: &str) -> ApiResult<crate::directory::accounts::AccountRow> {
     let account = account_store::by_id(tx.conn(), account_id)
         .await?
         .ok_or_else(|| ApiError::account_not_found(Some(account_id)))?;
@@ -224,20 +224,20 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
         ] {
             exec(tx, sql, &[owner]).await?;
         }
-        if let Some(current) = crate::users::store::find(
+        if let Some(current) = crate::directory::users::find(
             tx.conn(),
             &state.store,
             Some(account_id),
-            crate::users::store::Lookup::Id(owner),
+            crate::directory::users::Lookup::Id(owner),
             true,
         )
         .await?
         {
-            let mut fresh = crate::users::service::new_row(
+            let mut fresh = crate::directory::model::new_row(
                 account_id,
                 &current.email,
                 2,
-                crate::users::vocab::ROLE_OWNER,
+                crate::directory::vocab::ROLE_OWNER,
                 "active",
                 "autoCreate",
                 current.created_at,
@@ -249,7 +249,7 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
             fresh.profile.last_name = "Owner".into();
             fresh.profile.display_name = "Account Owner".into();
             fresh.updated_at = state.clock.now();
-            crate::users::store::update(tx.conn(), &fresh).await?;
+            crate::directory::users::update(tx.conn(), &fresh).await?;
         }
         Ok(())
     })
@@ -315,7 +315,7 @@ pub struct UserInside {
 
 pub async fn inspect_user(state: &AppState, user_id: &str) -> ApiResult<UserInside> {
     let mut conn = state.store.acquire().await?;
-    let user = crate::users::lookup::resolve_any_account(&mut conn, &state.store, user_id).await?;
+    let user = crate::directory::lookup::resolve_any_account(&mut conn, &state.store, user_id).await?;
     let now = state.clock.now();
     let presence = crate::presence::service::current(&mut conn, &user.id, now).await?;
     let client = serde_json::json!({
@@ -337,7 +337,7 @@ pub async fn inspect_user(state: &AppState, user_id: &str) -> ApiResult<UserInsi
             quotas.insert(kind, Value::from(used));
         }
     }
-    let email_key = crate::users::store::email_key(&user.email);
+    let email_key = crate::directory::users::email_key(&user.email);
     // Lock keys expire by wall time, not the test clock.
     let locks = sqlx::query("SELECT key, expires_at FROM lock_keys WHERE expires_at > $1")
         .bind(crate::clock::real_now_ms().div_euclid(1000))

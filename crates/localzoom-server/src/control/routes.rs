@@ -126,7 +126,7 @@ async fn create_account(State(state): State<AppState>, body: Body) -> ApiResult<
 }
 
 async fn list_accounts(State(state): State<AppState>) -> ApiResult<Response> {
-    let accounts = crate::accounts::store::all(state.store.pool()).await?;
+    let accounts = crate::directory::accounts::all(state.store.pool()).await?;
     let views: Vec<serde_json::Value> = accounts.into_iter().map(account_json).collect();
     Ok(Json(json!({ "accounts": views })).into_response())
 }
@@ -191,11 +191,11 @@ async fn update_account(
     Ok(account_view(account))
 }
 
-fn account_view(account: crate::accounts::store::AccountRow) -> Response {
+fn account_view(account: crate::directory::accounts::AccountRow) -> Response {
     Json(account_json(account)).into_response()
 }
 
-fn account_json(account: crate::accounts::store::AccountRow) -> serde_json::Value {
+fn account_json(account: crate::directory::accounts::AccountRow) -> serde_json::Value {
     json!({
         "id": account.id,
         "account_number": account.account_number,

@@ -198,7 +198,7 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
     }
     let account_id = if is_default {
         let mut conn = state.store.acquire().await?;
-        crate::accounts::store::default_account(&mut conn)
+        crate::directory::accounts::default_account(&mut conn)
             .await?
             .ok_or_else(|| ApiError::account_not_found(None))?
             .id
@@ -367,15 +367,15 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     let id = created.id;
     let role_id = match text(u, "role") {
         None | Some("Member") | Some("member") => None,
-        Some("Admin") | Some("admin") => Some(crate::users::vocab::ROLE_ADMIN),
+        Some("Admin") | Some("admin") => Some(crate::directory::vocab::ROLE_ADMIN),
         Some(_) => return Err(bad(&format!("{p}.role"), "Expected Admin or Member.")),
     };
     write_tx!(state.store, |tx| {
         if let Some(role) = role_id {
             let mut row =
-                crate::users::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
+                crate::directory::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
             row.role_id = role.to_string();
-            crate::users::store::update(tx.conn(), &row).await?;
+            crate::directory::users::update(tx.conn(), &row).await?;
         }
         Ok(())
     })?;
@@ -390,7 +390,7 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     }
     if u.get("signed_in") == Some(&Value::Bool(false)) && status != "pending" {
         write_tx!(state.store, |tx| {
-            let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, &id).await?;
+            let user = crate::directory::lookup::resolve_any_account(tx.conn(), &state.store, &id).await?;
             crate::presence::service::set_signed_in(tx, state, &user, false).await?;
             Ok(())
         })?;

@@ -411,7 +411,7 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
     for (i, u) in users.iter().enumerate() {
         let p = format!("{ap}.users[{i}]");
         if let Some(t) = u.get("type").and_then(Value::as_i64) {
-            if !crate::users::vocab::USER_TYPES.contains(&t) {
+            if !crate::directory::vocab::USER_TYPES.contains(&t) {
                 errors.push(field_error(&format!("{p}.type"), "Expected 1, 2, 4 or 99."));
             }
         }
@@ -429,7 +429,7 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
             }
         }
         if let Some(email) = u.get("email").and_then(Value::as_str) {
-            if !emails.insert(crate::users::store::email_key(email)) {
+            if !emails.insert(crate::directory::users::email_key(email)) {
                 errors.push(field_error(
                     &format!("{p}.email"),
                     "Already used by another user of the document.",
@@ -535,7 +535,7 @@ fn plan(doc: &Value) -> Result<(crate::clock::ClockState, Vec<Insert>), Vec<Fiel
             let mut values = check_row(&USERS, u, &p, &mut errors);
             // The lookup key always follows the email (a document edited by hand cannot split them).
             if let (Some(email), Some(key)) = (u.get("email").and_then(Value::as_str), values.get_mut(2)) {
-                *key = Bound::Text(Some(crate::users::store::email_key(email)));
+                *key = Bound::Text(Some(crate::directory::users::email_key(email)));
             }
             if let Some(email) = u.get("email").and_then(Value::as_str) {
                 if !crate::validate::is_email(email) {

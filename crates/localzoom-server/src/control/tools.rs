@@ -7,9 +7,10 @@ use axum::routing::{delete, get};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::{faults, journal};
+use super::journal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, PathParam, QueryMap};
+use crate::ratelimit::faults;
 use crate::state::AppState;
 use crate::validate::{Check, Obj};
 

@@ -10,11 +10,11 @@ use super::store as cred_store;
 use crate::auth::store::{self as auth_store, TokenRow};
 use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
+use crate::directory::lookup::resolve;
+use crate::directory::users::UserRow;
+use crate::directory::vocab::{ROLE_ADMIN, ROLE_OWNER};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::users::lookup::resolve;
-use crate::users::store::UserRow;
-use crate::users::vocab::{ROLE_ADMIN, ROLE_OWNER};
 
 /// How long a token from `GET /users/{userId}/token` lives by default, in seconds.
 pub const DEFAULT_TOKEN_TTL: i64 = 7200;

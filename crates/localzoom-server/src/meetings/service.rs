@@ -15,15 +15,15 @@ use super::store::{self as meeting_store, MeetingRow};
 use super::view::{comparable, list_item};
 pub use super::view::{event_object, join_url, meeting as meeting_view, ViewOptions};
 use crate::auth::{ops, Granted, Operation};
+use crate::directory::lookup::resolve;
+use crate::directory::users::UserRow;
+use crate::directory::vocab::LICENSED;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::StoreError;
-use crate::users::lookup::resolve;
-use crate::users::store::UserRow;
-use crate::users::vocab::LICENSED;
 use crate::validate::Check;
 use zoom_types::enums::MeetingAction;
 use zoom_types::meetings::{Meeting, MeetingList, MeetingListItem};
@@ -310,11 +310,11 @@ pub async fn create(
 }
 
 async fn host_email(conn: &mut sqlx::AnyConnection, state: &AppState, m: &MeetingRow) -> ApiResult<String> {
-    let host = crate::users::store::find(
+    let host = crate::directory::users::find(
         conn,
         &state.store,
         None,
-        crate::users::store::Lookup::Id(&m.host_id),
+        crate::directory::users::Lookup::Id(&m.host_id),
         false,
     )
     .await?;

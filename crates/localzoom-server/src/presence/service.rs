@@ -10,12 +10,12 @@ use super::input::{ClientChange, PresenceChange};
 use super::store::{self as presence_store, PresenceRow};
 use crate::auth::{ops, Granted};
 use crate::clock::rfc3339;
+use crate::directory::lookup::resolve;
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::users::lookup::resolve;
 
 const PRESENCE_QUOTA: Quota = Quota {
     limit: 1,
@@ -126,7 +126,7 @@ pub async fn update(
 pub async fn set_signed_in(
     tx: &mut WriteTx,
     state: &AppState,
-    user: &crate::users::store::UserRow,
+    user: &crate::directory::users::UserRow,
     signed_in: bool,
 ) -> Result<(), StoreError> {
     let now = state.clock.now();
@@ -168,7 +168,7 @@ pub async fn set_client(state: &AppState, user_id: &str, change: ClientChange) -
     let signed_in = change.signed_in;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
-        let user = crate::users::lookup::resolve_any_account(tx.conn(), &state.store, user_id).await?;
+        let user = crate::directory::lookup::resolve_any_account(tx.conn(), &state.store, user_id).await?;
         set_signed_in(tx, state, &user, signed_in).await?;
         let p = current(tx.conn(), &user.id, now).await?;
         Ok(ClientView {

@@ -1,16 +1,13 @@
 //! The rate-limit layer: authenticates each `/v2` operation, counts it against its account's limits
 //! for the operation's label, answers Zoom's 429s, and sets the `X-RateLimit-*` headers.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::{day_start, limits, store as counters, DAY};
-use crate::auth::{self, ops, Caller, Label, Op};
+use crate::auth::{self, Caller, Label};
 use crate::clock::rfc3339;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -62,21 +59,7 @@ impl Headers {
     }
 }
 
-/// `{name}` segments all look alike, so `/v2/users/{user_id}` finds `/users/{userId}`.
-fn shape(path: &str) -> String {
-    path.split('/')
-        .map(|seg| if seg.starts_with('{') { "{}" } else { seg })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// The operation a matched route serves, from the operation table.
-pub fn operation(method: &Method, route: &str) -> Option<&'static Op> {
-    static TABLE: OnceLock<HashMap<(&'static str, String), &'static Op>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| ops::ALL.iter().map(|op| ((op.method, shape(op.path)), op)).collect());
-    let path = route.strip_prefix("/v2")?;
-    table.get(&(method.as_str(), shape(path))).copied()
-}
+pub use crate::auth::ops::operation;
 
 pub enum Verdict {
     Allowed(Headers),
@@ -137,7 +120,7 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(slot) = req.extensions().get::<crate::logging::AccountSlot>() {
         slot.set(&caller.account_id);
     }
-    crate::control::journal::note(req.extensions(), &caller.account_id, caller.client_id.as_deref());
+    crate::logging::note(req.extensions(), &caller.account_id, caller.client_id.as_deref());
     // A user's own token sees no other user: they answer as if missing; and the account-wide
     // user operations (list, create, look up by email…) need an account-level scope.
     if caller.user_grant.is_some()
@@ -167,14 +150,14 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
     // Fault rules answer before the request is counted or reaches its service.
-    let incoming = crate::control::faults::Incoming {
+    let incoming = crate::ratelimit::faults::Incoming {
         method: req.method(),
         path: req.uri().path(),
         operation: Some(op.id),
         account_id: Some(&caller.account_id),
         limits: Some((op.label, caller.plan.as_str())),
     };
-    if let Some(faulted) = crate::control::faults::intercept(&state, &incoming).await {
+    if let Some(faulted) = crate::ratelimit::faults::intercept(&state, &incoming).await {
         return faulted;
     }
     if !state.switches().enabled {
@@ -195,24 +178,5 @@ pub async fn enforce(State(state): State<AppState>, mut req: Request, next: Next
             headers.write(response.headers_mut());
             response
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn routes_find_their_operations() {
-        let get = |p| operation(&Method::GET, p).map(|o| o.id);
-        assert_eq!(get("/v2/users/{user_id}"), Some("user"));
-        assert_eq!(get("/v2/users/me/zak"), Some("userZak"));
-        assert_eq!(get("/v2/users"), Some("users"));
-        assert_eq!(
-            operation(&Method::PUT, "/v2/users/{user_id}/presence_status").map(|o| o.id),
-            Some("updatePresenceStatus")
-        );
-        assert_eq!(get("/_localzoom/clock"), None);
-        assert_eq!(get("/users/{user_id}"), None);
     }
 }

@@ -7,8 +7,8 @@
 //! `business`); the per-second window is a fixed clock second, not a sliding one; rejected requests
 //! count, as each reaches Zoom; `X-RateLimit-Reset` on per-second 429s is unverified against Zoom.
 
+pub mod faults;
 pub mod layer;
-pub mod locks;
 pub mod quota;
 pub mod store;
 

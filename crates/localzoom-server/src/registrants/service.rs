@@ -63,15 +63,15 @@ async fn registration_meeting<O: Operation>(
     if !registration_enabled(&m) {
         return Err(not_enabled(&m));
     }
-    let host = crate::users::store::find(
+    let host = crate::directory::users::find(
         tx_conn,
         &state.store,
         None,
-        crate::users::store::Lookup::Id(&m.host_id),
+        crate::directory::users::Lookup::Id(&m.host_id),
         false,
     )
     .await?;
-    if host.is_none_or(|h| h.user_type != crate::users::vocab::LICENSED) {
+    if host.is_none_or(|h| h.user_type != crate::directory::vocab::LICENSED) {
         return Err(ApiError::bad_request(
             200,
             format!("Only available for paid users: {}.", m.host_id),

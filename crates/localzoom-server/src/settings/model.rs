@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
-use crate::users::store::UserRow;
+use crate::directory::users::UserRow;
 use crate::validate::Check;
 
 /// The reference's shape with Zoom's defaults: `{settings, authentication, security}`.
@@ -17,7 +17,7 @@ fn defaults() -> &'static Value {
 /// A user's document before any patch: licensed users get paid features; bulk features show.
 pub fn default_for(user: &UserRow) -> Value {
     let mut doc = defaults().clone();
-    let licensed = user.user_type == crate::users::vocab::LICENSED;
+    let licensed = user.user_type == crate::directory::vocab::LICENSED;
     if let Some(feature) = doc.pointer_mut("/settings/feature") {
         feature["meeting_capacity"] = json!(if licensed { 300 } else { 100 });
     }

@@ -7,12 +7,12 @@ use super::input::{FileIds, SettingsPart, SettingsPatch, SettingsQuery};
 use super::model;
 use super::store::{self as settings_store, FileRow};
 use crate::auth::{ops, Granted};
+use crate::directory::lookup::resolve;
+use crate::directory::users::{self as user_store, UserRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
 use crate::extract::Upload;
 use crate::state::AppState;
-use crate::users::lookup::resolve;
-use crate::users::store::{self as user_store, UserRow};
 use crate::validate::{Check, Obj};
 
 /// Zoom's limits on uploads (S-U).

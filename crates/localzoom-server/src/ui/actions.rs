@@ -118,7 +118,7 @@ fn time_page(state: &AppState, headers: &HeaderMap, rules: &[Value], error: Opti
 }
 
 async fn fault_rules(state: &AppState) -> Vec<Value> {
-    crate::control::faults::list(state)
+    crate::ratelimit::faults::list(state)
         .await
         .ok()
         .and_then(|r| serde_json::to_value(r).ok())
@@ -228,18 +228,18 @@ pub async fn add_fault(State(state): State<AppState>, headers: HeaderMap, Checke
             };
         }
     }
-    let parsed = match crate::control::faults::parse(&rule) {
+    let parsed = match crate::ratelimit::faults::parse(&rule) {
         Ok(r) => r,
         Err(e) => return refused(&state, &headers, message_of(&e)).await,
     };
-    match crate::control::faults::create(&state, parsed).await {
+    match crate::ratelimit::faults::create(&state, parsed).await {
         Ok(_) => redirect("/_localzoom/ui/time"),
         Err(e) => refused(&state, &headers, message_of(&e)).await,
     }
 }
 
 pub async fn delete_fault(State(state): State<AppState>, Path(id): Path<String>, _form: CheckedForm) -> Response {
-    match crate::control::faults::delete(&state, Some(&id)).await {
+    match crate::ratelimit::faults::delete(&state, Some(&id)).await {
         Ok(true) => redirect("/_localzoom/ui/time"),
         Ok(false) => not_found(&format!("No fault rule {id}.")),
         Err(e) => failure(e),

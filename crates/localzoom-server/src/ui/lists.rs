@@ -89,17 +89,17 @@ pub async fn overview(State(state): State<AppState>, headers: HeaderMap, RawQuer
         Ok(c) => c,
         Err(e) => return failure(e),
     };
-    let accounts = match crate::accounts::store::all(&mut *conn).await {
+    let accounts = match crate::directory::accounts::all(&mut *conn).await {
         Ok(a) => a,
         Err(e) => return failure(e),
     };
     let mut cards = Vec::new();
     for a in &accounts {
-        let owner = crate::users::store::find(
+        let owner = crate::directory::users::find(
             &mut *conn,
             &state.store,
             None,
-            crate::users::store::Lookup::Id(&a.owner_id),
+            crate::directory::users::Lookup::Id(&a.owner_id),
             false,
         )
         .await
@@ -234,7 +234,7 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
                             td { a href={ (BASE) "/users/" (u.id) } { (u.email) } }
                             td { (u.profile.first_name) " " (u.profile.last_name) }
                             td { (u.user_type) }
-                            td { (crate::users::vocab::role_name(&u.role_id)) }
+                            td { (crate::directory::vocab::role_name(&u.role_id)) }
                             td { (u.status) }
                             td { (presence_text(p)) }
                             td { (if p.signed_in { "yes" } else { "no" }) }
@@ -271,23 +271,23 @@ pub async fn user(State(state): State<AppState>, headers: HeaderMap, Path(user_i
         Ok(c) => c,
         Err(e) => return failure(e),
     };
-    let found = crate::users::store::find(
+    let found = crate::directory::users::find(
         &mut *conn,
         &state.store,
         None,
-        crate::users::store::Lookup::of(&user_id),
+        crate::directory::users::Lookup::of(&user_id),
         false,
     )
     .await;
     let Ok(Some(u)) = found else {
         return not_found(&format!("User does not exist: {user_id}."));
     };
-    let number = crate::accounts::store::by_id(&mut *conn, &u.account_id)
+    let number = crate::directory::accounts::by_id(&mut *conn, &u.account_id)
         .await
         .ok()
         .flatten()
         .map(|a| a.account_number);
-    let object = serde_json::to_value(crate::users::service::to_user(&u, number, &origin)).unwrap_or_default();
+    let object = serde_json::to_value(crate::users::view::to_user(&u, number, &origin)).unwrap_or_default();
     let extras = match queries::user_extras(&mut conn, &u.id).await {
         Ok(x) => x,
         Err(e) => return failure(e),

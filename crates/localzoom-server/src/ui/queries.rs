@@ -3,9 +3,9 @@
 
 use sqlx::{AnyConnection, Row};
 
+use crate::directory::users::UserRow;
 use crate::meetings::store::MeetingRow;
 use crate::store::{Backend, StoreError};
-use crate::users::store::UserRow;
 
 pub const PAGE: i64 = 50;
 
@@ -39,7 +39,7 @@ pub async fn users(
     before: Option<i64>,
     now: i64,
 ) -> Result<(Vec<(UserRow, PresenceLine)>, bool), StoreError> {
-    let mut sql = format!("SELECT {} FROM users WHERE seq < $1", crate::users::store::COLUMNS);
+    let mut sql = format!("SELECT {} FROM users WHERE seq < $1", crate::directory::users::COLUMNS);
     if search.is_some() {
         let name = match backend {
             Backend::Sqlite => {
@@ -61,7 +61,7 @@ pub async fn users(
     let users: Vec<UserRow> = rows
         .iter()
         .take(PAGE as usize)
-        .map(crate::users::store::from_row)
+        .map(crate::directory::users::from_row)
         .collect::<Result<_, _>>()?;
     let mut lines = Vec::with_capacity(users.len());
     for u in users {

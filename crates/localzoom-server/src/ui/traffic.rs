@@ -34,7 +34,7 @@ pub async fn requests(State(state): State<AppState>, headers: HeaderMap, RawQuer
     let from = page_from(&q);
     let rows: Vec<_> = entries
         .iter()
-        .filter(|e| path.is_none_or(|p| crate::control::faults::glob_matches(p, &e.path) || e.path.contains(p)))
+        .filter(|e| path.is_none_or(|p| crate::ratelimit::faults::glob_matches(p, &e.path) || e.path.contains(p)))
         .filter(|e| class.is_none_or(|k| status_class(e.status) == k))
         .filter(|e| {
             search.as_deref().is_none_or(|s| {

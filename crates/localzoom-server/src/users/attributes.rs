@@ -3,10 +3,10 @@
 
 use zoom_types::users::{FeatureFailure, FeaturesResult, Permissions, VanityCheck};
 
-use super::lookup::resolve;
-use super::store::{self as user_store, Lookup};
-use super::vocab::{PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
 use crate::auth::{ops, Granted};
+use crate::directory::lookup::resolve;
+use crate::directory::users::{self as user_store, Lookup};
+use crate::directory::vocab::{PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;

@@ -7,8 +7,8 @@ use zoom_types::enums::{CreateAction, DeleteAction, StatusAction, UserStatus};
 use zoom_types::users::{CustomAttribute, PhoneNumber};
 use zoom_types::FieldError;
 
-use super::store::UserRow;
-use super::vocab::*;
+use crate::directory::users::UserRow;
+use crate::directory::vocab::*;
 use crate::error::ApiError;
 use crate::pagination;
 use crate::validate::{is_email, Check, Input, Obj};

@@ -15,8 +15,6 @@
 
 pub mod attributes;
 pub mod input;
-pub mod lookup;
 pub mod routes;
 pub mod service;
-pub mod store;
-pub mod vocab;
+pub mod view;

@@ -2,173 +2,31 @@
 //! updates; status changes; deletion; keyset-paginated listing; summary and email checks.
 
 use serde::{Deserialize, Serialize};
-use zoom_types::users::{CreatedUser, EmailCheck, User, UserList, UserListItem, UserSummary};
+use zoom_types::users::{CreatedUser, EmailCheck, User, UserList, UserSummary};
 
-use super::store::{self as user_store, ListFilter, Lookup, Profile, UserRow};
-use crate::accounts::store as account_store;
 use crate::auth::ops;
 use crate::auth::{Granted, Operation};
 use crate::clock::rfc3339;
+use crate::directory::accounts as account_store;
+use crate::directory::users::{self as user_store, ListFilter, Lookup, UserRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::EventKind;
 use crate::ids;
+use crate::locks;
 use crate::pagination;
 use crate::ratelimit::quota::{self, Quota, Window};
-use crate::ratelimit::{locks, user_create_daily};
+use crate::ratelimit::user_create_daily;
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
 use crate::webhooks;
 
 use super::input::{DeleteOptions, ListRequest, NewUser, SeedUsers, StatusChange, UserPatch};
-use super::lookup::{creation_key, resolve, resolve_read};
-use super::vocab::*;
+use super::view::{to_list_item, to_user};
+use crate::directory::lookup::{creation_key, resolve, resolve_read};
+pub use crate::directory::model::insert_with_fresh_pmi;
+use crate::directory::model::new_row;
+use crate::directory::vocab::*;
 use zoom_types::enums::{CreateAction, DeleteAction, StatusAction, UserStatus};
-
-/// A new user row with Zoom's defaults for its creation action.
-pub fn new_row(
-    account_id: &str,
-    email: &str,
-    user_type: i64,
-    role_id: &str,
-    status: &str,
-    action: &str,
-    now: i64,
-) -> UserRow {
-    UserRow {
-        seq: 0,
-        id: ids::zoom_id(),
-        account_id: account_id.into(),
-        email: email.trim().into(),
-        user_type,
-        role_id: role_id.into(),
-        status: status.into(),
-        create_action: action.into(),
-        pmi: ids::digits(10),
-        created_at: now,
-        updated_at: now,
-        profile: Profile {
-            timezone: "America/Los_Angeles".into(),
-            language: "en-US".into(),
-            verified: i64::from(status != "pending"),
-            login_types: login_types_for(action),
-            pronouns_option: Some(1),
-            ..Profile::default()
-        },
-    }
-}
-
-/// Inserts a user, drawing a new PMI if the random one is taken. A taken email stays an error.
-/// Each attempt runs under a savepoint: a failed INSERT must not abort the caller's transaction.
-pub async fn insert_with_fresh_pmi(tx: &mut WriteTx, mut row: UserRow) -> Result<UserRow, StoreError> {
-    let mut attempts = 0;
-    loop {
-        tx.savepoint().await?;
-        match user_store::insert(tx.conn(), &row).await {
-            Ok(()) => {
-                tx.release_savepoint().await?;
-                return Ok(row);
-            }
-            Err(e) => {
-                tx.rollback_to_savepoint().await?;
-                if !(e.is_unique_on("pmi") && attempts < 8) {
-                    return Err(e);
-                }
-                attempts += 1;
-                row.pmi = ids::digits(10);
-            }
-        }
-    }
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-/// The full user object of `GET /users/{userId}`.
-pub fn to_user(u: &UserRow, account_number: Option<i64>, origin: &str) -> User {
-    let p = &u.profile;
-    let pending = u.status == "pending";
-    User {
-        id: Some(u.id.clone()),
-        created_at: Some(rfc3339(u.created_at)),
-        user_created_at: Some(rfc3339(u.created_at)),
-        dept: Some(p.dept.clone()),
-        email: Some(u.email.clone()),
-        first_name: Some(p.first_name.clone()),
-        last_name: Some(p.last_name.clone()),
-        display_name: Some(p.display_name.clone()),
-        last_login_time: p.last_login_time.map(rfc3339),
-        pmi: Some(u.pmi),
-        role_name: Some(role_name(&u.role_id).into()),
-        role_id: Some(u.role_id.clone()),
-        timezone: Some(p.timezone.clone()),
-        user_type: u.user_type,
-        use_pmi: Some(p.use_pmi),
-        account_id: Some(u.account_id.clone()),
-        account_number,
-        cluster: Some("localzoom".into()),
-        cms_user_id: Some(p.cms_user_id.clone()),
-        company: non_empty(&p.company),
-        cost_center: non_empty(&p.cost_center),
-        custom_attributes: (!p.custom_attributes.is_empty()).then(|| p.custom_attributes.clone()),
-        employee_unique_id: non_empty(&p.employee_unique_id),
-        group_ids: Some(p.group_ids.clone()),
-        im_group_ids: Some(Vec::new()),
-        jid: Some(format!("{}@xmpp.localzoom.local", u.id.to_lowercase())),
-        job_title: Some(p.job_title.clone()),
-        language: Some(p.language.clone()),
-        location: Some(p.location.clone()),
-        login_types: (!pending).then(|| p.login_types.clone()),
-        manager: non_empty(&p.manager),
-        personal_meeting_url: Some(match &p.vanity_name {
-            Some(v) => format!("{origin}/my/{v}"),
-            None => format!("{origin}/j/{}", u.pmi),
-        }),
-        phone_country: Some(p.phone_country.clone()),
-        phone_number: Some(p.phone_number.clone()),
-        phone_numbers: (!p.phone_numbers.is_empty()).then(|| p.phone_numbers.clone()),
-        pic_url: p.pic_file_id.as_ref().map(|f| format!("{origin}/p/{f}")),
-        plan_united_type: p.plan_united_type.clone(),
-        pronouns: non_empty(&p.pronouns),
-        pronouns_option: p.pronouns_option,
-        status: Some(u.status.clone()),
-        vanity_url: p.vanity_name.as_ref().map(|v| format!("{origin}/my/{v}")),
-        verified: Some(p.verified),
-        zoom_one_type: p.zoom_one_type,
-        last_client_version: None,
-    }
-}
-
-fn to_list_item(u: &UserRow, include: &[String]) -> UserListItem {
-    let p = &u.profile;
-    UserListItem {
-        id: (u.status != "pending").then(|| u.id.clone()),
-        first_name: Some(p.first_name.clone()),
-        last_name: Some(p.last_name.clone()),
-        display_name: Some(p.display_name.clone()),
-        email: u.email.clone(),
-        user_type: u.user_type,
-        pmi: Some(u.pmi),
-        timezone: Some(p.timezone.clone()),
-        verified: Some(p.verified),
-        dept: Some(p.dept.clone()),
-        created_at: Some(rfc3339(u.created_at)),
-        user_created_at: Some(rfc3339(u.created_at)),
-        last_login_time: p.last_login_time.map(rfc3339),
-        last_client_version: None,
-        group_ids: Some(p.group_ids.clone()),
-        im_group_ids: Some(Vec::new()),
-        role_id: Some(u.role_id.clone()),
-        status: Some(u.status.clone()),
-        employee_unique_id: non_empty(&p.employee_unique_id),
-        plan_united_type: p.plan_united_type.clone(),
-        custom_attributes: include
-            .iter()
-            .any(|f| f == "custom_attributes")
-            .then(|| p.custom_attributes.clone()),
-        host_key: include.iter().any(|f| f == "host_key").then(|| p.host_key.clone()),
-    }
-}
 
 /// The query a page token carries.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -530,8 +388,8 @@ pub async fn seed(state: &AppState, input: SeedUsers) -> ApiResult<serde_json::V
     let account = {
         let mut conn = state.store.acquire().await?;
         match account_id {
-            Some(id) => crate::accounts::store::by_id(&mut *conn, id).await?,
-            None => crate::accounts::store::default_account(&mut conn).await?,
+            Some(id) => crate::directory::accounts::by_id(&mut *conn, id).await?,
+            None => crate::directory::accounts::default_account(&mut conn).await?,
         }
         .ok_or_else(|| ApiError::account_not_found(account_id))?
     };

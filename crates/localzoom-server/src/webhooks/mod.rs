@@ -13,11 +13,11 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
 
+use crate::directory::users::UserRow;
 pub use crate::events::Operator;
 use crate::events::{Event, EventKind};
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
-use crate::users::store::UserRow;
 
 /// Lower-case hex of HMAC-SHA256(`secret`, `message`).
 pub fn hmac_hex(secret: &str, message: &[u8]) -> String {

@@ -12,6 +12,7 @@ mod control_plane;
 mod credentials;
 mod dashboard;
 mod hostile;
+mod layers;
 mod meetings;
 mod oauth;
 mod presence;

@@ -751,9 +751,9 @@ async fn concurrent_patches_of_one_user_lose_no_update() {
 /// (PostgreSQL aborts a transaction on a failed INSERT unless it runs under a savepoint).
 #[tokio::test]
 async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
+    use localzoom_server::directory::model::{insert_with_fresh_pmi, new_row};
+    use localzoom_server::directory::vocab::ROLE_MEMBER;
     use localzoom_server::store::Store;
-    use localzoom_server::users::service::{insert_with_fresh_pmi, new_row};
-    use localzoom_server::users::vocab::ROLE_MEMBER;
     let (config, _dir, _db) = crate::common::fresh_config().await;
     let store = Store::open(&config).await.unwrap();
     use localzoom_server::store::StoreError;
@@ -779,11 +779,11 @@ async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
     .unwrap();
     let mut conn = store.pool().acquire().await.unwrap();
     for (email, pmi) in [("one@example.com", first.pmi), ("two@example.com", second.pmi)] {
-        let u = localzoom_server::users::store::find(
+        let u = localzoom_server::directory::users::find(
             &mut *conn,
             &store,
             Some("acct"),
-            localzoom_server::users::store::Lookup::Email(email),
+            localzoom_server::directory::users::Lookup::Email(email),
             false,
         )
         .await

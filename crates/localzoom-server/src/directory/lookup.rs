@@ -1,9 +1,9 @@
 //! User lookup, the one door every resource uses to turn a path's `userId` (`me`, an email or an
 //! id) into a user of the caller's account.
 
-use super::store::{self as user_store, Lookup, UserRow};
+use super::users::{self as user_store, Lookup, UserRow};
 use crate::error::{ApiError, ApiResult};
-use crate::ratelimit::locks;
+use crate::locks;
 use crate::state::AppState;
 use crate::store::Store;
 
