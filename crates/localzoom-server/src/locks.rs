@@ -33,9 +33,8 @@ pub async fn acquire(state: &AppState, key: &str, what: &str, operation: &str) -
     }
     let holder = crate::ids::alnum(16);
     let now = wall_now();
-    let taken = {
-        let _slot = state.store.write_slot().await;
-        sqlx::query(
+    let taken = write_tx!(state.store, StoreError, |tx| {
+        let row = sqlx::query(
             "INSERT INTO lock_keys (key, holder, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
              WHERE lock_keys.expires_at <= $4 RETURNING holder",
@@ -44,10 +43,10 @@ pub async fn acquire(state: &AppState, key: &str, what: &str, operation: &str) -
         .bind(&holder)
         .bind(now + LOCK_TTL_SECONDS)
         .bind(now)
-        .fetch_optional(state.store.pool())
-        .await
-        .map_err(StoreError::classify)?
-    };
+        .fetch_optional(tx.conn())
+        .await?;
+        Ok(row)
+    })?;
     let ours = match taken {
         Some(row) => row.try_get::<String, _>(0).map_err(StoreError::from)? == holder,
         None => false,
@@ -79,13 +78,14 @@ pub async fn is_held(conn: &mut sqlx::AnyConnection, key: &str) -> Result<bool, 
 }
 
 async fn delete(store: &Store, key: &str, holder: &str) -> Result<(), StoreError> {
-    let _slot = store.write_slot().await;
-    sqlx::query("DELETE FROM lock_keys WHERE key = $1 AND holder = $2")
-        .bind(key)
-        .bind(holder)
-        .execute(store.pool())
-        .await?;
-    Ok(())
+    write_tx!(store, StoreError, |tx| {
+        sqlx::query("DELETE FROM lock_keys WHERE key = $1 AND holder = $2")
+            .bind(key)
+            .bind(holder)
+            .execute(tx.conn())
+            .await?;
+        Ok(())
+    })
 }
 
 impl Lock {

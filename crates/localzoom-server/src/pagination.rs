@@ -20,20 +20,26 @@ pub async fn issue(state: &AppState, account_id: &str, resource: &str, query: &i
     let token = ids::secret(24);
     let query = serde_json::to_string(query).map_err(ApiError::internal)?;
     let store = &state.store;
-    sqlx::query("DELETE FROM page_tokens WHERE expires_at < $1")
-        .bind(now)
-        .execute(store.pool())
-        .await
-        .map_err(StoreError::from)?;
-    sqlx::query("INSERT INTO page_tokens (token, account_id, resource, query, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    // Expired tokens go as a new one comes, in one unit of work.
+    write_tx!(store, |tx| {
+        sqlx::query("DELETE FROM page_tokens WHERE expires_at < $1")
+            .bind(now)
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::from)?;
+        sqlx::query(
+            "INSERT INTO page_tokens (token, account_id, resource, query, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
         .bind(ids::digest(&token))
         .bind(account_id)
         .bind(resource)
-        .bind(query)
+        .bind(&query)
         .bind(now + PAGE_TOKEN_TTL_SECONDS)
-        .execute(store.pool())
+        .execute(tx.conn())
         .await
         .map_err(StoreError::from)?;
+        Ok(())
+    })?;
     Ok(token)
 }
 

@@ -168,9 +168,9 @@ pub async fn update_default_app(
     Ok(())
 }
 
+/// Stores a token in its own unit of work.
 pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError> {
-    let mut conn = store.acquire().await?;
-    insert_token_in(&mut conn, t).await
+    write_tx!(store, StoreError, |tx| { insert_token_in(tx.conn(), t).await })
 }
 
 /// Stores a token (its digest) on `conn`, inside the caller's transaction if it has one.
@@ -283,20 +283,13 @@ pub async fn token_with_context(store: &Store, token: &str) -> Result<Option<Tok
     }))
 }
 
-pub async fn revoke_token(store: &Store, token: &str, at: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE token = $2 AND revoked_at IS NULL")
-        .bind(at)
-        .bind(crate::ids::digest(token))
-        .execute(store.pool())
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
 /// Drops tokens that expired long ago, so the table stays bounded however long the server runs.
 pub async fn purge_expired(store: &Store, before: i64) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM access_tokens WHERE expires_at < $1")
-        .bind(before)
-        .execute(store.pool())
-        .await?;
-    Ok(done.rows_affected())
+    write_tx!(store, StoreError, |tx| {
+        let done = sqlx::query("DELETE FROM access_tokens WHERE expires_at < $1")
+            .bind(before)
+            .execute(tx.conn())
+            .await?;
+        Ok(done.rows_affected())
+    })
 }

@@ -32,21 +32,21 @@ impl LocalCounters {
 }
 
 /// Counts one request for `key` in the window starting at `window_start` and returns the count so
-/// far. One atomic statement: concurrent requests (in any replica) each get a distinct count, so
-/// none can slip past the limit. A new window starts the count again at one.
+/// far. One atomic statement in its own unit of work: concurrent requests (in any replica) each get a
+/// distinct count, so none can slip past the limit. A new window starts the count again at one.
 pub async fn hit(store: &Store, key: &str, window_start: i64) -> Result<i64, StoreError> {
-    let _slot = store.write_slot().await;
-    let row = sqlx::query(
-        "INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, 1) \
+    write_tx!(store, StoreError, |tx| {
+        let row = sqlx::query(
+            "INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, 1) \
          ON CONFLICT (key) DO UPDATE SET \
          count = CASE WHEN rate_counters.window_start = excluded.window_start THEN rate_counters.count + 1 ELSE 1 END, \
          window_start = excluded.window_start \
          RETURNING count",
-    )
-    .bind(key)
-    .bind(window_start)
-    .fetch_one(store.pool())
-    .await
-    .map_err(StoreError::classify)?;
-    Ok(row.try_get(0)?)
+        )
+        .bind(key)
+        .bind(window_start)
+        .fetch_one(tx.conn())
+        .await?;
+        Ok(row.try_get(0)?)
+    })
 }

@@ -300,9 +300,9 @@ impl Store {
         self.shared
     }
 
-    /// Holds SQLite's in-process writer slot for a single write statement run on the pool (PostgreSQL
-    /// needs none). A single statement is atomic on its own; the slot only avoids busy waits.
-    pub async fn write_slot(&self) -> Option<OwnedMutexGuard<()>> {
+    /// SQLite's in-process writer slot, held by a unit of work for its whole transaction (PostgreSQL
+    /// needs none).
+    async fn write_slot(&self) -> Option<OwnedMutexGuard<()>> {
         match &self.write_lock {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
