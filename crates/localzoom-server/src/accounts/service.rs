@@ -50,9 +50,9 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
         &account_id,
         &new.owner_email,
         2,
-        crate::directory::vocab::ROLE_OWNER,
-        "active",
-        "autoCreate",
+        crate::directory::vocab::Role::Owner,
+        zoom_types::enums::UserStatus::Active,
+        zoom_types::enums::CreateAction::AutoCreate,
         now,
     );
     if let Some(id) = new.owner_id {
@@ -291,10 +291,7 @@ pub async fn switch_user_account(
         }
         let mut user =
             crate::directory::lookup::resolve(tx.conn(), &state.store, &source.id, None, user_id, true).await?;
-        if matches!(
-            user.role_id.as_str(),
-            crate::directory::vocab::ROLE_OWNER | crate::directory::vocab::ROLE_ADMIN
-        ) {
+        if user.role.is_admin() {
             return Err(ApiError::bad_request(
                 200,
                 "Owners and admins cannot be moved to another account.",

@@ -1,6 +1,7 @@
 //! Assistant rules: both sides licensed and in one account, at most 30 assistants, adding one twice
 //! is harmless, removing either side removes the pair.
 
+use zoom_types::enums::UserStatus;
 use zoom_types::users::{Assistant, AssistantList, AssistantsAdded, Scheduler, SchedulerList};
 
 use super::input::NewAssistants;
@@ -85,7 +86,7 @@ pub async fn add(
                     "Can't assign scheduling privilege to yourself.",
                 ));
             }
-            if assistant.user_type != LICENSED || assistant.status != "active" {
+            if assistant.user_type != LICENSED || assistant.status != UserStatus::Active {
                 return Err(ApiError::bad_request(
                     200,
                     format!("User {name} must be a Pro or Corp user."),

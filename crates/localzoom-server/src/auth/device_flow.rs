@@ -3,14 +3,13 @@
 
 use super::service::{Issued, OAuthFailure};
 use super::store::{AppRow, KIND_OAUTH};
-use super::user_flow::{
-    in_tx, invalid_grant, is_admin_app, is_admin_role, missing, new_grant, Consent, PageError, USERS_OFFERED,
-};
+use super::user_flow::{in_tx, invalid_grant, is_admin_app, missing, new_grant, Consent, PageError, USERS_OFFERED};
 use super::user_store::{self as store, DeviceRow};
 use crate::directory::users::{self as users, Lookup};
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{StoreError, WriteTx};
+use zoom_types::enums::UserStatus;
 
 /// Device codes live 15 minutes; clients poll every 5 seconds at most.
 pub const DEVICE_TTL_SECONDS: i64 = 900;
@@ -177,14 +176,14 @@ pub async fn device_decide(
             Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::of(id), false).await?,
             None => None,
         };
-        let Some(user) = user.filter(|u| u.status == "active") else {
+        let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
             return Ok(Err(PageError::new(
                 400,
                 1001,
                 "Choose an active user of the account to sign in as.",
             )));
         };
-        if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+        if is_admin_app(&app) && !user.role.is_admin() {
             return Ok(Err(PageError::not_admin()));
         }
         row.decision = "allowed".into();

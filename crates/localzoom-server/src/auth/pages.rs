@@ -180,8 +180,9 @@ pub fn describe_scope(scope: &str) -> String {
     out
 }
 
+/// The role's name, from the role id `active_users` lists.
 fn role_word(role_id: &str) -> &'static str {
-    crate::directory::vocab::role_name(role_id)
+    crate::directory::vocab::Role::from_id(role_id).map_or("Member", |r| r.name())
 }
 
 /// The consent form: the app, its scopes in words, a user to sign in as, Allow and Decline.

@@ -6,6 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use zoom_types::enums::UserStatus;
 
 use super::service::{Issued, OAuthFailure, TOKEN_TTL_SECONDS};
 use super::store::{AppRow, TokenRow, KIND_OAUTH};
@@ -122,10 +123,6 @@ pub fn is_admin_app(app: &AppRow) -> bool {
         .any(|s| s.ends_with(":admin") || s.ends_with(":master"))
 }
 
-pub(super) fn is_admin_role(role_id: &str) -> bool {
-    role_id == crate::directory::vocab::ROLE_OWNER || role_id == crate::directory::vocab::ROLE_ADMIN
-}
-
 /// `$step(tx, …)` as one unit of work, committed whatever it decided (a refusal may have written,
 /// as a reused refresh token revoking its grant); a store failure that survives the unit's retries
 /// is an OAuth `temporarily_unavailable` (or `server_error`).
@@ -192,7 +189,7 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
     let hinted = match req.login_hint.as_deref().filter(|h| !h.is_empty()) {
         Some(hint) => users::find(&mut *conn, &state.store, Some(&app.account_id), Lookup::of(hint), false)
             .await?
-            .filter(|u| u.status == "active"),
+            .filter(|u| u.status == UserStatus::Active),
         None => None,
     };
     drop(conn);
@@ -201,7 +198,7 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         let Some(user) = hinted else {
             return Ok(redirect_error(&request.redirect_uri, "login_required", st));
         };
-        if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+        if is_admin_app(&app) && !user.role.is_admin() {
             return Ok(Next::Page(PageError::not_admin()));
         }
         let mut conn = state.store.acquire().await?;
@@ -282,14 +279,14 @@ pub async fn decide(
             Some(id) => users::find(tx.conn(), &state.store, Some(&app.account_id), Lookup::Id(id), false).await?,
             None => None,
         };
-        let Some(user) = user.filter(|u| u.status == "active") else {
+        let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
             return Ok(Next::Page(PageError::new(
                 400,
                 1001,
                 "Choose an active user of the account to sign in as.",
             )));
         };
-        if is_admin_app(&app) && !is_admin_role(&user.role_id) {
+        if is_admin_app(&app) && !user.role.is_admin() {
             return Ok(Next::Page(PageError::not_admin()));
         }
         if !store::spend_code(tx.conn(), request_id, now).await? {

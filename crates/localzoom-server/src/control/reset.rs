@@ -237,9 +237,9 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
                 account_id,
                 &current.email,
                 2,
-                crate::directory::vocab::ROLE_OWNER,
-                "active",
-                "autoCreate",
+                crate::directory::vocab::Role::Owner,
+                zoom_types::enums::UserStatus::Active,
+                zoom_types::enums::CreateAction::AutoCreate,
                 current.created_at,
             );
             fresh.seq = current.seq;
@@ -357,7 +357,7 @@ pub async fn inspect_user(state: &AppState, user_id: &str) -> ApiResult<UserInsi
         id: user.id,
         email: user.email,
         account_id: user.account_id,
-        status: user.status,
+        status: user.status.as_str().to_string(),
         client,
         quotas,
         lock_keys,

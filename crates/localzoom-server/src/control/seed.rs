@@ -367,14 +367,14 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     let id = created.id;
     let role_id = match text(u, "role") {
         None | Some("Member") | Some("member") => None,
-        Some("Admin") | Some("admin") => Some(crate::directory::vocab::ROLE_ADMIN),
+        Some("Admin") | Some("admin") => Some(crate::directory::vocab::Role::Admin),
         Some(_) => return Err(bad(&format!("{p}.role"), "Expected Admin or Member.")),
     };
     write_tx!(state.store, |tx| {
         if let Some(role) = role_id {
             let mut row =
                 crate::directory::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
-            row.role_id = role.to_string();
+            row.role = role;
             crate::directory::users::update(tx.conn(), &row).await?;
         }
         Ok(())

@@ -420,11 +420,25 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
                 errors.push(field_error(&format!("{p}.pmi"), "Expected a ten-digit number."));
             }
         }
+        // The vocabularies a user row is read back with.
         if let Some(status) = u.get("status").and_then(Value::as_str) {
-            if !["active", "inactive", "pending"].contains(&status) {
+            if status.parse::<zoom_types::enums::UserStatus>().is_err() {
                 errors.push(field_error(
                     &format!("{p}.status"),
                     "Expected active, inactive or pending.",
+                ));
+            }
+        }
+        if let Some(role) = u.get("role_id").and_then(Value::as_str) {
+            if crate::directory::vocab::Role::from_id(role).is_none() {
+                errors.push(field_error(&format!("{p}.role_id"), "Expected 0, 1 or 2."));
+            }
+        }
+        if let Some(action) = u.get("create_action").and_then(Value::as_str) {
+            if action.parse::<zoom_types::enums::CreateAction>().is_err() {
+                errors.push(field_error(
+                    &format!("{p}.create_action"),
+                    "Expected create, autoCreate, custCreate or ssoCreate.",
                 ));
             }
         }

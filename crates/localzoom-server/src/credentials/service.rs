@@ -3,6 +3,8 @@
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use serde::Serialize;
+use zoom_types::enums::CreateAction;
+use zoom_types::enums::UserStatus;
 pub use zoom_types::users::UserToken;
 
 use super::input::{PasswordChange, TokenQuery};
@@ -12,7 +14,7 @@ use crate::auth::{ops, Granted, Operation};
 use crate::clock::rfc3339;
 use crate::directory::lookup::resolve;
 use crate::directory::users::UserRow;
-use crate::directory::vocab::{ROLE_ADMIN, ROLE_OWNER};
+use crate::directory::vocab::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -160,20 +162,20 @@ pub async fn set_password(
     let password = change.password;
     let mut conn = state.store.acquire().await?;
     let caller = me_user(state, grant, &mut conn).await?;
-    if !matches!(caller.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
+    if !caller.role.is_admin() {
         return Err(ApiError::bad_request(200, "No privilege."));
     }
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
-    if user.status == "pending" {
+    if user.status == UserStatus::Pending {
         return Err(ApiError::bad_request(1120, "Invite not exist"));
     }
-    if user.create_action == "ssoCreate" {
+    if user.create_action == CreateAction::SsoCreate {
         return Err(ApiError::bad_request(
             1123,
             "Can only update password of Zoom work email account",
         ));
     }
-    if user.role_id == ROLE_ADMIN && user.id != caller.id {
+    if user.role == Role::Admin && user.id != caller.id {
         return Err(ApiError::bad_request(1117, "Can not update Admin's password"));
     }
     check_password_policy(&password)?;
@@ -229,10 +231,10 @@ pub async fn user_token(
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     drop(conn);
-    if user.status == "pending" {
+    if user.status == UserStatus::Pending {
         return Err(ApiError::bad_request(1120, "Invite not exist"));
     }
-    let ttl = ttl.unwrap_or(if user.create_action == "custCreate" {
+    let ttl = ttl.unwrap_or(if user.create_action == CreateAction::CustCreate {
         API_USER_TOKEN_TTL
     } else {
         DEFAULT_TOKEN_TTL

@@ -2,7 +2,9 @@
 //! id drawn again on the rare collision.
 
 use super::users::{self as user_store, Profile, UserRow};
-use super::vocab::login_types_for;
+use zoom_types::enums::{CreateAction, UserStatus};
+
+use super::vocab::{login_types_for, Role};
 use crate::ids;
 use crate::store::{StoreError, WriteTx};
 
@@ -11,9 +13,9 @@ pub fn new_row(
     account_id: &str,
     email: &str,
     user_type: i64,
-    role_id: &str,
-    status: &str,
-    action: &str,
+    role: Role,
+    status: UserStatus,
+    action: CreateAction,
     now: i64,
 ) -> UserRow {
     UserRow {
@@ -22,16 +24,16 @@ pub fn new_row(
         account_id: account_id.into(),
         email: email.trim().into(),
         user_type,
-        role_id: role_id.into(),
-        status: status.into(),
-        create_action: action.into(),
+        role,
+        status,
+        create_action: action,
         pmi: ids::digits(10),
         created_at: now,
         updated_at: now,
         profile: Profile {
             timezone: "America/Los_Angeles".into(),
             language: "en-US".into(),
-            verified: i64::from(status != "pending"),
+            verified: i64::from(status != UserStatus::Pending),
             login_types: login_types_for(action),
             pronouns_option: Some(1),
             ..Profile::default()

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
+use zoom_types::enums::{CreateAction, UserStatus};
 use zoom_types::users::{CustomAttribute, PhoneNumber};
+
+use super::vocab::Role;
 
 use crate::store::{Params, Store, StoreError};
 
@@ -56,9 +59,9 @@ pub struct UserRow {
     pub account_id: String,
     pub email: String,
     pub user_type: i64,
-    pub role_id: String,
-    pub status: String,
-    pub create_action: String,
+    pub role: Role,
+    pub status: UserStatus,
+    pub create_action: CreateAction,
     pub pmi: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -76,14 +79,20 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow, StoreError> {
         account_id: r.try_get(2)?,
         email: r.try_get(3)?,
         user_type: r.try_get(4)?,
-        role_id: r.try_get(5)?,
-        status: r.try_get(6)?,
-        create_action: r.try_get(7)?,
+        role: stored(r, 5, Role::from_id)?,
+        status: stored(r, 6, |s| s.parse().ok())?,
+        create_action: stored(r, 7, |s| s.parse().ok())?,
         pmi: r.try_get(8)?,
         created_at: r.try_get(9)?,
         updated_at: r.try_get(10)?,
         profile: serde_json::from_str(&profile).map_err(|e| StoreError::Corrupt(format!("user profile: {e}")))?,
     })
+}
+
+/// A stored vocabulary value, or `Corrupt` naming it.
+fn stored<T>(r: &AnyRow, i: usize, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    let text: String = r.try_get(i)?;
+    parse(&text).ok_or_else(|| StoreError::Corrupt(format!("user column {i}: {text:?}")))
 }
 
 pub fn email_key(email: &str) -> String {
@@ -124,9 +133,9 @@ pub async fn insert_many(conn: &mut AnyConnection, users: &[UserRow]) -> Result<
             .bind(&u.email)
             .bind(email_key(&u.email))
             .bind(u.user_type)
-            .bind(&u.role_id)
-            .bind(&u.status)
-            .bind(&u.create_action)
+            .bind(u.role.id())
+            .bind(u.status.as_str())
+            .bind(u.create_action.as_str())
             .bind(u.pmi)
             .bind(vanity_key(&u.profile))
             .bind(u.created_at)
@@ -148,9 +157,9 @@ pub async fn insert(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreEr
     .bind(&u.email)
     .bind(email_key(&u.email))
     .bind(u.user_type)
-    .bind(&u.role_id)
-    .bind(&u.status)
-    .bind(&u.create_action)
+    .bind(u.role.id())
+    .bind(u.status.as_str())
+    .bind(u.create_action.as_str())
     .bind(u.pmi)
     .bind(vanity_key(&u.profile))
     .bind(u.created_at)
@@ -172,8 +181,8 @@ pub async fn update(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreEr
     .bind(&u.email)
     .bind(email_key(&u.email))
     .bind(u.user_type)
-    .bind(&u.role_id)
-    .bind(&u.status)
+    .bind(u.role.id())
+    .bind(u.status.as_str())
     .bind(u.pmi)
     .bind(vanity_key(&u.profile))
     .bind(u.updated_at)

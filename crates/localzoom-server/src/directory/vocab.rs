@@ -1,9 +1,46 @@
 //! The users' vocabularies: roles, types, create actions, login types, languages and the other
 //! value lists Zoom's user objects draw from.
 
-pub const ROLE_OWNER: &str = "0";
-pub const ROLE_ADMIN: &str = "1";
-pub const ROLE_MEMBER: &str = "2";
+use zoom_types::enums::CreateAction;
+
+/// A user's role: Zoom's three built-in ones, stored (and shown as `role_id`) by Zoom's role id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    /// Zoom's `role_id`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Owner => "0",
+            Role::Admin => "1",
+            Role::Member => "2",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Role> {
+        [Role::Owner, Role::Admin, Role::Member]
+            .into_iter()
+            .find(|r| r.id() == id)
+    }
+
+    /// Zoom's `role_name`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Admin => "Admin",
+            Role::Member => "Member",
+        }
+    }
+
+    /// Owners and admins act for the whole account.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+}
 /// User type 2: Licensed (assistants, registration and paid features need it).
 pub const LICENSED: i64 = 2;
 
@@ -49,18 +86,10 @@ pub(crate) const PLAN_UNITED_TYPES: &[&str] = &[
     "65536", "131072", "none",
 ];
 
-pub fn role_name(role_id: &str) -> &'static str {
-    match role_id {
-        ROLE_OWNER => "Owner",
-        ROLE_ADMIN => "Admin",
-        _ => "Member",
-    }
-}
-
-pub(crate) fn login_types_for(action: &str) -> Vec<i64> {
+pub(crate) fn login_types_for(action: CreateAction) -> Vec<i64> {
     match action {
-        "custCreate" => vec![99],
-        "ssoCreate" => vec![101],
+        CreateAction::CustCreate => vec![99],
+        CreateAction::SsoCreate => vec![101],
         _ => vec![100],
     }
 }

@@ -5,6 +5,7 @@
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use zoom_types::enums::UserStatus;
 
 use super::input::{
     DeleteMeeting, LiveStatus, MeetingInput, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
@@ -240,7 +241,7 @@ pub async fn create(
             }
             None => (caller, None),
         };
-        if host.status != "active" {
+        if host.status != UserStatus::Active {
             return Err(ApiError::bad_request(
                 3161,
                 "Your user account is not allowed meeting hosting and scheduling capabilities.",

@@ -1,6 +1,7 @@
 //! Settings, picture and virtual-background rules.
 
 use serde_json::{json, Value};
+use zoom_types::enums::UserStatus;
 use zoom_types::users::BackgroundFile;
 
 use super::input::{FileIds, SettingsPart, SettingsPatch, SettingsQuery};
@@ -110,7 +111,7 @@ pub async fn get(
 ) -> ApiResult<Value> {
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
-    if user.status == "pending" {
+    if user.status == UserStatus::Pending {
         return Err(ApiError::bad_request(1000, "Can not access pending user settings."));
     }
     let doc = document(&mut conn, &user).await?;
@@ -208,7 +209,7 @@ pub async fn update(
     let map = &patch.fields;
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        if user.status == "pending" {
+        if user.status == UserStatus::Pending {
             return Err(ApiError::bad_request(1120, "Invite not exist"));
         }
         let mut doc = document(tx.conn(), &user).await?;

@@ -234,7 +234,7 @@ pub async fn users(State(state): State<AppState>, headers: HeaderMap, RawQuery(r
                             td { a href={ (BASE) "/users/" (u.id) } { (u.email) } }
                             td { (u.profile.first_name) " " (u.profile.last_name) }
                             td { (u.user_type) }
-                            td { (crate::directory::vocab::role_name(&u.role_id)) }
+                            td { (u.role.name()) }
                             td { (u.status) }
                             td { (presence_text(p)) }
                             td { (if p.signed_in { "yes" } else { "no" }) }

@@ -1,12 +1,14 @@
 //! Rules over single user attributes: email changes (3 per 24 hours), personal meeting room names,
 //! permissions by role, and bulk feature updates.
 
+use zoom_types::enums::CreateAction;
+use zoom_types::enums::UserStatus;
 use zoom_types::users::{FeatureFailure, FeaturesResult, Permissions, VanityCheck};
 
 use crate::auth::{ops, Granted};
 use crate::directory::lookup::resolve;
 use crate::directory::users::{self as user_store, Lookup};
-use crate::directory::vocab::{PLAN_UNITED_TYPES, ROLE_ADMIN, ROLE_OWNER, ZOOM_ONE_TYPES};
+use crate::directory::vocab::{Role, PLAN_UNITED_TYPES, ZOOM_ONE_TYPES};
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
@@ -46,13 +48,13 @@ pub async fn update_email(
     let email = change.email;
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        if user.status == "pending" {
+        if user.status == UserStatus::Pending {
             return Err(ApiError::bad_request(1000, "Pending user can not change email."));
         }
-        if user.role_id == ROLE_OWNER {
+        if user.role == Role::Owner {
             return Err(ApiError::bad_request(1000, "Can not change email of account owner."));
         }
-        if user.status != "active" {
+        if user.status != UserStatus::Active {
             return Err(ApiError::bad_request(1000, "This user is locked or inactive."));
         }
         if quota::take(state, tx, &format!("email-change:{}", user.id), EMAIL_CHANGES)
@@ -124,15 +126,15 @@ const OWNER_ONLY: &[&str] = &[
 
 /// Permissions come from the user's role: the Owner holds all, an Admin all but the owner's, a
 /// Member none (members hold no role privileges).
-pub fn permissions_of(role_id: &str) -> Vec<&'static str> {
-    match role_id {
-        ROLE_OWNER => ALL_PRIVILEGES.to_vec(),
-        ROLE_ADMIN => ALL_PRIVILEGES
+pub fn permissions_of(role: Role) -> Vec<&'static str> {
+    match role {
+        Role::Owner => ALL_PRIVILEGES.to_vec(),
+        Role::Admin => ALL_PRIVILEGES
             .iter()
             .copied()
             .filter(|p| !OWNER_ONLY.contains(p))
             .collect(),
-        _ => Vec::new(),
+        Role::Member => Vec::new(),
     }
 }
 
@@ -144,7 +146,7 @@ pub async fn permissions(
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     Ok(Permissions {
-        permissions: permissions_of(&user.role_id).into_iter().map(str::to_string).collect(),
+        permissions: permissions_of(user.role).into_iter().map(str::to_string).collect(),
     })
 }
 
@@ -245,7 +247,7 @@ pub async fn bulk_features(
             }
             let before = user.clone();
             match feature.as_str() {
-                "user_type" if value == "99" && user.create_action != "ssoCreate" => {
+                "user_type" if value == "99" && user.create_action != CreateAction::SsoCreate => {
                     failures.push((
                         user.id,
                         "User type 99 can only be set for users created with ssoCreate.".into(),
@@ -296,11 +298,11 @@ mod tests {
 
     #[test]
     fn roles_give_nested_permission_sets() {
-        let owner = permissions_of(ROLE_OWNER);
-        let admin = permissions_of(ROLE_ADMIN);
+        let owner = permissions_of(Role::Owner);
+        let admin = permissions_of(Role::Admin);
         assert!(admin.iter().all(|p| owner.contains(p)));
         assert!(owner.contains(&"Role:Edit") && !admin.contains(&"Role:Edit"));
-        assert!(permissions_of("2").is_empty());
+        assert!(permissions_of(Role::Member).is_empty());
     }
 
     #[test]

@@ -290,13 +290,13 @@ impl UserPatch {
     /// Applies the patch to `user`, or names the fields the stored user does not allow.
     pub fn apply(self, user: &mut UserRow) -> Result<(), ApiError> {
         let mut errors = self.rejected;
-        if self.user_type == Some(99) && user.create_action != CreateAction::SsoCreate.as_str() {
+        if self.user_type == Some(99) && user.create_action != CreateAction::SsoCreate {
             errors.push(FieldError {
                 field: "type".into(),
                 message: "User type 99 can only be set for users created with ssoCreate.".into(),
             });
         }
-        if self.group_id.is_some() && user.status != UserStatus::Pending.as_str() {
+        if self.group_id.is_some() && user.status != UserStatus::Pending {
             errors.push(FieldError {
                 field: "group_id".into(),
                 message: GROUP_RULE.into(),

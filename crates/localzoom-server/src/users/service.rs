@@ -1,6 +1,7 @@
 //! Zoom's rules for users: lookup by id, email or `me`; create actions; validated all-or-nothing
 //! updates; status changes; deletion; keyset-paginated listing; summary and email checks.
 
+use crate::directory::vocab::Role;
 use serde::{Deserialize, Serialize};
 use zoom_types::users::{CreatedUser, EmailCheck, User, UserList, UserSummary};
 
@@ -25,7 +26,6 @@ use super::view::{to_list_item, to_user};
 use crate::directory::lookup::{creation_key, resolve, resolve_read};
 pub use crate::directory::model::insert_with_fresh_pmi;
 use crate::directory::model::new_row;
-use crate::directory::vocab::*;
 use zoom_types::enums::{CreateAction, DeleteAction, StatusAction, UserStatus};
 
 /// The query a page token carries.
@@ -105,9 +105,9 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, input: N
         grant.account_id(),
         &email,
         user_type,
-        ROLE_MEMBER,
-        status.as_str(),
-        action.as_str(),
+        Role::Member,
+        status,
+        action,
         state.clock.now(),
     );
     row.profile.first_name = first.unwrap_or_default();
@@ -169,7 +169,7 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, input: N
 pub async fn get(state: &AppState, grant: &Granted<ops::User>, user_id: &str, origin: &str) -> ApiResult<User> {
     let user = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
     let mut out = to_user(&user, grant.account_number(), origin);
-    if user.status == UserStatus::Pending.as_str() {
+    if user.status == UserStatus::Pending {
         // Zoom shows a pending user's creation time as the time of the call.
         out.created_at = Some(rfc3339(state.clock.now()));
     }
@@ -232,13 +232,13 @@ pub async fn set_status(
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        if matches!(user.role_id.as_str(), ROLE_OWNER | ROLE_ADMIN) {
+        if user.role.is_admin() {
             return Err(ApiError::bad_request(
                 200,
                 "Zoom Room and Admin users' status can not be activated or deactivated.",
             ));
         }
-        if user.status == UserStatus::Pending.as_str() {
+        if user.status == UserStatus::Pending {
             return Err(ApiError::bad_request(1120, "Invite not exist"));
         }
         let wanted = match change.action {
@@ -247,8 +247,8 @@ pub async fn set_status(
             // Clocking in or out changes no account state localzoom models.
             StatusAction::ClockIn | StatusAction::ClockOut => return Ok(()),
         };
-        if user.status != wanted.as_str() {
-            user.status = wanted.as_str().into();
+        if user.status != wanted {
+            user.status = wanted;
             user.updated_at = state.clock.now();
             user_store::update(tx.conn(), &user).await?;
             // A deactivated user is logged out of every Zoom client; an activated one signs back in.
@@ -294,13 +294,13 @@ async fn delete_locked(
     let delete = opts.action == DeleteAction::Delete;
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        if user.role_id == ROLE_OWNER {
+        if user.role == Role::Owner {
             return Err(ApiError::bad_request(
                 200,
                 "The account owner can not be deleted or disassociated.",
             ));
         }
-        if user.status == UserStatus::Pending.as_str() && delete {
+        if user.status == UserStatus::Pending && delete {
             return Err(ApiError::bad_request(
                 300,
                 "To delete pending user in the account, use disassociate.",
@@ -344,7 +344,7 @@ pub async fn email_exists(state: &AppState, grant: &Granted<ops::UserEmail>, ema
     .await?;
     // Zoom answers false for users outside the account and for SSO sign-ups.
     Ok(EmailCheck {
-        existed_email: user.is_some_and(|u| u.create_action != CreateAction::SsoCreate.as_str()),
+        existed_email: user.is_some_and(|u| u.create_action != CreateAction::SsoCreate),
     })
 }
 
@@ -404,9 +404,9 @@ pub async fn seed(state: &AppState, input: SeedUsers) -> ApiResult<serde_json::V
                         &account.id,
                         &format!("{prefix}{i}@{domain}"),
                         user_type,
-                        ROLE_MEMBER,
-                        "active",
-                        "custCreate",
+                        Role::Member,
+                        UserStatus::Active,
+                        CreateAction::CustCreate,
                         now,
                     );
                     row.profile.first_name = "Seed".into();

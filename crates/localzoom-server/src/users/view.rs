@@ -1,10 +1,10 @@
 //! How users look on the wire: the `zoom_types` user object and list item.
 
+use zoom_types::enums::UserStatus;
 use zoom_types::users::{User, UserListItem};
 
 use crate::clock::rfc3339;
 use crate::directory::users::UserRow;
-use crate::directory::vocab::*;
 
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
@@ -13,7 +13,7 @@ fn non_empty(s: &str) -> Option<String> {
 /// The full user object of `GET /users/{userId}`.
 pub fn to_user(u: &UserRow, account_number: Option<i64>, origin: &str) -> User {
     let p = &u.profile;
-    let pending = u.status == "pending";
+    let pending = u.status == UserStatus::Pending;
     User {
         id: Some(u.id.clone()),
         created_at: Some(rfc3339(u.created_at)),
@@ -25,8 +25,8 @@ pub fn to_user(u: &UserRow, account_number: Option<i64>, origin: &str) -> User {
         display_name: Some(p.display_name.clone()),
         last_login_time: p.last_login_time.map(rfc3339),
         pmi: Some(u.pmi),
-        role_name: Some(role_name(&u.role_id).into()),
-        role_id: Some(u.role_id.clone()),
+        role_name: Some(u.role.name().into()),
+        role_id: Some(u.role.id().into()),
         timezone: Some(p.timezone.clone()),
         user_type: u.user_type,
         use_pmi: Some(p.use_pmi),
@@ -57,7 +57,7 @@ pub fn to_user(u: &UserRow, account_number: Option<i64>, origin: &str) -> User {
         plan_united_type: p.plan_united_type.clone(),
         pronouns: non_empty(&p.pronouns),
         pronouns_option: p.pronouns_option,
-        status: Some(u.status.clone()),
+        status: Some(u.status.as_str().into()),
         vanity_url: p.vanity_name.as_ref().map(|v| format!("{origin}/my/{v}")),
         verified: Some(p.verified),
         zoom_one_type: p.zoom_one_type,
@@ -68,7 +68,7 @@ pub fn to_user(u: &UserRow, account_number: Option<i64>, origin: &str) -> User {
 pub fn to_list_item(u: &UserRow, include: &[String]) -> UserListItem {
     let p = &u.profile;
     UserListItem {
-        id: (u.status != "pending").then(|| u.id.clone()),
+        id: (u.status != UserStatus::Pending).then(|| u.id.clone()),
         first_name: Some(p.first_name.clone()),
         last_name: Some(p.last_name.clone()),
         display_name: Some(p.display_name.clone()),
@@ -84,8 +84,8 @@ pub fn to_list_item(u: &UserRow, include: &[String]) -> UserListItem {
         last_client_version: None,
         group_ids: Some(p.group_ids.clone()),
         im_group_ids: Some(Vec::new()),
-        role_id: Some(u.role_id.clone()),
-        status: Some(u.status.clone()),
+        role_id: Some(u.role.id().into()),
+        status: Some(u.status.as_str().into()),
         employee_unique_id: non_empty(&p.employee_unique_id),
         plan_united_type: p.plan_united_type.clone(),
         custom_attributes: include

@@ -277,13 +277,20 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
     }
     let mut bad = before.clone();
     bad["accounts"][0]["users"][0]["type"] = json!(5);
+    bad["accounts"][0]["users"][0]["role_id"] = json!("7");
+    bad["accounts"][0]["users"][0]["create_action"] = json!("magic");
     bad["clock"]["frozen_at"] = json!(-99_999_999_999_999i64);
     let (s, body) = app.control(Method::PUT, "/_localzoom/state", bad).await;
     assert_eq!(s, 400, "{body}");
     let fields = crate::common::error_fields(&body);
     assert_eq!(
         fields,
-        vec!["$.clock.frozen_at", "$.accounts[0].users[0].type"],
+        vec![
+            "$.clock.frozen_at",
+            "$.accounts[0].users[0].type",
+            "$.accounts[0].users[0].role_id",
+            "$.accounts[0].users[0].create_action",
+        ],
         "{body}"
     );
     let (s, body) = app

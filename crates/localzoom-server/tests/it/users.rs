@@ -752,25 +752,26 @@ async fn concurrent_patches_of_one_user_lose_no_update() {
 #[tokio::test]
 async fn a_taken_pmi_is_redrawn_without_failing_the_transaction() {
     use localzoom_server::directory::model::{insert_with_fresh_pmi, new_row};
-    use localzoom_server::directory::vocab::ROLE_MEMBER;
+    use localzoom_server::directory::vocab::Role;
     use localzoom_server::store::Store;
+    use zoom_types::enums::{CreateAction::CustCreate, UserStatus::Active};
     let (config, _dir, _db) = crate::common::fresh_config().await;
     let store = Store::open(&config).await.unwrap();
     use localzoom_server::store::StoreError;
     let (first, second) = localzoom_server::write_tx!(store, StoreError, |tx| {
         let first = insert_with_fresh_pmi(
             tx,
-            new_row("acct", "one@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
+            new_row("acct", "one@example.com", 1, Role::Member, Active, CustCreate, 0),
         )
         .await?;
-        let mut clash = new_row("acct", "two@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0);
+        let mut clash = new_row("acct", "two@example.com", 1, Role::Member, Active, CustCreate, 0);
         clash.pmi = first.pmi;
         let second = insert_with_fresh_pmi(tx, clash).await.unwrap();
         assert_ne!(second.pmi, first.pmi);
         // A taken email is still an error, and the transaction stays usable after it.
         let dup = insert_with_fresh_pmi(
             tx,
-            new_row("acct", "ONE@example.com", 1, ROLE_MEMBER, "active", "custCreate", 0),
+            new_row("acct", "ONE@example.com", 1, Role::Member, Active, CustCreate, 0),
         )
         .await;
         assert!(dup.unwrap_err().is_unique_on("email"));
