@@ -131,6 +131,11 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// A meeting's `status`.
+    MeetingStatus { Waiting = "waiting", Started = "started" }
+}
+
+wire_enum! {
     /// `PUT /meetings/{meetingId}/status` actions.
     MeetingAction { End = "end", Recover = "recover" }
 }

@@ -320,7 +320,7 @@ pub async fn inspect_user(state: &AppState, user_id: &str) -> ApiResult<UserInsi
     let presence = crate::presence::service::current(&mut conn, &user.id, now).await?;
     let client = serde_json::json!({
         "signed_in": presence.signed_in,
-        "status": if presence.signed_in { presence.status.clone() } else { "Offline".to_string() },
+        "status": if presence.signed_in { presence.status } else { zoom_types::enums::PresenceStatus::Offline }.as_str(),
     });
     let since = now - crate::ratelimit::DAY;
     let rows = sqlx::query("SELECT key, COUNT(*) FROM quota_events WHERE at >= $1 GROUP BY key")

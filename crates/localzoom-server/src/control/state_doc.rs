@@ -434,6 +434,15 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
                 errors.push(field_error(&format!("{p}.role_id"), "Expected 0, 1 or 2."));
             }
         }
+        for key in ["status", "prior_status"] {
+            let given = u.get("presence").and_then(|p| p.get(key)).and_then(Value::as_str);
+            if given.is_some_and(|s| s.parse::<zoom_types::enums::PresenceStatus>().is_err()) {
+                errors.push(field_error(
+                    &format!("{p}.presence.{key}"),
+                    "Expected one of Zoom's presence statuses.",
+                ));
+            }
+        }
         if let Some(action) = u.get("create_action").and_then(Value::as_str) {
             if action.parse::<zoom_types::enums::CreateAction>().is_err() {
                 errors.push(field_error(
@@ -462,6 +471,14 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
                 errors.push(field_error(
                     &format!("{ap}.meetings[{i}].host_id"),
                     "Expected the id of one of the account's users.",
+                ));
+            }
+        }
+        if let Some(status) = m.get("status").and_then(Value::as_str) {
+            if status.parse::<zoom_types::enums::MeetingStatus>().is_err() {
+                errors.push(field_error(
+                    &format!("{ap}.meetings[{i}].status"),
+                    "Expected waiting or started.",
                 ));
             }
         }

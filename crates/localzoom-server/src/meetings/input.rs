@@ -3,7 +3,7 @@
 
 use jiff::tz::TimeZone;
 use serde_json::{json, Map, Value};
-use zoom_types::enums::{MeetingAction, MeetingListType};
+use zoom_types::enums::{MeetingAction, MeetingListType, MeetingStatus};
 
 use super::model::{self, Recurrence, MEETING_TYPES};
 use crate::error::{ApiError, ApiResult};
@@ -199,41 +199,21 @@ impl Input for MeetingStatusChange {
 }
 
 /// Control plane: what a meeting becomes, `started` or `waiting`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LiveStatus {
-    Started,
-    Waiting,
+pub struct LiveChange {
+    pub status: MeetingStatus,
 }
 
-impl LiveStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LiveStatus::Started => "started",
-            LiveStatus::Waiting => "waiting",
-        }
-    }
-}
-
-impl Input for Option<LiveStatus> {
+impl Input for LiveChange {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        if !check.required(root, "status") {
-            return None;
+        let status = if check.required(root, "status") {
+            check.one_of(root, "status")
+        } else {
+            None
+        };
+        // Only used when every check passed, and `status` is required.
+        LiveChange {
+            status: status.unwrap_or(MeetingStatus::Waiting),
         }
-        match check.string(root, "status", None).as_deref() {
-            Some("started") => Some(LiveStatus::Started),
-            Some("waiting") => Some(LiveStatus::Waiting),
-            Some(_) => {
-                check.fail("status");
-                None
-            }
-            None => None,
-        }
-    }
-}
-
-impl LiveStatus {
-    pub fn from_body(body: &Body) -> ApiResult<LiveStatus> {
-        <Option<LiveStatus>>::from_body(body)?.ok_or_else(|| ApiError::invalid_field("status"))
     }
 }
 

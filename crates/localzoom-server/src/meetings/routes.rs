@@ -7,7 +7,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 
 use super::input::{
-    self, DeleteMeeting, LiveStatus, MeetingId, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
+    self, DeleteMeeting, LiveChange, MeetingId, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
 };
 use super::service;
 use crate::auth::{ops, Caller};
@@ -113,7 +113,7 @@ async fn set_status(
 }
 
 async fn set_live(State(state): State<AppState>, PathParam(meeting_id): PathParam, body: Body) -> ApiResult<Response> {
-    let status = LiveStatus::from_body(&body)?;
+    let change = LiveChange::from_body(&body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    Ok(Json(service::set_live(&state, id, status).await?).into_response())
+    Ok(Json(service::set_live(&state, id, change).await?).into_response())
 }

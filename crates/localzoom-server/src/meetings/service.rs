@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use zoom_types::enums::UserStatus;
 
 use super::input::{
-    DeleteMeeting, LiveStatus, MeetingInput, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
+    DeleteMeeting, LiveChange, MeetingInput, MeetingListRequest, MeetingPatch, MeetingQuery, MeetingStatusChange,
 };
 pub use super::input::{MeetingId, MAX_PAGE_SIZE};
 use super::model::{self, MeetingDoc, OccurrenceOverride};
@@ -26,7 +26,7 @@ use crate::ratelimit::quota::{self, Quota, Window};
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::validate::Check;
-use zoom_types::enums::MeetingAction;
+use zoom_types::enums::{MeetingAction, MeetingStatus};
 use zoom_types::meetings::{Meeting, MeetingList, MeetingListItem};
 
 pub const DEFAULT_DURATION: i64 = 60;
@@ -253,7 +253,7 @@ pub async fn create(
             account_id: host.account_id.clone(),
             host_id: host.id.clone(),
             kind: 2,
-            status: "waiting".into(),
+            status: MeetingStatus::Waiting,
             start_time: None,
             created_at: now,
             deleted_at: None,
@@ -391,7 +391,7 @@ pub fn ends_at(m: &MeetingRow) -> Option<i64> {
 }
 
 fn listed(m: &MeetingRow, c: &ListCursor, now: i64) -> bool {
-    let live = m.status == "started";
+    let live = m.status == MeetingStatus::Started;
     let in_range = match (span(m), c.from, c.to) {
         (_, None, None) => true,
         (None, _, _) => false,
@@ -554,7 +554,7 @@ pub async fn delete(
                 m.doc.deleted_occurrences.push(occ);
             }
             None => {
-                if m.status == "started" {
+                if m.status == MeetingStatus::Started {
                     return Err(ApiError::bad_request(
                         3002,
                         "Sorry, you cannot delete this meeting since it's in progress.",
@@ -593,10 +593,10 @@ pub async fn set_status(
                 if m.deleted_at.is_some() {
                     return Err(ApiError::meeting_not_found(&meeting_id.to_string()));
                 }
-                if m.status != "started" {
+                if m.status != MeetingStatus::Started {
                     return Err(ApiError::bad_request(3000, "The meeting is not in progress."));
                 }
-                m.status = "waiting".into();
+                m.status = MeetingStatus::Waiting;
             }
         }
         meeting_store::update(tx.conn(), &m).await?;
@@ -609,25 +609,25 @@ pub async fn set_status(
 }
 
 /// Control plane: a meeting starts (`started`) or ends (`waiting`), as if its host had.
-pub async fn set_live(state: &AppState, meeting_id: MeetingId, status: LiveStatus) -> ApiResult<Value> {
+pub async fn set_live(state: &AppState, meeting_id: MeetingId, change: LiveChange) -> ApiResult<Value> {
     let id = meeting_id.0;
-    let status = status.as_str();
+    let status = change.status;
     write_tx!(state.store, |tx| {
         let mut m = meeting_store::find(tx.conn(), &state.store, meeting_store::Scope::AnyAccount, id, true)
             .await?
             .filter(|m| m.deleted_at.is_none())
             .ok_or_else(|| ApiError::meeting_not_found(&meeting_id.to_string()))?;
         let changed = m.status != status;
-        m.status = status.to_string();
+        m.status = status;
         meeting_store::update(tx.conn(), &m).await?;
         if changed {
-            let event = if m.status == "started" {
+            let event = if m.status == MeetingStatus::Started {
                 EventKind::MeetingStarted
             } else {
                 EventKind::MeetingEnded
             };
             emit_meeting(tx, state, None, &m, event, crate::webhooks::object(event_object(&m))).await?;
         }
-        Ok(json!({"id": m.id, "status": m.status}))
+        Ok(json!({"id": m.id, "status": m.status.as_str()}))
     })
 }

@@ -2,6 +2,7 @@
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use zoom_types::enums::MeetingStatus;
 
 use super::model::MeetingDoc;
 use crate::store::{Store, StoreError};
@@ -13,8 +14,7 @@ pub struct MeetingRow {
     pub account_id: String,
     pub host_id: String,
     pub kind: i64,
-    /// `waiting` or `started`.
-    pub status: String,
+    pub status: MeetingStatus,
     pub start_time: Option<i64>,
     pub created_at: i64,
     pub deleted_at: Option<i64>,
@@ -31,7 +31,11 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<MeetingRow, StoreError> {
         account_id: r.try_get(2)?,
         host_id: r.try_get(3)?,
         kind: r.try_get(4)?,
-        status: r.try_get(5)?,
+        status: {
+            let text: String = r.try_get(5)?;
+            text.parse()
+                .map_err(|_| StoreError::Corrupt(format!("meeting status {text:?}")))?
+        },
         start_time: r.try_get(6)?,
         created_at: r.try_get(7)?,
         deleted_at: r.try_get(8)?,
@@ -53,7 +57,7 @@ pub async fn insert(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), Stor
     .bind(&m.account_id)
     .bind(&m.host_id)
     .bind(m.kind)
-    .bind(&m.status)
+    .bind(m.status.as_str())
     .bind(m.start_time)
     .bind(m.created_at)
     .bind(m.deleted_at)
@@ -72,7 +76,7 @@ pub async fn update(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), Stor
     )
     .bind(&m.host_id)
     .bind(m.kind)
-    .bind(&m.status)
+    .bind(m.status.as_str())
     .bind(m.start_time)
     .bind(m.deleted_at)
     .bind(doc_json(&m.doc)?)

@@ -56,7 +56,7 @@ pub fn meeting(m: &MeetingRow, v: &ViewOptions) -> Meeting {
         assistant_id: m.doc.assistant_id.clone(),
         topic: m.doc.topic.clone(),
         meeting_type: m.kind,
-        status: m.status.clone(),
+        status: m.status.as_str().into(),
         start_time: start.map(rfc3339),
         duration: v.occurrence.map(|o| o.duration).or(m.doc.duration),
         timezone: m.doc.timezone.clone(),

@@ -24,8 +24,8 @@ const PRESENCE_QUOTA: Quota = Quota {
 
 /// The state as seen at `now`: DND that has run out has given way to what came before it.
 fn effective(mut p: PresenceRow, now: i64) -> PresenceRow {
-    if p.status == "Do_Not_Disturb" && p.dnd_until.is_some_and(|until| until <= now) {
-        p.status = p.prior_status.take().unwrap_or_else(|| "Available".into());
+    if p.status == PresenceStatus::DoNotDisturb && p.dnd_until.is_some_and(|until| until <= now) {
+        p.status = p.prior_status.take().unwrap_or(PresenceStatus::Available);
         p.dnd_until = None;
     }
     p
@@ -36,11 +36,6 @@ pub async fn current(conn: &mut sqlx::AnyConnection, user_id: &str, now: i64) ->
         .await?
         .unwrap_or_else(|| PresenceRow::default_for(user_id, now));
     Ok(effective(row, now))
-}
-
-/// A stored status in Zoom's GET vocabulary (the store holds only what `PresenceChange` wrote).
-fn status_of(stored: &str) -> PresenceStatus {
-    stored.parse().unwrap_or(PresenceStatus::Available)
 }
 
 pub async fn get(state: &AppState, grant: &Granted<ops::GetUserPresenceStatus>, user_id: &str) -> ApiResult<Presence> {
@@ -56,15 +51,15 @@ pub async fn get(state: &AppState, grant: &Granted<ops::GetUserPresenceStatus>, 
         });
     }
     let own = grant.me() == Some(user.id.as_str());
-    match p.dnd_until.filter(|_| own && p.status == "Do_Not_Disturb") {
+    match p.dnd_until.filter(|_| own && p.status == PresenceStatus::DoNotDisturb) {
         Some(until) => Ok(Presence {
-            status: status_of(&p.status),
+            status: p.status,
             end_time: Some(rfc3339(until)),
             // Whole minutes left, rounded up, as Zoom's clients show it.
             remaining_time: Some((until - now + 59) / 60),
         }),
         None => Ok(Presence {
-            status: status_of(&p.status),
+            status: p.status,
             end_time: None,
             remaining_time: None,
         }),
@@ -77,7 +72,7 @@ pub async fn update(
     user_id: &str,
     change: PresenceChange,
 ) -> ApiResult<()> {
-    let new_status = change.status.as_str();
+    let new_status = change.status;
     let minutes = change.dnd_minutes;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
@@ -90,23 +85,23 @@ pub async fn update(
         if quota::take(state, tx, &key, PRESENCE_QUOTA).await?.is_err() {
             return Err(ApiError::presence_too_many());
         }
-        if new_status == "Do_Not_Disturb" {
-            if p.status != "Do_Not_Disturb" {
-                p.prior_status = Some(p.status.clone());
+        if new_status == PresenceStatus::DoNotDisturb {
+            if p.status != PresenceStatus::DoNotDisturb {
+                p.prior_status = Some(p.status);
             }
             p.dnd_until = Some(now + minutes * 60);
         } else {
             p.prior_status = None;
             p.dnd_until = None;
         }
-        p.status = new_status.into();
+        p.status = new_status;
         p.updated_at = now;
         presence_store::put(tx.conn(), &p).await?;
         let object = serde_json::json!({
             "date_time": crate::clock::rfc3339(now),
             "email": user.email,
             "id": user.id,
-            "presence_status": p.status,
+            "presence_status": p.status.as_str(),
         });
         crate::webhooks::emit(
             tx,
@@ -174,7 +169,9 @@ pub async fn set_client(state: &AppState, user_id: &str, change: ClientChange) -
         Ok(ClientView {
             user_id: user.id,
             signed_in: p.signed_in,
-            status: if p.signed_in { p.status } else { "Offline".into() },
+            status: if p.signed_in { p.status } else { PresenceStatus::Offline }
+                .as_str()
+                .into(),
         })
     })
 }
@@ -195,12 +192,12 @@ mod tests {
         let p = PresenceRow {
             user_id: "u".into(),
             signed_in: true,
-            status: "Do_Not_Disturb".into(),
+            status: PresenceStatus::DoNotDisturb,
             dnd_until: Some(100),
-            prior_status: Some("Away".into()),
+            prior_status: Some(PresenceStatus::Away),
             updated_at: 0,
         };
-        assert_eq!(effective(p.clone(), 99).status, "Do_Not_Disturb");
-        assert_eq!(effective(p, 100).status, "Away");
+        assert_eq!(effective(p.clone(), 99).status, PresenceStatus::DoNotDisturb);
+        assert_eq!(effective(p, 100).status, PresenceStatus::Away);
     }
 }

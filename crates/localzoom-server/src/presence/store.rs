@@ -2,6 +2,8 @@
 
 use sqlx::{AnyConnection, Row};
 
+use zoom_types::enums::PresenceStatus;
+
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,9 +11,9 @@ pub struct PresenceRow {
     pub user_id: String,
     pub signed_in: bool,
     /// In GET's vocabulary (`In_A_Meeting`, `Do_Not_Disturb`, …).
-    pub status: String,
+    pub status: PresenceStatus,
     pub dnd_until: Option<i64>,
-    pub prior_status: Option<String>,
+    pub prior_status: Option<PresenceStatus>,
     pub updated_at: i64,
 }
 
@@ -20,7 +22,7 @@ impl PresenceRow {
         PresenceRow {
             user_id: user_id.into(),
             signed_in: true,
-            status: "Available".into(),
+            status: PresenceStatus::Available,
             dnd_until: None,
             prior_status: None,
             updated_at: now,
@@ -42,11 +44,16 @@ pub async fn get<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
     Ok(Some(PresenceRow {
         user_id: r.try_get(0)?,
         signed_in: r.try_get::<i64, _>(1)? != 0,
-        status: r.try_get(2)?,
+        status: status(r.try_get(2)?)?,
         dnd_until: r.try_get(3)?,
-        prior_status: r.try_get(4)?,
+        prior_status: r.try_get::<Option<String>, _>(4)?.map(status).transpose()?,
         updated_at: r.try_get(5)?,
     }))
+}
+
+fn status(text: String) -> Result<PresenceStatus, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("presence status {text:?}")))
 }
 
 pub async fn put(conn: &mut AnyConnection, p: &PresenceRow) -> Result<(), StoreError> {
@@ -57,9 +64,9 @@ pub async fn put(conn: &mut AnyConnection, p: &PresenceRow) -> Result<(), StoreE
     )
     .bind(&p.user_id)
     .bind(p.signed_in as i64)
-    .bind(&p.status)
+    .bind(p.status.as_str())
     .bind(p.dnd_until)
-    .bind(&p.prior_status)
+    .bind(p.prior_status.map(PresenceStatus::as_str))
     .bind(p.updated_at)
     .execute(conn)
     .await

@@ -294,12 +294,13 @@ pub async fn meeting_status(
     Path(meeting_id): Path<String>,
     CheckedForm(f): CheckedForm,
 ) -> Response {
-    use crate::meetings::input::{LiveStatus, MeetingId};
+    use crate::meetings::input::{LiveChange, MeetingId};
+    use crate::validate::Input;
     let status = f.get("status").cloned().unwrap_or_default();
     let fields = crate::extract::Body::from_json(json!({ "status": status }));
     let done = async {
-        let status = LiveStatus::from_body(&fields)?;
-        crate::meetings::service::set_live(&state, MeetingId::parse(&meeting_id)?, status).await
+        let change = LiveChange::from_body(&fields)?;
+        crate::meetings::service::set_live(&state, MeetingId::parse(&meeting_id)?, change).await
     }
     .await;
     match done {

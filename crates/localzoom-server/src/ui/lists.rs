@@ -441,7 +441,7 @@ pub async fn meeting(State(state): State<AppState>, headers: HeaderMap, Path(mee
     let controls = html! {
         form.inline method="post" action={ (BASE) "/meetings/" (m.id) "/status" } {
             input type="hidden" name="csrf" value=(c.token);
-            @if m.status == "started" {
+            @if m.status == zoom_types::enums::MeetingStatus::Started {
                 button.primary type="submit" name="status" value="waiting" { "End meeting" }
             } @else {
                 button.primary type="submit" name="status" value="started" { "Start meeting" }

@@ -69,7 +69,13 @@ pub async fn users(
         let p = crate::presence::service::current(conn, &u.id, now).await?;
         let line = PresenceLine {
             signed_in: p.signed_in,
-            status: if p.signed_in { p.status } else { "Offline".into() },
+            status: if p.signed_in {
+                p.status
+            } else {
+                zoom_types::enums::PresenceStatus::Offline
+            }
+            .as_str()
+            .into(),
             dnd_until: p.dnd_until.filter(|_| p.signed_in),
         };
         lines.push((u, line));
