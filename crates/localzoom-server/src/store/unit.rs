@@ -13,6 +13,9 @@ use tokio::sync::{broadcast, Mutex, Notify, OwnedMutexGuard};
 use super::{Store, StoreError};
 use crate::events::Event;
 
+/// The advisory lock (PostgreSQL) that orders outbox writes across replicas.
+const OUTBOX_LOCK: i64 = 0x6c7a_6f75_7462;
+
 /// How many times a unit of work whose transaction conflicted runs in all before it gives up.
 pub const CONFLICT_ATTEMPTS: usize = 4;
 
@@ -65,20 +68,11 @@ impl WriteTx {
         &mut self.tx
     }
 
-    /// Records `event` in the outbox, in this transaction: it exists only if the change commits,
-    /// and reaches subscribers only after it has.
+    /// Records `event` for this transaction: it is written to the outbox as the change commits
+    /// (numbered in commit order) and reaches subscribers only after it has; a change that does
+    /// not commit records nothing.
     pub async fn emit(&mut self, mut event: Event) -> Result<(), StoreError> {
         event.id = crate::ids::zoom_id();
-        sqlx::query(
-            "INSERT INTO events (id, account_id, event, event_ts, body, dispatched) VALUES ($1, $2, $3, $4, $5, 0)",
-        )
-        .bind(&event.id)
-        .bind(&event.account_id)
-        .bind(event.kind.as_str())
-        .bind(event.ts)
-        .bind(event.body())
-        .execute(&mut *self.tx)
-        .await?;
         self.events.push(event);
         Ok(())
     }
@@ -151,11 +145,32 @@ impl Store {
     }
 
     async fn commit(&self, tx: WriteTx) -> Result<(), StoreError> {
-        let WriteTx { tx, _guard, events } = tx;
+        let WriteTx { mut tx, _guard, events } = tx;
         if events.is_empty() {
             return tx.commit().await.map_err(StoreError::classify);
         }
+        // The outbox is written last, under a lock held to the commit (this process's mutex, and on
+        // PostgreSQL a transaction-scoped advisory lock shared by every replica), so the outbox's
+        // numbering is the commit order. Nothing is waited for after the lock but the commit itself.
         let _order = self.bus.order.lock().await;
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(OUTBOX_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for event in &events {
+            sqlx::query(
+                "INSERT INTO events (id, account_id, event, event_ts, body, dispatched) VALUES ($1, $2, $3, $4, $5, 0)",
+            )
+            .bind(&event.id)
+            .bind(&event.account_id)
+            .bind(event.kind.as_str())
+            .bind(event.ts)
+            .bind(event.body())
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await.map_err(StoreError::classify)?;
         drop(_guard);
         for event in events {
@@ -222,17 +237,22 @@ mod tests {
     use crate::events::{EventKind, Operator};
     use serde_json::{json, Map};
 
-    /// An ephemeral SQLite store, or the PostgreSQL one named by `LOCALZOOM_TEST_POSTGRES_URL`.
-    async fn stores() -> Vec<Store> {
-        let mut stores = vec![Store::open(&Config::ephemeral()).await.unwrap()];
+    /// Groups of replicas of one store: an ephemeral SQLite store alone, and, with
+    /// `LOCALZOOM_TEST_POSTGRES_URL`, two stores opened separately on that database (two replicas:
+    /// no in-process lock is shared between them).
+    async fn replica_groups() -> Vec<Vec<Store>> {
+        let mut groups = vec![vec![Store::open(&Config::ephemeral()).await.unwrap()]];
         if let Ok(url) = std::env::var("LOCALZOOM_TEST_POSTGRES_URL") {
             let config = Config {
                 database_url: Some(url),
                 ..Config::ephemeral()
             };
-            stores.push(Store::open(&config).await.unwrap());
+            groups.push(vec![
+                Store::open(&config).await.unwrap(),
+                Store::open(&config).await.unwrap(),
+            ]);
         }
-        stores
+        groups
     }
 
     fn event(account: &str, n: i64) -> Event {
@@ -258,7 +278,8 @@ mod tests {
     /// refused ones leave neither a row in the outbox nor an event.
     #[tokio::test]
     async fn committed_events_reach_subscribers_once_in_commit_order() {
-        for store in stores().await {
+        for replicas in replica_groups().await {
+            let store = replicas[0].clone();
             let table = format!("uow_probe_{}", crate::ids::zoom_id().to_lowercase().replace('-', "_"));
             let account = format!("acct-{table}");
             sqlx::query(&format!(
@@ -271,10 +292,11 @@ mod tests {
                 .execute(store.pool())
                 .await
                 .unwrap();
-            let mut events = store.subscribe();
+            let mut subscribers: Vec<_> = replicas.iter().map(Store::subscribe).collect();
             let mut tasks = Vec::new();
             for i in 0..40 {
-                let (store, table, account) = (store.clone(), table.clone(), account.clone());
+                let store = replicas[i % replicas.len()].clone();
+                let (table, account) = (table.clone(), account.clone());
                 tasks.push(tokio::spawn(async move {
                     write_tx!(store, |tx| {
                         let row = sqlx::query(&format!("UPDATE {table} SET n = n + 1 WHERE id = 1 RETURNING n"))
@@ -299,24 +321,36 @@ mod tests {
             }
             assert_eq!(committed.len(), 30);
             assert_eq!(counter(&store, &table).await, 30, "refused units changed nothing");
-            let mut seen = Vec::new();
-            while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_millis(200), events.recv()).await {
-                if e.account_id == account {
-                    seen.push(e.payload["object"]["n"].as_i64().unwrap());
+            // Each replica's subscribers see its own committed changes once each, in commit order.
+            let mut all = Vec::new();
+            for events in &mut subscribers {
+                let mut seen = Vec::new();
+                while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_millis(200), events.recv()).await {
+                    if e.account_id == account {
+                        seen.push(e.payload["object"]["n"].as_i64().unwrap());
+                    }
                 }
+                assert!(seen.windows(2).all(|w| w[0] < w[1]), "in commit order: {seen:?}");
+                all.extend(seen);
             }
-            assert_eq!(
-                seen,
-                (1..=30).collect::<Vec<_>>(),
-                "each committed change once, in commit order"
-            );
-            let rows = sqlx::query("SELECT COUNT(*) FROM events WHERE account_id = $1")
+            all.sort();
+            assert_eq!(all, (1..=30).collect::<Vec<_>>(), "each committed change once");
+            // The outbox holds exactly the committed events, numbered in commit order (the order
+            // the webhook worker delivers them in).
+            let rows = sqlx::query("SELECT body FROM events WHERE account_id = $1 ORDER BY seq")
                 .bind(&account)
-                .fetch_one(store.pool())
+                .fetch_all(store.pool())
                 .await
                 .unwrap();
-            let outbox: i64 = sqlx::Row::try_get(&rows, 0).unwrap();
-            assert_eq!(outbox, 30, "the outbox holds exactly the committed events");
+            let outbox: Vec<i64> = rows
+                .iter()
+                .map(|r| {
+                    let body: String = sqlx::Row::try_get(r, 0).unwrap();
+                    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                    v["payload"]["object"]["n"].as_i64().unwrap()
+                })
+                .collect();
+            assert_eq!(outbox, (1..=30).collect::<Vec<_>>(), "the outbox, by its numbering");
             sqlx::query("DELETE FROM events WHERE account_id = $1")
                 .bind(&account)
                 .execute(store.pool())
