@@ -8,6 +8,7 @@ pub mod reset;
 pub mod routes;
 pub mod seed;
 pub mod state_doc;
+mod state_tables;
 pub mod tools;
 
 use axum::Router;

@@ -14,6 +14,7 @@ pub mod input;
 pub mod model;
 pub mod nested;
 pub mod routes;
+pub mod schedule;
 pub mod service;
 pub mod store;
 pub mod view;

@@ -2,7 +2,6 @@
 //! series, list filters, updates of a whole series or one occurrence, deletion and recovery, and
 //! the 100 creates/updates per host per day.
 
-use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use zoom_types::enums::UserStatus;
@@ -12,6 +11,7 @@ use super::input::{
 };
 pub use super::input::{MeetingId, MAX_PAGE_SIZE};
 use super::model::{self, MeetingDoc, OccurrenceOverride};
+use super::schedule::{occurrences_of, registration_enabled, span, zone, DEFAULT_DURATION};
 use super::store::{self as meeting_store, MeetingRow};
 use super::view::{comparable, list_item};
 pub use super::view::{event_object, join_url, meeting as meeting_view, ViewOptions};
@@ -29,7 +29,6 @@ use crate::validate::Check;
 use zoom_types::enums::{MeetingAction, MeetingStatus};
 use zoom_types::meetings::{Meeting, MeetingList, MeetingListItem};
 
-pub const DEFAULT_DURATION: i64 = 60;
 /// "100 requests per day … applied against the userId of the meeting host" (S-M).
 const CREATE_UPDATE_QUOTA: Quota = Quota {
     limit: 100,
@@ -75,52 +74,6 @@ pub async fn load<O: Operation>(
         return Err(not_host());
     }
     Ok(meeting)
-}
-
-fn zone(m: &MeetingRow) -> TimeZone {
-    model::time_zone(&m.doc.timezone).unwrap_or(TimeZone::UTC)
-}
-
-/// One occurrence of a series as Zoom shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Occurrence {
-    pub occurrence_id: String,
-    pub start_time: i64,
-    pub duration: i64,
-    pub status: &'static str,
-}
-
-/// The live occurrences of a type-8 series, with per-occurrence changes applied.
-pub fn occurrences_of(m: &MeetingRow) -> Vec<Occurrence> {
-    let (Some(start), Some(r), 8) = (m.start_time, &m.doc.recurrence, m.kind) else {
-        return Vec::new();
-    };
-    let duration = m.doc.duration.unwrap_or(DEFAULT_DURATION);
-    model::occurrences(start, &zone(m), r)
-        .into_iter()
-        .map(|t| (t * 1000).to_string())
-        .filter(|id| !m.doc.deleted_occurrences.contains(id))
-        .map(|id| {
-            let o = m.doc.occurrence_overrides.get(&id).cloned().unwrap_or_default();
-            let base: i64 = id.parse::<i64>().unwrap_or(0) / 1000;
-            Occurrence {
-                start_time: o.start_time.unwrap_or(base),
-                duration: o.duration.unwrap_or(duration),
-                occurrence_id: id,
-                status: "available",
-            }
-        })
-        .collect()
-}
-
-/// `settings.approval_type`: 0 registrants approved on arrival, 1 approved by hand, 2 (Zoom's
-/// default) no registration.
-pub fn approval_type(m: &MeetingRow) -> i64 {
-    m.doc.settings.get("approval_type").and_then(Value::as_i64).unwrap_or(2)
-}
-
-pub fn registration_enabled(m: &MeetingRow) -> bool {
-    matches!(approval_type(m), 0 | 1)
 }
 
 /// Applies validated input to a meeting (new or stored), then checks the rules that span fields.
@@ -369,25 +322,6 @@ struct ListCursor {
     page_size: i64,
     page_number: i64,
     after_id: i64,
-}
-
-/// The span `[start, end]` (unix seconds) a meeting takes, or `None` without a fixed time.
-fn span(m: &MeetingRow) -> Option<(i64, i64)> {
-    if m.kind == 8 {
-        let occ = occurrences_of(m);
-        let first = occ.first()?;
-        let last = occ.last()?;
-        return Some((first.start_time, last.start_time + last.duration * 60));
-    }
-    Some((m.start_time?, ends_at(m)?))
-}
-
-/// When a meeting with a fixed start ends (unix seconds); a series ends with its last occurrence.
-pub fn ends_at(m: &MeetingRow) -> Option<i64> {
-    if m.kind == 8 {
-        return span(m).map(|(_, end)| end);
-    }
-    Some(m.start_time? + m.doc.duration.unwrap_or(DEFAULT_DURATION) * 60)
 }
 
 fn listed(m: &MeetingRow, c: &ListCursor, now: i64) -> bool {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use zoom_types::meetings::{Meeting, MeetingListItem, Occurrence as WireOccurrence, TrackingField};
 
-use super::service::{occurrences_of, registration_enabled, Occurrence, DEFAULT_DURATION};
+use super::schedule::{occurrences_of, registration_enabled, Occurrence, DEFAULT_DURATION};
 use super::store::MeetingRow;
 use crate::clock::rfc3339;
 

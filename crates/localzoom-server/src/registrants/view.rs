@@ -4,7 +4,7 @@ use zoom_types::meetings::{CustomAnswer, Registrant, RegistrantAdded, Registrant
 
 use super::store::RegistrantRow;
 use crate::clock::rfc3339;
-use crate::meetings::service::occurrences_of;
+use crate::meetings::schedule::occurrences_of;
 use crate::meetings::store::MeetingRow;
 
 /// The registrant's own join URL.

@@ -385,7 +385,7 @@ pub async fn meetings(State(state): State<AppState>, headers: HeaderMap, RawQuer
                             td { (m.kind) }
                             td { (m.start_time.map(rfc3339).unwrap_or_default()) }
                             td { (m.status) }
-                            td { (match crate::meetings::service::occurrences_of(m).len() { 0 => "—".to_string(), n => n.to_string() }) }
+                            td { (match crate::meetings::schedule::occurrences_of(m).len() { 0 => "—".to_string(), n => n.to_string() }) }
                         }
                     }
                 }
@@ -452,7 +452,7 @@ pub async fn meeting(State(state): State<AppState>, headers: HeaderMap, Path(mee
         (controls)
         p { "Status: " strong { (m.status) } " · host " a href={ (BASE) "/users/" (m.host_id) } { code { (m.host_id) } }
             " · start " (m.start_time.map(rfc3339).unwrap_or_else(|| "—".into()))
-            @let n = crate::meetings::service::occurrences_of(&m).len();
+            @let n = crate::meetings::schedule::occurrences_of(&m).len();
             @if n > 0 { " · occurrences " (n) } }
         h2 { "Registrants" }
         @if by_status.is_empty() { p.muted { "none" } }

@@ -10,6 +10,12 @@ use serde_json::{json, Map, Value};
 
 use crate::cli::table;
 
+mod faults;
+mod webhooks;
+
+pub use faults::FaultsCommand;
+pub use webhooks::WebhooksCommand;
+
 #[derive(Debug, Clone, Args)]
 pub struct AdminConnection {
     /// localzoom's origin.
@@ -101,48 +107,6 @@ pub enum AdminCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum WebhooksCommand {
-    /// Subscribe an endpoint to events of an app's account (Zoom's URL validation runs first).
-    Subscribe {
-        /// The app's client id (the default app's is in the serve banner).
-        #[arg(long, allow_hyphen_values = true)]
-        app: String,
-        #[arg(long)]
-        url: String,
-        /// An event name, e.g. user.created (repeatable).
-        #[arg(long = "event", required = true)]
-        events: Vec<String>,
-    },
-    /// An app's event subscriptions.
-    List {
-        #[arg(long, allow_hyphen_values = true)]
-        app: String,
-    },
-    /// The delivery log.
-    Deliveries {
-        #[arg(long)]
-        event: Option<String>,
-        /// pending, delivered or failed.
-        #[arg(long)]
-        state: Option<String>,
-        #[arg(long)]
-        limit: Option<usize>,
-    },
-    /// Send a delivery again now.
-    Retry {
-        #[arg(allow_hyphen_values = true)]
-        id: String,
-    },
-    /// Every event emitted, subscribed or not.
-    Events {
-        #[arg(long)]
-        event: Option<String>,
-        #[arg(long)]
-        limit: Option<usize>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
 pub enum StateCommand {
     /// Write the state to FILE (or standard output).
     Export { file: Option<PathBuf> },
@@ -156,48 +120,6 @@ pub enum RequestsCommand {
     Clear,
     /// How many entries match the filters.
     Count,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum FaultsCommand {
-    /// Add a rule: matching requests wait, fail, or lose their connection.
-    Add {
-        #[arg(long)]
-        method: Option<String>,
-        #[arg(long)]
-        path: Option<String>,
-        #[arg(long)]
-        operation: Option<String>,
-        #[arg(long, allow_hyphen_values = true)]
-        account_id: Option<String>,
-        #[arg(long)]
-        status: Option<u16>,
-        /// The answer's JSON body (default: Zoom's body for the status).
-        #[arg(long)]
-        body: Option<String>,
-        /// A response header, NAME:VALUE (repeatable).
-        #[arg(long = "header")]
-        headers: Vec<String>,
-        #[arg(long)]
-        latency_ms: Option<u64>,
-        #[arg(long)]
-        drop_connection: bool,
-        #[arg(long)]
-        times: Option<i64>,
-        #[arg(long)]
-        probability: Option<f64>,
-        #[arg(long)]
-        seed: Option<u64>,
-    },
-    /// List the rules.
-    List,
-    /// Delete one rule.
-    Delete {
-        #[arg(allow_hyphen_values = true)]
-        id: String,
-    },
-    /// Delete every rule.
-    Clear,
 }
 
 #[derive(Debug, Subcommand)]
@@ -483,8 +405,8 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
                 &rows,
             );
         }
-        AdminCommand::Faults { command } => faults(a, json_mode, command).await?,
-        AdminCommand::Webhooks { command } => webhooks(a, json_mode, command).await?,
+        AdminCommand::Faults { command } => faults::faults(a, json_mode, command).await?,
+        AdminCommand::Webhooks { command } => webhooks::webhooks(a, json_mode, command).await?,
         AdminCommand::Clock {
             advance,
             set,
@@ -611,161 +533,6 @@ async fn execute(a: &Admin, json_mode: bool, command: AdminCommand) -> Result<()
                 done(json_mode, &json!({}), &format!("app {client_id} deleted"));
             }
         },
-    }
-    Ok(())
-}
-
-async fn webhooks(a: &Admin, json_mode: bool, command: WebhooksCommand) -> Result<(), Failure> {
-    use reqwest::Method as M;
-    let delivery_columns: &[(&str, &str)] = &[
-        ("id", "/id"),
-        ("event", "/event"),
-        ("state", "/state"),
-        ("endpoint", "/endpoint_url"),
-        ("next attempt", "/next_attempt_at"),
-    ];
-    match command {
-        WebhooksCommand::Subscribe { app, url, events } => {
-            let path = format!("/_localzoom/apps/{}/event_subscriptions", segment(&app));
-            let created = a
-                .call(
-                    M::POST,
-                    &path,
-                    &[],
-                    Some(json!({"endpoint_url": url, "events": events})),
-                )
-                .await?;
-            table(
-                json_mode,
-                &created,
-                &[
-                    ("id", "/id"),
-                    ("endpoint", "/endpoint_url"),
-                    ("validated", "/validated_at"),
-                ],
-                std::slice::from_ref(&created),
-            );
-        }
-        WebhooksCommand::List { app } => {
-            let path = format!("/_localzoom/apps/{}/event_subscriptions", segment(&app));
-            let list = a.call(M::GET, &path, &[], None).await?;
-            let rows = list["event_subscriptions"].as_array().cloned().unwrap_or_default();
-            table(
-                json_mode,
-                &list,
-                &[("id", "/id"), ("endpoint", "/endpoint_url"), ("events", "/events")],
-                &rows,
-            );
-        }
-        WebhooksCommand::Deliveries { event, state, limit } => {
-            let mut q: Vec<(&str, String)> = Vec::new();
-            if let Some(e) = event {
-                q.push(("event", e));
-            }
-            if let Some(s) = state {
-                q.push(("state", s));
-            }
-            if let Some(l) = limit {
-                q.push(("limit", l.to_string()));
-            }
-            let list = a.call(M::GET, "/_localzoom/webhooks/deliveries", &q, None).await?;
-            let rows = list["deliveries"].as_array().cloned().unwrap_or_default();
-            table(json_mode, &list, delivery_columns, &rows);
-        }
-        WebhooksCommand::Retry { id } => {
-            let path = format!("/_localzoom/webhooks/deliveries/{}/retry", segment(&id));
-            let d = a.call(M::POST, &path, &[], None).await?;
-            table(json_mode, &d, delivery_columns, std::slice::from_ref(&d));
-        }
-        WebhooksCommand::Events { event, limit } => {
-            let mut q: Vec<(&str, String)> = Vec::new();
-            if let Some(e) = event {
-                q.push(("event", e));
-            }
-            if let Some(l) = limit {
-                q.push(("limit", l.to_string()));
-            }
-            let list = a.call(M::GET, "/_localzoom/webhooks/events", &q, None).await?;
-            let rows = list["events"].as_array().cloned().unwrap_or_default();
-            table(
-                json_mode,
-                &list,
-                &[
-                    ("id", "/id"),
-                    ("event", "/event"),
-                    ("event ts", "/event_ts"),
-                    ("account", "/account_id"),
-                ],
-                &rows,
-            );
-        }
-    }
-    Ok(())
-}
-
-async fn faults(a: &Admin, json_mode: bool, command: FaultsCommand) -> Result<(), Failure> {
-    use reqwest::Method as M;
-    let columns: &[(&str, &str)] = &[
-        ("id", "/id"),
-        ("method", "/method"),
-        ("path", "/path"),
-        ("operation", "/operation"),
-        ("status", "/status"),
-        ("latency ms", "/latency_ms"),
-        ("drop", "/drop_connection"),
-        ("probability", "/probability"),
-        ("seed", "/seed"),
-        ("remaining", "/remaining"),
-    ];
-    match command {
-        FaultsCommand::Add {
-            method,
-            path,
-            operation,
-            account_id,
-            status,
-            body,
-            headers,
-            latency_ms,
-            drop_connection,
-            times,
-            probability,
-            seed,
-        } => {
-            let mut rule = json!({
-                "method": method, "path": path, "operation": operation, "account_id": account_id, "status": status,
-                "latency_ms": latency_ms, "drop_connection": drop_connection, "times": times, "probability": probability, "seed": seed,
-            });
-            if let Some(b) = body {
-                rule["body"] = serde_json::from_str(&b).map_err(|e| Failure(format!("--body is not JSON: {e}")))?;
-            }
-            if !headers.is_empty() {
-                let mut h = Map::new();
-                for pair in headers {
-                    let (k, v) = pair
-                        .split_once(':')
-                        .ok_or_else(|| Failure(format!("--header {pair}: use NAME:VALUE")))?;
-                    h.insert(k.trim().to_string(), json!(v.trim()));
-                }
-                rule["headers"] = Value::Object(h);
-            }
-            let created = a.call(M::POST, "/_localzoom/faults", &[], Some(rule)).await?;
-            table(json_mode, &created, columns, std::slice::from_ref(&created));
-        }
-        FaultsCommand::List => {
-            let list = a.call(M::GET, "/_localzoom/faults", &[], None).await?;
-            let rows = list["faults"].as_array().cloned().unwrap_or_default();
-            table(json_mode, &list, columns, &rows);
-        }
-        FaultsCommand::Delete { id } => {
-            a.call(M::DELETE, &format!("/_localzoom/faults/{}", segment(&id)), &[], None)
-                .await?;
-            done(json_mode, &json!({}), &format!("fault rule {id} deleted"));
-        }
-        FaultsCommand::Clear => {
-            a.call(M::DELETE, "/_localzoom/faults", &[], None).await?;
-            done(json_mode, &json!({}), "fault rules cleared");
-        }
     }
     Ok(())
 }
