@@ -83,7 +83,8 @@ impl ApiError {
         )
     }
 
-    pub fn user_not_found(user_id: &str) -> Self {
+    pub fn user_not_found(user_id: impl AsRef<str>) -> Self {
+        let user_id = user_id.as_ref();
         Self::new(StatusCode::NOT_FOUND, 1001, format!("User does not exist: {user_id}."))
     }
 

@@ -1,6 +1,7 @@
 //! HTTP for `/v2/accounts/{accountId}/users/{userId}/account`.
 
 use super::input::AccountSwitch;
+use crate::directory::lookup::UserRef;
 use crate::validate::Input;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,6 +26,6 @@ async fn switch_account(
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::SwitchUserAccount>()?;
     let change = AccountSwitch::from_body(&body)?;
-    service::switch_user_account(&state, &grant, &account_id, &user_id, change).await?;
+    service::switch_user_account(&state, &grant, &account_id, &UserRef::new(user_id), change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! Account rules: first-start bootstrap of the default account and control-plane account creation.
 
 use super::input::AccountSwitch;
+use crate::directory::lookup::UserRef;
 use serde::Serialize;
 
 use crate::auth::store::{self as auth_store, AppRow};
@@ -269,7 +270,7 @@ pub async fn switch_user_account(
     state: &AppState,
     grant: &crate::auth::Granted<crate::auth::ops::SwitchUserAccount>,
     from_account: &str,
-    user_id: &str,
+    user_id: &UserRef,
     change: AccountSwitch,
 ) -> ApiResult<()> {
     let target = change.account_id;

@@ -1,5 +1,6 @@
 //! HTTP for `/v2/users/{userId}/assistants…` and `/v2/users/{userId}/schedulers…`.
 
+use crate::directory::lookup::{UserPath, UserRef};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,7 +11,7 @@ use super::input::NewAssistants;
 use super::service;
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
-use crate::extract::{Body, PathParam, PathParams};
+use crate::extract::{Body, PathParams};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -27,7 +28,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, PathParam(user_id): PathParam) -> ApiResult<Response> {
+async fn list(State(state): State<AppState>, caller: Caller, UserPath(user_id): UserPath) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserAssistants>()?;
     Ok(Json(service::list(&state, &grant, &user_id).await?).into_response())
 }
@@ -35,7 +36,7 @@ async fn list(State(state): State<AppState>, caller: Caller, PathParam(user_id):
 async fn add(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: Body,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserAssistantCreate>()?;
@@ -47,7 +48,7 @@ async fn add(
 async fn delete_all(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserAssistantsDelete>()?;
     service::delete_all(&state, &grant, &user_id).await?;
@@ -60,15 +61,11 @@ async fn delete_one(
     PathParams((user_id, assistant_id)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserAssistantDelete>()?;
-    service::delete_one(&state, &grant, &user_id, &assistant_id).await?;
+    service::delete_one(&state, &grant, &UserRef::new(user_id), &assistant_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn schedulers(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathParam(user_id): PathParam,
-) -> ApiResult<Response> {
+async fn schedulers(State(state): State<AppState>, caller: Caller, UserPath(user_id): UserPath) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserSchedulers>()?;
     Ok(Json(service::schedulers(&state, &grant, &user_id).await?).into_response())
 }
@@ -76,7 +73,7 @@ async fn schedulers(
 async fn delete_schedulers(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSchedulersDelete>()?;
     service::delete_schedulers(&state, &grant, &user_id).await?;
@@ -89,6 +86,6 @@ async fn delete_scheduler(
     PathParams((user_id, scheduler_id)): PathParams<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSchedulerDelete>()?;
-    service::delete_scheduler(&state, &grant, &user_id, &scheduler_id).await?;
+    service::delete_scheduler(&state, &grant, &UserRef::new(user_id), &scheduler_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

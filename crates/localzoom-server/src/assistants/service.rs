@@ -1,6 +1,7 @@
 //! Assistant rules: both sides licensed and in one account, at most 30 assistants, adding one twice
 //! is harmless, removing either side removes the pair.
 
+use crate::directory::lookup::UserRef;
 use zoom_types::enums::UserStatus;
 use zoom_types::users::{Assistant, AssistantList, AssistantsAdded, Scheduler, SchedulerList};
 
@@ -18,14 +19,18 @@ use crate::state::AppState;
 async fn read_user<O: Operation>(
     state: &AppState,
     grant: &Granted<O>,
-    user_id: &str,
+    user_id: &UserRef,
 ) -> ApiResult<(UserRow, sqlx::pool::PoolConnection<sqlx::Any>)> {
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
     Ok((user, conn))
 }
 
-pub async fn list(state: &AppState, grant: &Granted<ops::UserAssistants>, user_id: &str) -> ApiResult<AssistantList> {
+pub async fn list(
+    state: &AppState,
+    grant: &Granted<ops::UserAssistants>,
+    user_id: &UserRef,
+) -> ApiResult<AssistantList> {
     let (user, mut conn) = read_user(state, grant, user_id).await?;
     let assistants = assistant_store::assistants_of(&mut conn, &user.id).await?;
     Ok(AssistantList {
@@ -39,7 +44,7 @@ pub async fn list(state: &AppState, grant: &Granted<ops::UserAssistants>, user_i
 pub async fn schedulers(
     state: &AppState,
     grant: &Granted<ops::UserSchedulers>,
-    user_id: &str,
+    user_id: &UserRef,
 ) -> ApiResult<SchedulerList> {
     let (user, mut conn) = read_user(state, grant, user_id).await?;
     let schedulers = assistant_store::schedulers_of(&mut conn, &user.id).await?;
@@ -54,7 +59,7 @@ pub async fn schedulers(
 pub async fn add(
     state: &AppState,
     grant: &Granted<ops::UserAssistantCreate>,
-    user_id: &str,
+    user_id: &UserRef,
     input: NewAssistants,
 ) -> ApiResult<AssistantsAdded> {
     let names = input.names;
@@ -117,7 +122,7 @@ pub async fn add(
 async fn remove<O: Operation>(
     state: &AppState,
     grant: &Granted<O>,
-    user_id: &str,
+    user_id: &UserRef,
     other: Option<&str>,
     user_is_assistant: bool,
 ) -> ApiResult<()> {
@@ -136,14 +141,18 @@ async fn remove<O: Operation>(
     })
 }
 
-pub async fn delete_all(state: &AppState, grant: &Granted<ops::UserAssistantsDelete>, user_id: &str) -> ApiResult<()> {
+pub async fn delete_all(
+    state: &AppState,
+    grant: &Granted<ops::UserAssistantsDelete>,
+    user_id: &UserRef,
+) -> ApiResult<()> {
     remove(state, grant, user_id, None, false).await
 }
 
 pub async fn delete_one(
     state: &AppState,
     grant: &Granted<ops::UserAssistantDelete>,
-    user_id: &str,
+    user_id: &UserRef,
     assistant_id: &str,
 ) -> ApiResult<()> {
     remove(state, grant, user_id, Some(assistant_id), false).await
@@ -152,7 +161,7 @@ pub async fn delete_one(
 pub async fn delete_schedulers(
     state: &AppState,
     grant: &Granted<ops::UserSchedulersDelete>,
-    user_id: &str,
+    user_id: &UserRef,
 ) -> ApiResult<()> {
     remove(state, grant, user_id, None, true).await
 }
@@ -160,7 +169,7 @@ pub async fn delete_schedulers(
 pub async fn delete_scheduler(
     state: &AppState,
     grant: &Granted<ops::UserSchedulerDelete>,
-    user_id: &str,
+    user_id: &UserRef,
     scheduler_id: &str,
 ) -> ApiResult<()> {
     remove(state, grant, user_id, Some(scheduler_id), true).await

@@ -313,7 +313,7 @@ pub struct UserInside {
     pub lock_keys: Vec<Value>,
 }
 
-pub async fn inspect_user(state: &AppState, user_id: &str) -> ApiResult<UserInside> {
+pub async fn inspect_user(state: &AppState, user_id: &crate::directory::lookup::UserRef) -> ApiResult<UserInside> {
     let mut conn = state.store.acquire().await?;
     let user = crate::directory::lookup::resolve_any_account(&mut conn, &state.store, user_id).await?;
     let now = state.clock.now();

@@ -1,5 +1,6 @@
 //! `/_localzoom/*` handlers.
 
+use crate::directory::lookup::UserPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -167,7 +168,7 @@ async fn delete_app(State(state): State<AppState>, PathParam(client_id): PathPar
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn inspect_user(State(state): State<AppState>, PathParam(user_id): PathParam) -> ApiResult<Response> {
+async fn inspect_user(State(state): State<AppState>, UserPath(user_id): UserPath) -> ApiResult<Response> {
     Ok(Json(crate::control::reset::inspect_user(&state, &user_id).await?).into_response())
 }
 

@@ -4,6 +4,7 @@
 //! had added is removed again and the answer names the entry by its JSON path. Seeding uses no
 //! one's quotas.
 
+use crate::directory::lookup::UserRef;
 use serde_json::{json, Map, Value};
 use zoom_types::FieldError;
 
@@ -313,7 +314,7 @@ async fn apply_account(state: &AppState, a: &Value, path: &str, added: &mut Adde
         let email = text(u, "email").unwrap_or_default();
         async {
             let input = crate::assistants::input::NewAssistants::from_request(&body(json!({ "assistants": items })))?;
-            crate::assistants::service::add(state, &grant, email, input).await
+            crate::assistants::service::add(state, &grant, &UserRef::new(email), input).await
         }
         .await
         .map_err(|e| at(&p, e))?;
@@ -372,8 +373,15 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
     };
     write_tx!(state.store, |tx| {
         if let Some(role) = role_id {
-            let mut row =
-                crate::directory::lookup::resolve(tx.conn(), &state.store, &owner.account_id, None, &id, true).await?;
+            let mut row = crate::directory::lookup::resolve(
+                tx.conn(),
+                &state.store,
+                &owner.account_id,
+                None,
+                &UserRef::new(id.clone()),
+                true,
+            )
+            .await?;
             row.role = role;
             crate::directory::users::update(tx.conn(), &row).await?;
         }
@@ -384,13 +392,15 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
         let change = crate::users::input::StatusChange {
             action: zoom_types::enums::StatusAction::Deactivate,
         };
-        crate::users::service::set_status(state, &grant, &id, change)
+        crate::users::service::set_status(state, &grant, &UserRef::new(id.clone()), change)
             .await
             .map_err(|e| at(p, e))?;
     }
     if u.get("signed_in") == Some(&Value::Bool(false)) && status != "pending" {
         write_tx!(state.store, |tx| {
-            let user = crate::directory::lookup::resolve_any_account(tx.conn(), &state.store, &id).await?;
+            let user =
+                crate::directory::lookup::resolve_any_account(tx.conn(), &state.store, &UserRef::new(id.clone()))
+                    .await?;
             crate::presence::service::set_signed_in(tx, state, &user, false).await?;
             Ok(())
         })?;
@@ -403,7 +413,7 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
         async {
             let patch =
                 crate::settings::input::SettingsPatch::from_request(&QueryMap::default(), &body(settings.clone()))?;
-            crate::settings::service::update(state, &grant, &id, patch).await
+            crate::settings::service::update(state, &grant, &UserRef::new(id.clone()), patch).await
         }
         .await
         .map_err(|e| at(&format!("{p}.settings"), e))?;
@@ -430,7 +440,7 @@ async fn seed_meeting(
     // Through the API's own parsing and rules, as `POST /users/{host}/meetings` with these fields.
     let created = async {
         let input = crate::meetings::input::new_meeting(&body(Value::Object(fields)))?;
-        crate::meetings::service::create(state, &grant, host, input, origin).await
+        crate::meetings::service::create(state, &grant, &UserRef::new(host), input, origin).await
     }
     .await
     .map_err(|e| match e.code {

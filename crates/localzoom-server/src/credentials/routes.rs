@@ -1,6 +1,7 @@
 //! HTTP for `/v2/users/{userId}/password`, `/v2/users/{userId}/token`, `/v2/users/me/zak`, and the
 //! control plane's `/_localzoom/tokens/{token}`.
 
+use crate::directory::lookup::UserPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
@@ -29,7 +30,7 @@ pub fn control_routes() -> Router<AppState> {
 async fn set_password(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserPassword>()?;
@@ -41,7 +42,7 @@ async fn set_password(
 async fn user_token(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
 ) -> ApiResult<Json<UserToken>> {
     let grant = caller.authorize::<ops::UserToken>()?;
@@ -52,7 +53,7 @@ async fn user_token(
 async fn revoke_tokens(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserSsoTokenDelete>()?;
     service::revoke_user_tokens(&state, &grant, &user_id).await?;

@@ -1,5 +1,6 @@
 //! Password and user-token rules.
 
+use crate::directory::lookup::UserRef;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use serde::Serialize;
@@ -150,13 +151,13 @@ async fn me_user<O: Operation>(
     conn: &mut sqlx::AnyConnection,
 ) -> ApiResult<UserRow> {
     let me = grant.me().ok_or_else(|| ApiError::bad_request(200, "No privilege."))?;
-    resolve(conn, &state.store, grant.account_id(), Some(me), "me", false).await
+    resolve(conn, &state.store, grant.account_id(), Some(me), &UserRef::me(), false).await
 }
 
 pub async fn set_password(
     state: &AppState,
     grant: &Granted<ops::UserPassword>,
-    user_id: &str,
+    user_id: &UserRef,
     change: PasswordChange,
 ) -> ApiResult<()> {
     let password = change.password;
@@ -197,7 +198,15 @@ pub async fn set_password(
     };
     write_tx!(state.store, |tx| {
         // Re-read under the write lock: the user may have gone meanwhile.
-        let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), &user.id, true).await?;
+        let user = resolve(
+            tx.conn(),
+            &state.store,
+            grant.account_id(),
+            grant.me(),
+            &UserRef::new(user.id.clone()),
+            true,
+        )
+        .await?;
         cred_store::set_password_hash(tx.conn(), &user.id, &new_hash, state.clock.now()).await?;
         Ok(())
     })
@@ -224,7 +233,7 @@ async fn issue(state: &AppState, user: &UserRow, kind: &str, ttl: i64) -> ApiRes
 pub async fn user_token(
     state: &AppState,
     grant: &Granted<ops::UserToken>,
-    user_id: &str,
+    user_id: &UserRef,
     q: TokenQuery,
 ) -> ApiResult<UserToken> {
     let TokenQuery { kind, ttl } = q;
@@ -245,7 +254,15 @@ pub async fn user_token(
 pub async fn me_zak(state: &AppState, grant: &Granted<ops::UserZak>) -> ApiResult<UserToken> {
     let mut conn = state.store.acquire().await?;
     let me = grant.me().ok_or_else(|| ApiError::user_not_found("me"))?;
-    let user = resolve(&mut conn, &state.store, grant.account_id(), Some(me), "me", false).await?;
+    let user = resolve(
+        &mut conn,
+        &state.store,
+        grant.account_id(),
+        Some(me),
+        &UserRef::me(),
+        false,
+    )
+    .await?;
     drop(conn);
     issue(state, &user, "zak", ME_ZAK_TTL).await
 }
@@ -253,7 +270,7 @@ pub async fn me_zak(state: &AppState, grant: &Granted<ops::UserZak>) -> ApiResul
 pub async fn revoke_user_tokens(
     state: &AppState,
     grant: &Granted<ops::UserSsoTokenDelete>,
-    user_id: &str,
+    user_id: &UserRef,
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;

@@ -7,6 +7,50 @@ use crate::locks;
 use crate::state::AppState;
 use crate::store::Store;
 
+/// A user as a path (or a body) names one: `me`, an email address, or an id. Only `resolve` turns
+/// it into a user of the caller's account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserRef(String);
+
+impl UserRef {
+    pub fn new(name: impl Into<String>) -> Self {
+        UserRef(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The caller's own user.
+    pub fn me() -> Self {
+        UserRef::new("me")
+    }
+}
+
+impl AsRef<str> for UserRef {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UserRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The `{user_id}` of a route, as a `UserRef`, with `PathParam`'s error.
+pub struct UserPath(pub UserRef);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for UserPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let crate::extract::PathParam(name) = crate::extract::PathParam::from_request_parts(parts, state).await?;
+        Ok(UserPath(UserRef::new(name)))
+    }
+}
+
 /// Finds the user a path's `userId` names: `me`, an email, or an id, within the caller's account.
 /// Another account's user is exactly as missing as one that does not exist.
 pub async fn resolve(
@@ -14,9 +58,10 @@ pub async fn resolve(
     store: &Store,
     account_id: &str,
     me: Option<&str>,
-    user_id: &str,
+    user: &UserRef,
     lock: bool,
 ) -> ApiResult<UserRow> {
+    let user_id = user.as_str();
     let lookup = if user_id == "me" {
         Lookup::Id(me.ok_or_else(|| ApiError::user_not_found(user_id))?)
     } else {
@@ -38,18 +83,18 @@ pub(crate) fn creation_key(email: &str) -> String {
 }
 
 /// The control plane names users of any account, by id or email.
-pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, store: &Store, user_id: &str) -> ApiResult<UserRow> {
-    user_store::find(conn, store, None, Lookup::of(user_id), true)
+pub async fn resolve_any_account(conn: &mut sqlx::AnyConnection, store: &Store, user: &UserRef) -> ApiResult<UserRow> {
+    user_store::find(conn, store, None, Lookup::of(user.as_str()), true)
         .await?
-        .ok_or_else(|| ApiError::user_not_found(user_id))
+        .ok_or_else(|| ApiError::user_not_found(user.as_str()))
 }
 
 pub(crate) async fn resolve_read(
     state: &AppState,
     account_id: &str,
     me: Option<&str>,
-    user_id: &str,
+    user: &UserRef,
 ) -> ApiResult<UserRow> {
     let mut conn = state.store.acquire().await?;
-    resolve(&mut conn, &state.store, account_id, me, user_id, false).await
+    resolve(&mut conn, &state.store, account_id, me, user, false).await
 }

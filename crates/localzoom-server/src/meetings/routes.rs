@@ -1,5 +1,6 @@
 //! HTTP for meetings.
 
+use crate::directory::lookup::UserPath;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -34,7 +35,7 @@ pub fn control_routes() -> Router<AppState> {
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
@@ -48,7 +49,7 @@ async fn create(
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
     headers: HeaderMap,
 ) -> ApiResult<Response> {

@@ -2,6 +2,7 @@
 //! series, list filters, updates of a whole series or one occurrence, deletion and recovery, and
 //! the 100 creates/updates per host per day.
 
+use crate::directory::lookup::UserRef;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use zoom_types::enums::UserStatus;
@@ -169,7 +170,7 @@ async fn take_daily_quota(state: &AppState, tx: &mut crate::store::WriteTx, host
 pub async fn create(
     state: &AppState,
     grant: &Granted<ops::MeetingCreate>,
-    user_id: &str,
+    user_id: &UserRef,
     input: MeetingInput,
     origin: &str,
 ) -> ApiResult<Meeting> {
@@ -181,7 +182,15 @@ pub async fn create(
         }
         let (host, assistant_id) = match &input.schedule_for {
             Some(other) => {
-                let host = resolve(tx.conn(), &state.store, grant.account_id(), None, other, false).await?;
+                let host = resolve(
+                    tx.conn(),
+                    &state.store,
+                    grant.account_id(),
+                    None,
+                    &UserRef::new(other.clone()),
+                    false,
+                )
+                .await?;
                 let assistants = crate::assistants::store::assistants_of(tx.conn(), &host.id).await?;
                 if host.id != caller.id && !assistants.iter().any(|a| a.id == caller.id) {
                     return Err(ApiError::bad_request(
@@ -343,7 +352,7 @@ fn listed(m: &MeetingRow, c: &ListCursor, now: i64) -> bool {
 pub async fn list(
     state: &AppState,
     grant: &Granted<ops::Meetings>,
-    user_id: &str,
+    user_id: &UserRef,
     req: MeetingListRequest,
     origin: &str,
 ) -> ApiResult<MeetingList> {
@@ -427,7 +436,15 @@ pub async fn update(
         let mut input = parsed.clone();
         let mut m = load(tx.conn(), state, grant, meeting_id, true, false).await?;
         let before = m.clone();
-        let host = resolve(tx.conn(), &state.store, grant.account_id(), None, &m.host_id, false).await?;
+        let host = resolve(
+            tx.conn(),
+            &state.store,
+            grant.account_id(),
+            None,
+            &UserRef::new(m.host_id.clone()),
+            false,
+        )
+        .await?;
         let mut check = Check::default();
         match occurrence_id.as_deref() {
             Some(occ) => {

@@ -1,5 +1,6 @@
 //! HTTP for presence, and the control plane's client switch.
 
+use crate::directory::lookup::UserPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
@@ -9,7 +10,7 @@ use super::input::{ClientChange, PresenceChange};
 use super::service::{self, ClientView};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
-use crate::extract::{Body, PathParam};
+use crate::extract::Body;
 use crate::state::AppState;
 use crate::validate::Input;
 use zoom_types::users::Presence;
@@ -29,7 +30,7 @@ pub fn control_routes() -> Router<AppState> {
 async fn get_presence(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
 ) -> ApiResult<Json<Presence>> {
     let grant = caller.authorize::<ops::GetUserPresenceStatus>()?;
     Ok(Json(service::get(&state, &grant, &user_id).await?))
@@ -38,7 +39,7 @@ async fn get_presence(
 async fn update_presence(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UpdatePresenceStatus>()?;
@@ -49,7 +50,7 @@ async fn update_presence(
 
 async fn set_client(
     State(state): State<AppState>,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: Body,
 ) -> ApiResult<Json<ClientView>> {
     let change = ClientChange::from_body(&body)?;

@@ -1,6 +1,7 @@
 //! Presence rules: PUT and GET vocabularies mapped onto one stored state, Do-Not-Disturb that ends
 //! by itself, signed-out users, and one successful update per user per minute.
 
+use crate::directory::lookup::UserRef;
 use serde::Serialize;
 use zoom_types::enums::PresenceStatus;
 use zoom_types::users::Presence;
@@ -38,7 +39,11 @@ pub async fn current(conn: &mut sqlx::AnyConnection, user_id: &str, now: i64) ->
     Ok(effective(row, now))
 }
 
-pub async fn get(state: &AppState, grant: &Granted<ops::GetUserPresenceStatus>, user_id: &str) -> ApiResult<Presence> {
+pub async fn get(
+    state: &AppState,
+    grant: &Granted<ops::GetUserPresenceStatus>,
+    user_id: &UserRef,
+) -> ApiResult<Presence> {
     let now = state.clock.now();
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;
@@ -69,7 +74,7 @@ pub async fn get(state: &AppState, grant: &Granted<ops::GetUserPresenceStatus>, 
 pub async fn update(
     state: &AppState,
     grant: &Granted<ops::UpdatePresenceStatus>,
-    user_id: &str,
+    user_id: &UserRef,
     change: PresenceChange,
 ) -> ApiResult<()> {
     let new_status = change.status;
@@ -159,7 +164,7 @@ pub async fn set_signed_in(
 }
 
 /// Control plane: `PUT /_localzoom/users/{userId}/client` for a user of any account.
-pub async fn set_client(state: &AppState, user_id: &str, change: ClientChange) -> ApiResult<ClientView> {
+pub async fn set_client(state: &AppState, user_id: &UserRef, change: ClientChange) -> ApiResult<ClientView> {
     let signed_in = change.signed_in;
     let now = state.clock.now();
     write_tx!(state.store, |tx| {

@@ -1,5 +1,6 @@
 //! HTTP for settings, pictures and virtual backgrounds.
 
+use crate::directory::lookup::UserPath;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
@@ -33,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 async fn get_settings(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserSettings>()?;
@@ -44,7 +45,7 @@ async fn get_settings(
 async fn update_settings(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
     body: Body,
 ) -> ApiResult<StatusCode> {
@@ -57,7 +58,7 @@ async fn update_settings(
 async fn upload_picture(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: MultipartBody,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserPicture>()?;
@@ -71,7 +72,7 @@ async fn upload_picture(
 async fn delete_picture(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserPictureDelete>()?;
     service::delete_picture(&state, &grant, &user_id).await?;
@@ -81,7 +82,7 @@ async fn delete_picture(
 async fn upload_background(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: MultipartBody,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UploadVbUser>()?;
@@ -95,7 +96,7 @@ async fn upload_background(
 async fn delete_backgrounds(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::DelUserVb>()?;

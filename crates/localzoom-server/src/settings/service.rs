@@ -1,5 +1,6 @@
 //! Settings, picture and virtual-background rules.
 
+use crate::directory::lookup::UserRef;
 use serde_json::{json, Value};
 use zoom_types::enums::UserStatus;
 use zoom_types::users::BackgroundFile;
@@ -106,7 +107,7 @@ fn kind_of(content_type: &str) -> &'static str {
 pub async fn get(
     state: &AppState,
     grant: &Granted<ops::UserSettings>,
-    user_id: &str,
+    user_id: &UserRef,
     q: SettingsQuery,
 ) -> ApiResult<Value> {
     let mut conn = state.store.acquire().await?;
@@ -203,7 +204,7 @@ fn patch_authentication(check: &mut Check, root: &Obj, target: &mut Value, flag:
 pub async fn update(
     state: &AppState,
     grant: &Granted<ops::UserSettingsUpdate>,
-    user_id: &str,
+    user_id: &UserRef,
     patch: SettingsPatch,
 ) -> ApiResult<()> {
     let map = &patch.fields;
@@ -263,7 +264,7 @@ fn file_row(user: &UserRow, kind: &str, upload: &Upload, content_type: &str, now
 pub async fn upload_picture(
     state: &AppState,
     grant: &Granted<ops::UserPicture>,
-    user_id: &str,
+    user_id: &UserRef,
     upload: Option<Upload>,
 ) -> ApiResult<()> {
     let upload = upload
@@ -286,7 +287,11 @@ pub async fn upload_picture(
     })
 }
 
-pub async fn delete_picture(state: &AppState, grant: &Granted<ops::UserPictureDelete>, user_id: &str) -> ApiResult<()> {
+pub async fn delete_picture(
+    state: &AppState,
+    grant: &Granted<ops::UserPictureDelete>,
+    user_id: &UserRef,
+) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
         settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
@@ -302,7 +307,7 @@ pub async fn delete_picture(state: &AppState, grant: &Granted<ops::UserPictureDe
 pub async fn upload_background(
     state: &AppState,
     grant: &Granted<ops::UploadVbUser>,
-    user_id: &str,
+    user_id: &UserRef,
     upload: Option<Upload>,
 ) -> ApiResult<BackgroundFile> {
     let upload = upload
@@ -337,7 +342,7 @@ pub async fn upload_background(
 pub async fn delete_backgrounds(
     state: &AppState,
     grant: &Granted<ops::DelUserVb>,
-    user_id: &str,
+    user_id: &UserRef,
     files: FileIds,
 ) -> ApiResult<()> {
     let ids = files.0;

@@ -293,7 +293,7 @@ pub async fn user(State(state): State<AppState>, headers: HeaderMap, Path(user_i
         Err(e) => return failure(e),
     };
     drop(conn);
-    let inside = crate::control::reset::inspect_user(&state, &u.id)
+    let inside = crate::control::reset::inspect_user(&state, &crate::directory::lookup::UserRef::new(u.id.clone()))
         .await
         .ok()
         .and_then(|i| serde_json::to_value(i).ok())

@@ -1,6 +1,7 @@
 //! Rules over single user attributes: email changes (3 per 24 hours), personal meeting room names,
 //! permissions by role, and bulk feature updates.
 
+use crate::directory::lookup::UserRef;
 use zoom_types::enums::CreateAction;
 use zoom_types::enums::UserStatus;
 use zoom_types::users::{FeatureFailure, FeaturesResult, Permissions, VanityCheck};
@@ -42,7 +43,7 @@ impl Input for EmailChange {
 pub async fn update_email(
     state: &AppState,
     grant: &Granted<ops::UserEmailUpdate>,
-    user_id: &str,
+    user_id: &UserRef,
     change: EmailChange,
 ) -> ApiResult<()> {
     let email = change.email;
@@ -141,7 +142,7 @@ pub fn permissions_of(role: Role) -> Vec<&'static str> {
 pub async fn permissions(
     state: &AppState,
     grant: &Granted<ops::UserPermission>,
-    user_id: &str,
+    user_id: &UserRef,
 ) -> ApiResult<Permissions> {
     let mut conn = state.store.acquire().await?;
     let user = resolve(&mut conn, &state.store, grant.account_id(), grant.me(), user_id, false).await?;

@@ -1,5 +1,6 @@
 //! HTTP for `/v2/users…`: extract, authorise, call the service, shape the response.
 
+use crate::directory::lookup::UserPath;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +13,7 @@ use super::input::{
 use super::{attributes, service};
 use crate::auth::{ops, Caller};
 use crate::error::ApiResult;
-use crate::extract::{Body, PathParam, QueryMap};
+use crate::extract::{Body, QueryMap};
 use crate::state::AppState;
 use crate::validate::Input;
 
@@ -60,7 +61,7 @@ async fn summary(State(state): State<AppState>, caller: Caller) -> ApiResult<Res
 async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -73,7 +74,7 @@ async fn get_user(
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
     body: Body,
 ) -> ApiResult<StatusCode> {
@@ -86,7 +87,7 @@ async fn update(
 async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     q: QueryMap,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserDelete>()?;
@@ -98,7 +99,7 @@ async fn delete(
 async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserStatus>()?;
@@ -123,7 +124,7 @@ async fn bulk_features(State(state): State<AppState>, caller: Caller, body: Body
 async fn update_email(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
     body: Body,
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::UserEmailUpdate>()?;
@@ -135,7 +136,7 @@ async fn update_email(
 async fn permissions(
     State(state): State<AppState>,
     caller: Caller,
-    PathParam(user_id): PathParam,
+    UserPath(user_id): UserPath,
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::UserPermission>()?;
     Ok(Json(attributes::permissions(&state, &grant, &user_id).await?).into_response())

@@ -1,6 +1,7 @@
 //! Zoom's rules for users: lookup by id, email or `me`; create actions; validated all-or-nothing
 //! updates; status changes; deletion; keyset-paginated listing; summary and email checks.
 
+use crate::directory::lookup::UserRef;
 use crate::directory::vocab::Role;
 use serde::{Deserialize, Serialize};
 use zoom_types::users::{CreatedUser, EmailCheck, User, UserList, UserSummary};
@@ -166,7 +167,7 @@ pub async fn create(state: &AppState, grant: &Granted<ops::UserCreate>, input: N
     })
 }
 
-pub async fn get(state: &AppState, grant: &Granted<ops::User>, user_id: &str, origin: &str) -> ApiResult<User> {
+pub async fn get(state: &AppState, grant: &Granted<ops::User>, user_id: &UserRef, origin: &str) -> ApiResult<User> {
     let user = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
     let mut out = to_user(&user, grant.account_number(), origin);
     if user.status == UserStatus::Pending {
@@ -179,7 +180,7 @@ pub async fn get(state: &AppState, grant: &Granted<ops::User>, user_id: &str, or
 pub async fn update(
     state: &AppState,
     grant: &Granted<ops::UserUpdate>,
-    user_id: &str,
+    user_id: &UserRef,
     patch: UserPatch,
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
@@ -227,7 +228,7 @@ pub async fn emit_updated(
 pub async fn set_status(
     state: &AppState,
     grant: &Granted<ops::UserStatus>,
-    user_id: &str,
+    user_id: &UserRef,
     change: StatusChange,
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
@@ -270,7 +271,7 @@ pub async fn set_status(
 pub async fn delete(
     state: &AppState,
     grant: &Granted<ops::UserDelete>,
-    user_id: &str,
+    user_id: &UserRef,
     opts: DeleteOptions,
 ) -> ApiResult<()> {
     let target = resolve_read(state, grant.account_id(), grant.me(), user_id).await?;
@@ -288,7 +289,7 @@ pub async fn delete(
 async fn delete_locked(
     state: &AppState,
     grant: &Granted<ops::UserDelete>,
-    user_id: &str,
+    user_id: &UserRef,
     opts: &DeleteOptions,
 ) -> ApiResult<()> {
     let delete = opts.action == DeleteAction::Delete;
@@ -313,7 +314,15 @@ async fn delete_locked(
                     "The transfer-to email address cannot be the same as the unlinked or deleted user's email address.",
                 ));
             }
-            let target = resolve(tx.conn(), &state.store, grant.account_id(), None, email, false).await?;
+            let target = resolve(
+                tx.conn(),
+                &state.store,
+                grant.account_id(),
+                None,
+                &UserRef::new(email.clone()),
+                false,
+            )
+            .await?;
             if opts.transfer_meeting {
                 crate::meetings::store::transfer_host(tx.conn(), grant.account_id(), &user.id, &target.id).await?;
             }
