@@ -92,6 +92,11 @@ impl Check {
         self.errors.is_empty()
     }
 
+    /// A check that goes on from failures an input kept (see `into_errors`).
+    pub fn resume(errors: Vec<FieldError>) -> Self {
+        Check { errors }
+    }
+
     /// The failures so far, for an input that answers them together with later ones.
     pub fn into_errors(self) -> Vec<FieldError> {
         self.errors

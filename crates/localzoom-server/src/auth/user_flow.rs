@@ -201,8 +201,10 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         if is_admin_app(&app) && !user.role.is_admin() {
             return Ok(Next::Page(PageError::not_admin()));
         }
-        let mut conn = state.store.acquire().await?;
-        return issue_code(&mut conn, state.clock.now(), request, &user.id, &user.account_id).await;
+        let now = state.clock.now();
+        return write_tx!(state.store, StoreError, |tx| {
+            issue_code(tx.conn(), now, request.clone(), &user.id, &user.account_id).await
+        });
     }
     let consent_id = ids::secret(32);
     write_tx!(state.store, StoreError, |tx| {

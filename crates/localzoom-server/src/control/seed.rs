@@ -458,10 +458,10 @@ async fn seed_meeting(
         let mut fields = robj.clone();
         let wanted = fields.remove("status").and_then(|s| s.as_str().map(str::to_string));
         let grant = owner.authorize::<ops::MeetingRegistrantCreate>()?;
-        let meeting_id = crate::meetings::input::MeetingId(id);
+        let meeting_id = crate::meetings::input::MeetingId::of(id);
         let added = async {
             let input = NewRegistrant::from_request(&QueryMap::default(), &body(Value::Object(fields)))?;
-            crate::registrants::service::add(state, &grant, meeting_id, input, origin).await
+            crate::registrants::service::add(state, &grant, &meeting_id, input, origin).await
         }
         .await
         .map_err(|e| at(&rp, e))?;
@@ -480,7 +480,7 @@ async fn seed_meeting(
                 registrants: vec![(Some(rid.to_string()), None)],
                 occurrence_id: None,
             };
-            let result = crate::registrants::service::set_status(state, &grant, meeting_id, change).await;
+            let result = crate::registrants::service::set_status(state, &grant, &meeting_id, change).await;
             result.map_err(|e| at(&format!("{rp}.status"), e))?;
         }
     }

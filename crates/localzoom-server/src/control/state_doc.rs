@@ -291,6 +291,14 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
                 errors.push(field_error(&format!("{p}.pmi"), "Expected a ten-digit number."));
             }
         }
+        if let Some(profile) = u.get("profile") {
+            if let Err(e) = serde_json::from_value::<crate::directory::users::Profile>(profile.clone()) {
+                errors.push(field_error(
+                    &format!("{p}.profile"),
+                    &format!("Not a user profile: {e}."),
+                ));
+            }
+        }
         // The vocabularies a user row is read back with.
         if let Some(status) = u.get("status").and_then(Value::as_str) {
             if status.parse::<zoom_types::enums::UserStatus>().is_err() {
@@ -342,6 +350,37 @@ fn check_account(a: &Value, ap: &str, errors: &mut Vec<FieldError>) {
                 errors.push(field_error(
                     &format!("{ap}.meetings[{i}].host_id"),
                     "Expected the id of one of the account's users.",
+                ));
+            }
+        }
+        // Documents are read back as the store's own types: one that would not read is refused.
+        if let Some(doc) = m.get("doc") {
+            if let Err(e) = serde_json::from_value::<crate::meetings::model::MeetingDoc>(doc.clone()) {
+                errors.push(field_error(
+                    &format!("{ap}.meetings[{i}].doc"),
+                    &format!("Not a meeting document: {e}."),
+                ));
+            }
+        }
+        let registrants = m
+            .get("registrants")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for (j, r) in registrants.iter().enumerate() {
+            if let Some(doc) = r.get("doc") {
+                if let Err(e) = serde_json::from_value::<crate::registrants::store::RegistrantDoc>(doc.clone()) {
+                    errors.push(field_error(
+                        &format!("{ap}.meetings[{i}].registrants[{j}].doc"),
+                        &format!("Not a registrant document: {e}."),
+                    ));
+                }
+            }
+            let status = r.get("status").and_then(Value::as_str);
+            if status.is_some_and(|s| s.parse::<zoom_types::enums::RegistrantStatus>().is_err()) {
+                errors.push(field_error(
+                    &format!("{ap}.meetings[{i}].registrants[{j}].status"),
+                    "Expected pending, approved or denied.",
                 ));
             }
         }

@@ -16,9 +16,12 @@ pub const MAX_PAGE_SIZE: i64 = 300;
 /// mistake, and bounding them keeps every time computed from them in range.
 const MAX_DURATION: i64 = 7 * 24 * 60;
 
-/// A meeting's numeric id, as a path names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MeetingId(pub i64);
+/// A meeting's numeric id, and the text the path gave for it (Zoom's 404 echoes that text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingId {
+    pub id: i64,
+    raw: String,
+}
 
 impl MeetingId {
     /// Anything but a positive number names no meeting: Zoom's 404/3001.
@@ -27,14 +30,25 @@ impl MeetingId {
             .parse::<i64>()
             .ok()
             .filter(|id| *id > 0)
-            .map(MeetingId)
+            .map(|id| MeetingId {
+                id,
+                raw: raw.to_string(),
+            })
             .ok_or_else(|| ApiError::meeting_not_found(raw))
+    }
+
+    /// A meeting localzoom itself names (the control plane's seed).
+    pub fn of(id: i64) -> MeetingId {
+        MeetingId {
+            id,
+            raw: id.to_string(),
+        }
     }
 }
 
 impl std::fmt::Display for MeetingId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
+        f.write_str(&self.raw)
     }
 }
 

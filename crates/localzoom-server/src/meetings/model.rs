@@ -2,6 +2,7 @@
 //! zone, and the occurrences a recurrence yields.
 
 use std::collections::BTreeMap;
+use zoom_types::meetings::{CustomQuestion, StandardQuestion};
 
 use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::TimeZone;
@@ -34,8 +35,8 @@ pub struct MeetingDoc {
     pub deleted_occurrences: Vec<String>,
     /// Per-occurrence start time and duration set by `PATCH …?occurrence_id=`.
     pub occurrence_overrides: BTreeMap<String, OccurrenceOverride>,
-    pub questions: Vec<Value>,
-    pub custom_questions: Vec<Value>,
+    pub questions: Vec<StandardQuestion>,
+    pub custom_questions: Vec<CustomQuestion>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -70,7 +70,7 @@ async fn get_meeting(
     let origin = state.public_origin(&headers);
     let q = MeetingQuery::from_query(&q)?;
     let id = MeetingId::parse(&meeting_id)?;
-    Ok(Json(service::get(&state, &grant, id, q, &origin).await?).into_response())
+    Ok(Json(service::get(&state, &grant, &id, q, &origin).await?).into_response())
 }
 
 async fn update(
@@ -83,7 +83,7 @@ async fn update(
     let grant = caller.authorize::<ops::MeetingUpdate>()?;
     let patch = MeetingPatch::from_request(&q, &body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    service::update(&state, &grant, id, patch).await?;
+    service::update(&state, &grant, &id, patch).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -96,7 +96,7 @@ async fn delete(
     let grant = caller.authorize::<ops::MeetingDelete>()?;
     let opts = DeleteMeeting::from_query(&q)?;
     let id = MeetingId::parse(&meeting_id)?;
-    service::delete(&state, &grant, id, opts).await?;
+    service::delete(&state, &grant, &id, opts).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -109,12 +109,12 @@ async fn set_status(
     let grant = caller.authorize::<ops::MeetingStatus>()?;
     let change = MeetingStatusChange::from_body(&body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    service::set_status(&state, &grant, id, change).await?;
+    service::set_status(&state, &grant, &id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_live(State(state): State<AppState>, PathParam(meeting_id): PathParam, body: Body) -> ApiResult<Response> {
     let change = LiveChange::from_body(&body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    Ok(Json(service::set_live(&state, id, change).await?).into_response())
+    Ok(Json(service::set_live(&state, &id, change).await?).into_response())
 }

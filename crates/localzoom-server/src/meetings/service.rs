@@ -62,12 +62,12 @@ pub async fn load<O: Operation>(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     grant: &Granted<O>,
-    id: MeetingId,
+    id: &MeetingId,
     lock: bool,
     deleted_too: bool,
 ) -> ApiResult<MeetingRow> {
     let scope = meeting_store::Scope::Account(grant.account_id());
-    let meeting = meeting_store::find(conn, &state.store, scope, id.0, lock)
+    let meeting = meeting_store::find(conn, &state.store, scope, id.id, lock)
         .await?
         .filter(|m| deleted_too || m.deleted_at.is_none())
         .ok_or_else(|| ApiError::meeting_not_found(&id.to_string()))?;
@@ -287,7 +287,7 @@ async fn host_email(conn: &mut sqlx::AnyConnection, state: &AppState, m: &Meetin
 pub async fn get(
     state: &AppState,
     grant: &Granted<ops::Meeting>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     q: MeetingQuery,
     origin: &str,
 ) -> ApiResult<Meeting> {
@@ -424,7 +424,7 @@ pub async fn list(
 pub async fn update(
     state: &AppState,
     grant: &Granted<ops::MeetingUpdate>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     patch: MeetingPatch,
 ) -> ApiResult<()> {
     let MeetingPatch {
@@ -491,7 +491,7 @@ pub async fn update(
 pub async fn delete(
     state: &AppState,
     grant: &Granted<ops::MeetingDelete>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     opts: DeleteMeeting,
 ) -> ApiResult<()> {
     let occurrence_id = opts.occurrence_id;
@@ -525,7 +525,7 @@ pub async fn delete(
 pub async fn set_status(
     state: &AppState,
     grant: &Granted<ops::MeetingStatus>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     change: MeetingStatusChange,
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
@@ -560,8 +560,8 @@ pub async fn set_status(
 }
 
 /// Control plane: a meeting starts (`started`) or ends (`waiting`), as if its host had.
-pub async fn set_live(state: &AppState, meeting_id: MeetingId, change: LiveChange) -> ApiResult<Value> {
-    let id = meeting_id.0;
+pub async fn set_live(state: &AppState, meeting_id: &MeetingId, change: LiveChange) -> ApiResult<Value> {
+    let id = meeting_id.id;
     let status = change.status;
     write_tx!(state.store, |tx| {
         let mut m = meeting_store::find(tx.conn(), &state.store, meeting_store::Scope::AnyAccount, id, true)

@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use zoom_types::enums::{RegistrantAction, RegistrantStatus};
-use zoom_types::meetings::{CustomQuestion, StandardQuestion};
+use zoom_types::meetings::{CustomAnswer, CustomQuestion, StandardQuestion};
 use zoom_types::FieldError;
 
 use super::store::RegistrantDoc;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Body, QueryMap};
 use crate::meetings::store::MeetingRow;
 use crate::pagination;
@@ -121,50 +121,33 @@ impl NewRegistrant {
     /// The answers, if they are valid and answer what `m` requires; otherwise every failure, the
     /// registrant's own and the meeting's, in one `errors` list.
     pub fn answers_for(&self, m: &MeetingRow) -> ApiResult<RegistrantDoc> {
-        let mut errors = self.rejected.clone();
-        let mut fail = |field: &str, message: String| {
-            errors.push(FieldError {
-                field: field.into(),
-                message,
-            })
-        };
-        for q in &m.doc.questions {
-            let (Some(field), true) = (q["field_name"].as_str(), q["required"].as_bool().unwrap_or(false)) else {
-                continue;
-            };
-            if !self.answered.contains(field) {
-                fail(field, "This field is required.".into());
+        // One entry a field, as `Check` keeps them, whichever rule failed it first.
+        let mut check = Check::resume(self.rejected.clone());
+        let mut fail = |field: &str, message: String| check.fail_with(field, message);
+        for q in m.doc.questions.iter().filter(|q| q.required) {
+            if !self.answered.contains(&q.field_name) {
+                fail(&q.field_name, "This field is required.".into());
             }
         }
-        let answers: Vec<(&str, &str)> = self
-            .doc
-            .custom_questions
-            .iter()
-            .map(|a| {
-                (
-                    a["title"].as_str().unwrap_or_default(),
-                    a["value"].as_str().unwrap_or_default(),
-                )
-            })
-            .collect();
         for q in &m.doc.custom_questions {
-            let title = q["title"].as_str().unwrap_or_default();
-            let answer = answers.iter().find(|(t, _)| *t == title).map(|(_, v)| *v);
-            let required = q["required"].as_bool().unwrap_or(false);
-            if required && answer.is_none_or(|a| a.trim().is_empty()) {
+            let title = &q.title;
+            let answer = self
+                .doc
+                .custom_questions
+                .iter()
+                .find(|a| &a.title == title)
+                .map(|a| a.value.as_str());
+            if q.required && answer.is_none_or(|a| a.trim().is_empty()) {
                 fail("custom_questions", format!("The question \"{title}\" is required."));
             }
-            if let (Some(a), Some(allowed)) = (answer, q["answers"].as_array()) {
-                if q["type"] == "single" && !a.is_empty() && !allowed.iter().any(|x| x == a) {
+            if let Some(a) = answer {
+                if q.kind == "single" && !a.is_empty() && !q.answers.iter().any(|x| x == a) {
                     fail("custom_questions", format!("\"{a}\" is not an answer to \"{title}\"."));
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(self.doc.clone())
-        } else {
-            Err(ApiError::validation(errors))
-        }
+        check.finish()?;
+        Ok(self.doc.clone())
     }
 }
 
@@ -207,7 +190,7 @@ fn read_doc(check: &mut Check, root: &Obj) -> RegistrantDoc {
     for item in check.objects(root, "custom_questions", 100).unwrap_or_default() {
         let title = check.string(&item, "title", None).unwrap_or_default();
         let value = check.string(&item, "value", Some(128)).unwrap_or_default();
-        answers.push(json!({"title": title, "value": value}));
+        answers.push(CustomAnswer { title, value });
     }
     doc.custom_questions = answers;
     doc

@@ -42,7 +42,7 @@ async fn add(
     let origin = state.public_origin(&headers);
     let input = NewRegistrant::from_request(&q, &body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    let added = service::add(&state, &grant, id, input, &origin).await?;
+    let added = service::add(&state, &grant, &id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
@@ -57,7 +57,7 @@ async fn list(
     let origin = state.public_origin(&headers);
     let req = RegistrantListRequest::from_query(&q)?;
     let id = MeetingId::parse(&meeting_id)?;
-    Ok(Json(service::list(&state, &grant, id, req, &origin).await?).into_response())
+    Ok(Json(service::list(&state, &grant, &id, req, &origin).await?).into_response())
 }
 
 async fn get_one(
@@ -69,7 +69,7 @@ async fn get_one(
     let grant = caller.authorize::<ops::MeetingRegistrantGet>()?;
     let origin = state.public_origin(&headers);
     let id = MeetingId::parse(&meeting_id)?;
-    Ok(Json(service::get(&state, &grant, id, &registrant_id, &origin).await?).into_response())
+    Ok(Json(service::get(&state, &grant, &id, &registrant_id, &origin).await?).into_response())
 }
 
 async fn delete(
@@ -80,7 +80,7 @@ async fn delete(
 ) -> ApiResult<StatusCode> {
     let grant = caller.authorize::<ops::MeetingRegistrantDelete>()?;
     let id = MeetingId::parse(&meeting_id)?;
-    service::delete(&state, &grant, id, &registrant_id, q.get("occurrence_id")).await?;
+    service::delete(&state, &grant, &id, &registrant_id, q.get("occurrence_id")).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -94,7 +94,7 @@ async fn set_status(
     let grant = caller.authorize::<ops::MeetingRegistrantStatus>()?;
     let change = RegistrantStatusChange::from_request(&q, &body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    service::set_status(&state, &grant, id, change).await?;
+    service::set_status(&state, &grant, &id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -105,7 +105,7 @@ async fn questions(
 ) -> ApiResult<Response> {
     let grant = caller.authorize::<ops::MeetingRegistrantsQuestionsGet>()?;
     let id = MeetingId::parse(&meeting_id)?;
-    Ok(Json(service::questions(&state, &grant, id).await?).into_response())
+    Ok(Json(service::questions(&state, &grant, &id).await?).into_response())
 }
 
 async fn update_questions(
@@ -117,7 +117,7 @@ async fn update_questions(
     let grant = caller.authorize::<ops::MeetingRegistrantQuestionUpdate>()?;
     let update = QuestionsUpdate::from_body(&body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    service::update_questions(&state, &grant, id, update).await?;
+    service::update_questions(&state, &grant, &id, update).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,6 +132,6 @@ async fn batch(
     let origin = state.public_origin(&headers);
     let input = BatchRegistration::from_body(&body)?;
     let id = MeetingId::parse(&meeting_id)?;
-    let added = service::batch(&state, &grant, id, input, &origin).await?;
+    let added = service::batch(&state, &grant, &id, input, &origin).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }

@@ -57,7 +57,7 @@ async fn registration_meeting<O: Operation>(
     tx_conn: &mut sqlx::AnyConnection,
     state: &AppState,
     grant: &Granted<O>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     lock: bool,
 ) -> ApiResult<MeetingRow> {
     let m = load(tx_conn, state, grant, meeting_id, lock, false).await?;
@@ -105,7 +105,7 @@ fn chosen_occurrences(m: &MeetingRow, raw: Option<&str>, param: &str) -> ApiResu
 fn new_registrant(
     m: &MeetingRow,
     doc: RegistrantDoc,
-    status: &str,
+    status: RegistrantStatus,
     occurrence_ids: Vec<String>,
     now: i64,
 ) -> RegistrantRow {
@@ -113,7 +113,7 @@ fn new_registrant(
         seq: 0,
         id: crate::ids::zoom_id(),
         meeting_id: m.id,
-        status: status.into(),
+        status,
         occurrence_ids,
         created_at: now,
         doc: RegistrantDoc {
@@ -166,7 +166,11 @@ async fn register(
             "Meeting has reached maximum attendee capacity.",
         ));
     }
-    let status = if approve { "approved" } else { "pending" };
+    let status = if approve {
+        RegistrantStatus::Approved
+    } else {
+        RegistrantStatus::Pending
+    };
     let r = new_registrant(m, doc, status, occurrence_ids, state.clock.now());
     registrant_store::insert(tx.conn(), &r).await?;
     emit_registration(tx, state, m, &r, EventKind::MeetingRegistrationCreated).await?;
@@ -183,7 +187,7 @@ fn meeting_over(m: &MeetingRow, now: i64) -> bool {
 pub async fn add(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantCreate>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     input: NewRegistrant,
     origin: &str,
 ) -> ApiResult<RegistrantAdded> {
@@ -210,7 +214,7 @@ const REGISTRANTS_RESOURCE: &str = "registrants";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ListCursor {
     meeting_id: i64,
-    status: String,
+    status: RegistrantStatus,
     occurrence_id: Option<String>,
     page_size: i64,
     page_number: i64,
@@ -220,7 +224,7 @@ struct ListCursor {
 pub async fn list(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrants>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     req: RegistrantListRequest,
     origin: &str,
 ) -> ApiResult<RegistrantList> {
@@ -244,7 +248,7 @@ pub async fn list(
             }
             let cursor = ListCursor {
                 meeting_id: m.id,
-                status: q.status.as_str().to_string(),
+                status: q.status,
                 occurrence_id: q.occurrence_id.filter(|_| m.kind == 8),
                 page_size: q.page_size,
                 page_number: q.page_number,
@@ -255,7 +259,7 @@ pub async fn list(
     };
     let filter = Filter {
         meeting_id: m.id,
-        status: &cursor.status,
+        status: cursor.status,
         occurrence_id: cursor.occurrence_id.as_deref(),
     };
     let mut rows =
@@ -287,7 +291,7 @@ pub async fn list(
 pub async fn get(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantGet>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     registrant_id: &str,
     origin: &str,
 ) -> ApiResult<Registrant> {
@@ -302,7 +306,7 @@ pub async fn get(
 pub async fn delete(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantDelete>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     registrant_id: &str,
     occurrence_id: Option<&str>,
 ) -> ApiResult<()> {
@@ -337,23 +341,22 @@ pub async fn delete(
 }
 
 /// The state an action moves a registrant to, or why it cannot.
-fn next_status(action: RegistrantAction, current: &str) -> Result<RegistrantStatus, String> {
+fn next_status(action: RegistrantAction, current: RegistrantStatus) -> Result<RegistrantStatus, String> {
     use RegistrantAction::*;
     match (action, current) {
-        (Approve, "pending" | "denied" | "approved") => Ok(RegistrantStatus::Approved),
-        (Deny, "pending" | "approved" | "denied") => Ok(RegistrantStatus::Denied),
-        (Cancel, "approved") => Ok(RegistrantStatus::Denied),
+        (Approve, _) => Ok(RegistrantStatus::Approved),
+        (Deny, _) => Ok(RegistrantStatus::Denied),
+        (Cancel, RegistrantStatus::Approved) => Ok(RegistrantStatus::Denied),
         (Cancel, other) => Err(format!(
             "Only an approved registration can be cancelled; this one is {other}."
         )),
-        (_, other) => Err(format!("A {other} registrant cannot be changed that way.")),
     }
 }
 
 pub async fn set_status(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantStatus>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     change: RegistrantStatusChange,
 ) -> ApiResult<()> {
     let action = change.action;
@@ -372,7 +375,7 @@ pub async fn set_status(
             let Some(mut r) = r else {
                 return Err(invalid_registrant());
             };
-            let next = next_status(action, &r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
+            let next = next_status(action, r.status).map_err(|msg| ApiError::bad_request(300, msg))?;
             if quota::take(state, tx, &format!("registrant-status:{}", r.id), STATUS_QUOTA)
                 .await?
                 .is_err()
@@ -382,8 +385,8 @@ pub async fn set_status(
                     state.switches().scaled(STATUS_QUOTA.limit),
                 ));
             }
-            if r.status != next.as_str() {
-                r.status = next.as_str().into();
+            if r.status != next {
+                r.status = next;
                 registrant_store::update(tx.conn(), &r).await?;
                 let event = match action {
                     RegistrantAction::Approve => EventKind::MeetingRegistrationApproved,
@@ -421,7 +424,7 @@ async fn emit_registration(
 pub async fn questions(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantsQuestionsGet>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
 ) -> ApiResult<RegistrationQuestions> {
     let mut conn = state.store.acquire().await?;
     let m = registration_meeting(&mut conn, state, grant, meeting_id, false).await?;
@@ -431,16 +434,16 @@ pub async fn questions(
 pub async fn update_questions(
     state: &AppState,
     grant: &Granted<ops::MeetingRegistrantQuestionUpdate>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     update: QuestionsUpdate,
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let mut m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
         if let Some(q) = &update.questions {
-            m.doc.questions = q.iter().filter_map(|q| serde_json::to_value(q).ok()).collect();
+            m.doc.questions = q.clone();
         }
         if let Some(c) = &update.custom_questions {
-            m.doc.custom_questions = c.iter().filter_map(|q| serde_json::to_value(q).ok()).collect();
+            m.doc.custom_questions = c.clone();
         }
         crate::meetings::store::update(tx.conn(), &m).await?;
         Ok(())
@@ -450,7 +453,7 @@ pub async fn update_questions(
 pub async fn batch(
     state: &AppState,
     grant: &Granted<ops::AddBatchRegistrants>,
-    meeting_id: MeetingId,
+    meeting_id: &MeetingId,
     input: BatchRegistration,
     origin: &str,
 ) -> ApiResult<BatchRegistrants> {
@@ -462,15 +465,14 @@ pub async fn batch(
             "This API can only be used for scheduled meeting(meeting type: 2). Batch registration is not supported for other meeting types.",
         ));
         }
-        let m = match registration_meeting(tx.conn(), state, grant, meeting_id, true).await {
-            Err(e) if e.code == 300 => {
-                return Err(ApiError::bad_request(
-                    404,
-                    format!("Registration has not been enabled for this meeting: {}.", m.id),
-                ))
-            }
-            other => other?,
-        };
+        // Batch registration answers a meeting without registration with its own code.
+        if !registration_enabled(&m) {
+            return Err(ApiError::bad_request(
+                404,
+                format!("Registration has not been enabled for this meeting: {}.", m.id),
+            ));
+        }
+        let m = registration_meeting(tx.conn(), state, grant, meeting_id, true).await?;
         if meeting_over(&m, state.clock.now()) {
             return Err(ApiError::bad_request(
             3038,
@@ -498,10 +500,13 @@ mod tests {
 
     #[test]
     fn status_moves() {
-        use zoom_types::enums::{RegistrantAction::*, RegistrantStatus};
-        assert_eq!(next_status(Approve, "pending"), Ok(RegistrantStatus::Approved));
-        assert_eq!(next_status(Deny, "approved"), Ok(RegistrantStatus::Denied));
-        assert_eq!(next_status(Cancel, "approved"), Ok(RegistrantStatus::Denied));
-        assert!(next_status(Cancel, "pending").is_err());
+        use zoom_types::enums::RegistrantAction::*;
+        use zoom_types::enums::RegistrantStatus::{Approved, Denied, Pending};
+        assert_eq!(next_status(Approve, Pending), Ok(Approved));
+        assert_eq!(next_status(Approve, Denied), Ok(Approved));
+        assert_eq!(next_status(Deny, Approved), Ok(Denied));
+        assert_eq!(next_status(Cancel, Approved), Ok(Denied));
+        assert!(next_status(Cancel, Pending).is_err());
+        assert!(next_status(Cancel, Denied).is_err());
     }
 }

@@ -1,9 +1,9 @@
 //! SQL for registrants.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use zoom_types::enums::RegistrantStatus;
 
 use crate::store::{Store, StoreError};
 
@@ -28,7 +28,7 @@ pub struct RegistrantDoc {
     pub purchasing_time_frame: String,
     pub role_in_purchase_process: String,
     pub language: String,
-    pub custom_questions: Vec<Value>,
+    pub custom_questions: Vec<zoom_types::meetings::CustomAnswer>,
     pub join_token: String,
     pub participant_pin_code: i64,
 }
@@ -39,7 +39,7 @@ pub struct RegistrantRow {
     pub id: String,
     pub meeting_id: i64,
     /// `pending`, `approved` or `denied`.
-    pub status: String,
+    pub status: RegistrantStatus,
     /// The occurrences registered for; empty means every occurrence.
     pub occurrence_ids: Vec<String>,
     pub created_at: i64,
@@ -55,7 +55,11 @@ fn from_row(r: &AnyRow) -> Result<RegistrantRow, StoreError> {
         seq: r.try_get(0)?,
         id: r.try_get(1)?,
         meeting_id: r.try_get(2)?,
-        status: r.try_get(3)?,
+        status: {
+            let text: String = r.try_get(3)?;
+            text.parse()
+                .map_err(|_| StoreError::Corrupt(format!("registrant status {text:?}")))?
+        },
         occurrence_ids: occ.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         created_at: r.try_get(5)?,
         doc: serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("registrant document: {e}")))?,
@@ -86,7 +90,7 @@ pub async fn insert(conn: &mut AnyConnection, r: &RegistrantRow) -> Result<(), S
     .bind(&r.id)
     .bind(r.meeting_id)
     .bind(email_key(&r.doc.email))
-    .bind(&r.status)
+    .bind(r.status.as_str())
     .bind(occurrence_column(&r.occurrence_ids))
     .bind(r.created_at)
     .bind(doc_json(&r.doc)?)
@@ -98,7 +102,7 @@ pub async fn insert(conn: &mut AnyConnection, r: &RegistrantRow) -> Result<(), S
 
 pub async fn update(conn: &mut AnyConnection, r: &RegistrantRow) -> Result<(), StoreError> {
     sqlx::query("UPDATE registrants SET status = $1, occurrence_ids = $2, doc = $3 WHERE seq = $4")
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .bind(occurrence_column(&r.occurrence_ids))
         .bind(doc_json(&r.doc)?)
         .bind(r.seq)
@@ -144,7 +148,7 @@ pub async fn find(
 /// Which registrants a list shows.
 pub struct Filter<'a> {
     pub meeting_id: i64,
-    pub status: &'a str,
+    pub status: RegistrantStatus,
     pub occurrence_id: Option<&'a str>,
 }
 
@@ -171,7 +175,7 @@ pub async fn list(
         n + 1,
         n + 2
     );
-    let mut q = sqlx::query(&sql).bind(f.meeting_id).bind(f.status);
+    let mut q = sqlx::query(&sql).bind(f.meeting_id).bind(f.status.as_str());
     if let Some(occ) = f.occurrence_id {
         q = q.bind(format!("%,{occ},%"));
     }
@@ -186,7 +190,7 @@ pub async fn list(
 
 pub async fn count(store: &Store, f: &Filter<'_>) -> Result<i64, StoreError> {
     let sql = format!("SELECT COUNT(*) FROM registrants WHERE {}", filter_sql(f));
-    let mut q = sqlx::query(&sql).bind(f.meeting_id).bind(f.status);
+    let mut q = sqlx::query(&sql).bind(f.meeting_id).bind(f.status.as_str());
     if let Some(occ) = f.occurrence_id {
         q = q.bind(format!("%,{occ},%"));
     }

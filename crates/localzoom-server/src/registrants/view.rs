@@ -1,6 +1,6 @@
 //! How registrants look on the wire: the `zoom_types` objects the client also reads.
 
-use zoom_types::meetings::{CustomAnswer, Registrant, RegistrantAdded, RegistrantAnswers, RegistrationQuestions};
+use zoom_types::meetings::{Registrant, RegistrantAdded, RegistrantAnswers, RegistrationQuestions};
 
 use super::store::RegistrantRow;
 use crate::clock::rfc3339;
@@ -23,7 +23,7 @@ pub fn registrant(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> Registrant
         email: d.email.clone(),
         first_name: d.first_name.clone(),
         last_name: d.last_name.clone(),
-        status: r.status.clone(),
+        status: r.status.as_str().into(),
         join_url: join_url(r, m, origin),
         create_time: rfc3339(r.created_at),
         participant_pin_code: d.participant_pin_code,
@@ -42,11 +42,7 @@ pub fn registrant(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> Registrant
             purchasing_time_frame: d.purchasing_time_frame.clone(),
             role_in_purchase_process: d.role_in_purchase_process.clone(),
         },
-        custom_questions: d
-            .custom_questions
-            .iter()
-            .filter_map(|a| serde_json::from_value::<CustomAnswer>(a.clone()).ok())
-            .collect(),
+        custom_questions: d.custom_questions.clone(),
         extra: Default::default(),
     }
 }
@@ -76,17 +72,7 @@ pub fn added(r: &RegistrantRow, m: &MeetingRow, origin: &str) -> RegistrantAdded
 /// The meeting's registration questions, as stored (each stored by `QuestionsUpdate`).
 pub fn questions(m: &MeetingRow) -> RegistrationQuestions {
     RegistrationQuestions {
-        questions: m
-            .doc
-            .questions
-            .iter()
-            .filter_map(|q| serde_json::from_value(q.clone()).ok())
-            .collect(),
-        custom_questions: m
-            .doc
-            .custom_questions
-            .iter()
-            .filter_map(|q| serde_json::from_value(q.clone()).ok())
-            .collect(),
+        questions: m.doc.questions.clone(),
+        custom_questions: m.doc.custom_questions.clone(),
     }
 }

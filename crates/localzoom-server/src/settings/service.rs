@@ -40,8 +40,6 @@ pub fn background_too_big() -> ApiError {
     picture_error("File size cannot exceed 15M")
 }
 
-/// The stored document, or the user's defaults; with the virtual backgrounds listed where Zoom
-/// lists them and the features the user holds.
 /// `user.settings_updated` with the settings that changed between two documents, if any did.
 /// Zoom's shape: `object{id, settings{…changed}}` and `old_object` alike.
 pub(crate) async fn emit_settings_changed(
@@ -79,19 +77,27 @@ pub(crate) async fn emit_settings_changed(
     .await
 }
 
+/// The stored document, or the user's defaults; with the virtual backgrounds listed where Zoom
+/// lists them and the features the user holds.
 pub(crate) async fn document(conn: &mut sqlx::AnyConnection, user: &UserRow) -> ApiResult<Value> {
     let mut doc = match settings_store::settings(conn, &user.id).await? {
         Some(doc) => doc,
         None => model::default_for(user),
     };
     model::apply_features(&mut doc, user);
-    let files: Vec<Value> = settings_store::files_of(conn, &user.id, "vb")
+    let files: Vec<BackgroundFile> = settings_store::files_of(conn, &user.id, "vb")
         .await?
-        .iter()
-        .map(|f| json!({"id": f.id, "name": f.name, "type": kind_of(&f.content_type), "size": f.size, "is_default": false}))
+        .into_iter()
+        .map(|f| BackgroundFile {
+            kind: kind_of(&f.content_type).into(),
+            id: f.id,
+            name: f.name,
+            size: f.size,
+            is_default: false,
+        })
         .collect();
     if let Some(slot) = doc.pointer_mut("/settings/in_meeting/virtual_background_settings/files") {
-        *slot = Value::Array(files);
+        *slot = serde_json::to_value(files).map_err(ApiError::internal)?;
     }
     Ok(doc)
 }

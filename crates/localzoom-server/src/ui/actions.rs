@@ -300,7 +300,7 @@ pub async fn meeting_status(
     let fields = crate::extract::Body::from_json(json!({ "status": status }));
     let done = async {
         let change = LiveChange::from_body(&fields)?;
-        crate::meetings::service::set_live(&state, MeetingId::parse(&meeting_id)?, change).await
+        crate::meetings::service::set_live(&state, &MeetingId::parse(&meeting_id)?, change).await
     }
     .await;
     match done {

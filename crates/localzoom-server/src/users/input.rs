@@ -32,11 +32,11 @@ enum Partial<T> {
 
 impl Input for Partial<NewUser> {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let action = if check.required(root, "action") {
-            check.one_of::<CreateAction>(root, "action")
-        } else {
-            None
-        };
+        let raw_action = check.required_string(root, "action", None);
+        let action = raw_action.as_deref().and_then(|a| a.parse::<CreateAction>().ok());
+        if raw_action.is_some() && action.is_none() {
+            check.fail("action");
+        }
         let info = if check.required(root, "user_info") {
             check.object(root, "user_info")
         } else {
@@ -55,7 +55,8 @@ impl Input for Partial<NewUser> {
         } else {
             None
         };
-        if user_type == Some(99) && action.is_some_and(|a| a != CreateAction::SsoCreate) {
+        // Judged on the action as given, so an unknown action and type 99 are both named.
+        if user_type == Some(99) && raw_action.as_deref().is_some_and(|a| a != "ssoCreate") {
             check.fail_with(info.path("type"), "User type 99 can only be set with ssoCreate.");
         }
         let first_name = check.string(&info, "first_name", Some(64));
@@ -289,22 +290,14 @@ const GROUP_RULE: &str = "Only pending users can be added to a group this way; t
 impl UserPatch {
     /// Applies the patch to `user`, or names the fields the stored user does not allow.
     pub fn apply(self, user: &mut UserRow) -> Result<(), ApiError> {
-        let mut errors = self.rejected;
+        let mut check = Check::resume(self.rejected);
         if self.user_type == Some(99) && user.create_action != CreateAction::SsoCreate {
-            errors.push(FieldError {
-                field: "type".into(),
-                message: "User type 99 can only be set for users created with ssoCreate.".into(),
-            });
+            check.fail_with("type", "User type 99 can only be set for users created with ssoCreate.");
         }
         if self.group_id.is_some() && user.status != UserStatus::Pending {
-            errors.push(FieldError {
-                field: "group_id".into(),
-                message: GROUP_RULE.into(),
-            });
+            check.fail_with("group_id", GROUP_RULE);
         }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
+        check.finish()?;
         fn set<T>(target: &mut T, v: Option<T>) {
             if let Some(v) = v {
                 *target = v;

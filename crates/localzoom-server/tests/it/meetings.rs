@@ -483,3 +483,17 @@ async fn an_inactive_user_cannot_host() {
     let (_, list) = app.call(Method::GET, &format!("/v2/users/{id}/meetings"), None).await;
     assert_eq!(list["total_records"], 0);
 }
+
+/// A 404 names the meeting as the path gave it.
+#[tokio::test]
+async fn an_unknown_meeting_is_named_as_given() {
+    let app = crate::common::spawn_app().await;
+    for raw in ["0123", "99999999999", "abc"] {
+        let (s, body) = app.call(Method::GET, &format!("/v2/meetings/{raw}"), None).await;
+        assert_eq!(s, 404, "{body}");
+        assert_eq!(
+            body,
+            serde_json::json!({"code": 3001, "message": format!("Meeting does not exist: {raw}.")})
+        );
+    }
+}

@@ -441,3 +441,40 @@ async fn a_meeting_takes_at_most_4999_registrants() {
     let (s, _) = add(&app, id, json!({"email": "r7@example.com", "first_name": "R"})).await;
     assert_eq!(s, 201);
 }
+
+/// The meeting's required questions and the registrant's own bad fields answer in one `errors`
+/// list, one entry a field however many rules it breaks.
+#[tokio::test]
+async fn registrant_errors_name_each_field_once() {
+    let app = spawn_app().await;
+    let m = create_meeting(&app, "me", json!({"settings": {"approval_type": 0}})).await;
+    let id = m["id"].as_i64().unwrap();
+    let (s, _) = app
+        .call(
+            Method::PATCH,
+            &format!("/v2/meetings/{id}/registrants/questions"),
+            Some(json!({"questions": [{"field_name": "phone", "required": true}],
+                        "custom_questions": [{"title": "Diet", "type": "short", "required": true},
+                                             {"title": "Size", "type": "short", "required": true}]})),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, err) = add(
+        &app,
+        id,
+        json!({"email": "eve@example.com", "first_name": "Eve", "phone": {}}),
+    )
+    .await;
+    assert_eq!(s, 400, "{err}");
+    let fields: Vec<&str> = err["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["phone", "custom_questions"], "{err}");
+    let (_, listed) = app
+        .call(Method::GET, &format!("/v2/meetings/{id}/registrants"), None)
+        .await;
+    assert_eq!(listed["total_records"], 0, "nothing registered");
+}

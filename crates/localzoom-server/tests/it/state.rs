@@ -280,6 +280,7 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
     bad["accounts"][0]["users"][0]["role_id"] = json!("7");
     bad["accounts"][0]["users"][0]["create_action"] = json!("magic");
     bad["accounts"][0]["users"][0]["presence"] = json!({"status": "Sleeping", "signed_in": true, "updated_at": 0});
+    bad["accounts"][0]["users"][0]["profile"] = json!({"first_name": 7});
     bad["clock"]["frozen_at"] = json!(-99_999_999_999_999i64);
     let (s, body) = app.control(Method::PUT, "/_localzoom/state", bad).await;
     assert_eq!(s, 400, "{body}");
@@ -289,6 +290,7 @@ async fn a_bad_state_document_names_each_problem_and_changes_nothing() {
         vec![
             "$.clock.frozen_at",
             "$.accounts[0].users[0].type",
+            "$.accounts[0].users[0].profile",
             "$.accounts[0].users[0].role_id",
             "$.accounts[0].users[0].presence.status",
             "$.accounts[0].users[0].create_action",

@@ -99,6 +99,11 @@ async fn create_errors() {
             json!({"action": "create", "user_info": {"email": "x@example.com", "type": 99}}),
             vec!["user_info.type"],
         ),
+        // An unknown action and type 99 (which only ssoCreate may set) are both named.
+        (
+            json!({"action": "invite", "user_info": {"email": "x@example.com", "type": 99}}),
+            vec!["action", "user_info.type"],
+        ),
         (
             json!({"action": "create", "user_info": {"email": "x@example.com", "type": "one"}}),
             vec!["user_info.type"],
