@@ -546,11 +546,6 @@ pub(crate) async fn collect<T>(stream: impl futures_util::Stream<Item = Result<T
     Ok(out)
 }
 
-/// One field of a JSON answer, typed.
-pub(crate) fn field<T: DeserializeOwned>(mut v: serde_json::Value, name: &str) -> Result<T> {
-    serde_json::from_value(v[name].take()).map_err(|e| Error::Decode(format!("{name}: {e}")))
-}
-
 async fn api_error(resp: reqwest::Response) -> Error {
     let status = resp.status();
     match resp.bytes().await {

@@ -5,7 +5,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use zoom_types::enums::{MeetingAction, MeetingListType, RegistrantAction, RegistrantStatus};
 use zoom_types::meetings::{
-    Meeting, MeetingList, MeetingListItem, MeetingRequest, NewRegistrant, Registrant, RegistrantAdded, RegistrantList,
+    BatchRegistrant, BatchRegistrants, Meeting, MeetingList, MeetingListItem, MeetingRequest, NewRegistrant,
+    Registrant, RegistrantAdded, RegistrantList, RegistrationQuestions,
 };
 
 use crate::users::UserRef;
@@ -251,7 +252,7 @@ impl<'a> Registrants<'a> {
     }
 
     /// `GET /meetings/{meetingId}/registrants/questions`.
-    pub async fn questions(&self) -> Result<Value> {
+    pub async fn questions(&self) -> Result<RegistrationQuestions> {
         self.client
             .send_json(Method::GET, &self.path("/questions"), |r| r)
             .await
@@ -265,9 +266,9 @@ impl<'a> Registrants<'a> {
     }
 
     /// `POST /meetings/{meetingId}/batch_registrants`: up to 30 at once (scheduled meetings only).
-    pub async fn add_batch(&self, registrants: &[NewRegistrant], auto_approve: bool) -> Result<Vec<Value>> {
+    pub async fn add_batch(&self, registrants: &[NewRegistrant], auto_approve: bool) -> Result<Vec<BatchRegistrant>> {
         let body = json!({"auto_approve": auto_approve, "registrants": registrants});
-        let v: Value = self
+        let v: BatchRegistrants = self
             .client
             .send_json(
                 Method::POST,
@@ -275,6 +276,6 @@ impl<'a> Registrants<'a> {
                 |r| r.json(&body),
             )
             .await?;
-        crate::field(v, "registrants")
+        Ok(v.registrants)
     }
 }

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use zoom_types::enums::{DeleteAction, PresenceUpdate, SettingsOption, StatusAction, TokenType, UserStatus};
 pub use zoom_types::users::{Assistant, BackgroundFile, FeatureFailure, FeaturesResult, Presence, Scheduler};
 use zoom_types::users::{
-    CreateUserRequest, CreatedUser, EmailCheck, UpdateUserRequest, User, UserList, UserListItem, UserStatusRequest,
-    UserSummary,
+    AssistantList, AssistantsAdded, CreateUserRequest, CreatedUser, EmailCheck, Permissions, SchedulerList,
+    UpdateUserRequest, User, UserList, UserListItem, UserStatusRequest, UserSummary, UserToken, VanityCheck,
 };
 
 use crate::{segment, Client, Result};
@@ -222,11 +222,11 @@ impl<'a> Users<'a> {
 
     /// `GET /users/vanity_name`: whether a personal meeting room name is taken.
     pub async fn vanity_name_exists(&self, name: &str) -> Result<bool> {
-        let v: Value = self
+        let v: VanityCheck = self
             .client
             .send_json(Method::GET, "/users/vanity_name", |r| r.query(&[("vanity_name", name)]))
             .await?;
-        Ok(v["existed"].as_bool().unwrap_or(false))
+        Ok(v.existed)
     }
 
     /// `GET /users/summary`.
@@ -236,28 +236,22 @@ impl<'a> Users<'a> {
 
     /// `GET /users/{userId}/assistants`.
     pub async fn assistants(&self, user_id: &str) -> Result<Vec<Assistant>> {
-        let v: Value = self
+        let v: AssistantList = self
             .client
             .send_json(Method::GET, &user_path(user_id, "/assistants"), |r| r)
             .await?;
-        crate::field(v, "assistants")
+        Ok(v.assistants)
     }
 
     /// `POST /users/{userId}/assistants`: the ids now assistants.
     pub async fn add_assistants(&self, user_id: &str, assistants: &[UserRef]) -> Result<Vec<String>> {
-        let v: Value = self
+        let v: AssistantsAdded = self
             .client
             .send_json(Method::POST, &user_path(user_id, "/assistants"), |r| {
                 r.json(&json!({ "assistants": assistants }))
             })
             .await?;
-        Ok(v["ids"]
-            .as_str()
-            .unwrap_or("")
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect())
+        Ok(v.ids.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
     }
 
     /// `DELETE /users/{userId}/assistants`: all of them.
@@ -275,11 +269,11 @@ impl<'a> Users<'a> {
 
     /// `GET /users/{userId}/schedulers`.
     pub async fn schedulers(&self, user_id: &str) -> Result<Vec<Scheduler>> {
-        let v: Value = self
+        let v: SchedulerList = self
             .client
             .send_json(Method::GET, &user_path(user_id, "/schedulers"), |r| r)
             .await?;
-        crate::field(v, "schedulers")
+        Ok(v.schedulers)
     }
 
     /// `DELETE /users/{userId}/schedulers`: all of them.
@@ -306,11 +300,11 @@ impl<'a> Users<'a> {
 
     /// `GET /users/{userId}/permissions`.
     pub async fn permissions(&self, user_id: &str) -> Result<Vec<String>> {
-        let v: Value = self
+        let v: Permissions = self
             .client
             .send_json(Method::GET, &user_path(user_id, "/permissions"), |r| r)
             .await?;
-        crate::field(v, "permissions")
+        Ok(v.permissions)
     }
 
     /// `GET /users/{userId}/token`: a token, ZAK or on-behalf token; `ttl` in seconds.
@@ -319,17 +313,17 @@ impl<'a> Users<'a> {
         if let Some(t) = ttl {
             q.push(("ttl", t.to_string()));
         }
-        let v: Value = self
+        let v: UserToken = self
             .client
             .send_json(Method::GET, &user_path(user_id, "/token"), |r| r.query(&q))
             .await?;
-        crate::field(v, "token")
+        Ok(v.token)
     }
 
     /// `GET /users/me/zak`: a ZAK for the token's user, valid five minutes.
     pub async fn zak(&self) -> Result<String> {
-        let v: Value = self.client.send_json(Method::GET, "/users/me/zak", |r| r).await?;
-        crate::field(v, "token")
+        let v: UserToken = self.client.send_json(Method::GET, "/users/me/zak", |r| r).await?;
+        Ok(v.token)
     }
 
     /// `DELETE /users/{userId}/token`: revokes the tokens issued for the user.

@@ -378,7 +378,7 @@ async fn meetings_and_registrants() {
     regs.update_questions(&json!({"questions": [{"field_name": "org", "required": true}]}))
         .await
         .unwrap();
-    assert_eq!(regs.questions().await.unwrap()["questions"][0]["field_name"], "org");
+    assert_eq!(regs.questions().await.unwrap().questions[0].field_name, "org");
     let mut answers = serde_json::Map::new();
     answers.insert("org".into(), json!("Acme"));
     let mut ids = Vec::new();
