@@ -187,8 +187,8 @@ async fn drop_counters(tx: &mut WriteTx, account_id: &str, h: &Holdings) -> Resu
     Ok(())
 }
 
-/// Opens the transaction that clears an account: the account (or 2001), its quotas, counters and
-/// lock keys already gone.
+/// Starts clearing an account in the caller's unit of work: the account (or 2001), with its quotas,
+/// counters and lock keys already gone.
 async fn begin_clearing(tx: &mut WriteTx, account_id: &str) -> ApiResult<crate::directory::accounts::AccountRow> {
     let account = account_store::by_id(tx.conn(), account_id)
         .await?
