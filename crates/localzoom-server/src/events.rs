@@ -60,18 +60,23 @@ pub struct Operator {
     pub id: String,
 }
 
-/// One change: its kind, the account it happened in, who made it, and its payload (`object`, and
-/// for updates `old_object` with the old values of what changed).
+/// One change: its kind, the account it happened in, who made it, the object, and for updates the
+/// old values of what changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    /// Given by the outbox when the event is recorded.
+    /// Given when the event is recorded.
     pub id: String,
     pub kind: EventKind,
     pub account_id: String,
     pub operator: Option<Operator>,
     /// Milliseconds since the epoch, by the test clock.
     pub ts: i64,
-    pub payload: Map<String, Value>,
+    /// The object as Zoom's event shows it; for updates, the changed fields' new values and `id`.
+    pub object: Value,
+    /// For updates, the changed fields' old values and `id`.
+    pub old_object: Option<Value>,
+    /// Whatever else the event's payload carries (`creation_type`, `time_stamp`).
+    pub extra: Map<String, Value>,
 }
 
 impl Event {
@@ -80,7 +85,7 @@ impl Event {
         account_id: &str,
         operator: Option<Operator>,
         ts: i64,
-        payload: Map<String, Value>,
+        mut payload: Map<String, Value>,
     ) -> Self {
         Event {
             id: String::new(),
@@ -88,7 +93,9 @@ impl Event {
             account_id: account_id.to_string(),
             operator,
             ts,
-            payload,
+            object: payload.remove("object").unwrap_or(Value::Null),
+            old_object: payload.remove("old_object"),
+            extra: payload,
         }
     }
 
@@ -101,7 +108,11 @@ impl Event {
             full.insert("operator".into(), Value::String(op.email.clone()));
             full.insert("operator_id".into(), Value::String(op.id.clone()));
         }
-        full.extend(self.payload.clone());
+        full.insert("object".into(), self.object.clone());
+        if let Some(old) = &self.old_object {
+            full.insert("old_object".into(), old.clone());
+        }
+        full.extend(self.extra.clone());
         json!({"event": self.kind.as_str(), "event_ts": self.ts, "payload": Value::Object(full)}).to_string()
     }
 }

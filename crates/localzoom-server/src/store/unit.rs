@@ -327,7 +327,7 @@ mod tests {
                 let mut seen = Vec::new();
                 while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_millis(200), events.recv()).await {
                     if e.account_id == account {
-                        seen.push(e.payload["object"]["n"].as_i64().unwrap());
+                        seen.push(e.object["n"].as_i64().unwrap());
                     }
                 }
                 assert!(seen.windows(2).all(|w| w[0] < w[1]), "in commit order: {seen:?}");
@@ -380,7 +380,7 @@ mod tests {
         });
         assert_eq!(r, Ok(3));
         let e = events.recv().await.unwrap();
-        assert_eq!(e.payload["object"]["n"], 3);
+        assert_eq!(e.object["n"], 3);
         assert!(events.try_recv().is_err(), "the lost attempts emitted nothing");
 
         let mut runs = 0;

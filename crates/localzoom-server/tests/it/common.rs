@@ -19,6 +19,8 @@ pub struct TestApp {
     /// The PostgreSQL database, when the suite runs on PostgreSQL.
     pub db: Option<std::sync::Arc<TestDatabase>>,
     pub config: Config,
+    /// The server's store, to subscribe to its committed events.
+    pub store: localzoom_server::store::Store,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -55,6 +57,7 @@ pub async fn spawn_replicas() -> (TestApp, TestApp) {
 pub async fn start(config: Config, dir: tempfile::TempDir, db: Option<std::sync::Arc<TestDatabase>>) -> TestApp {
     let kept = config.clone();
     let server = Server::new(config).await.expect("server starts");
+    let store = server.state().store.clone();
     let creds = server.credentials().clone();
     let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
     tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
@@ -82,6 +85,7 @@ pub async fn start(config: Config, dir: tempfile::TempDir, db: Option<std::sync:
         _dir: dir,
         db,
         config: kept,
+        store,
     }
 }
 
@@ -93,6 +97,7 @@ pub async fn start_stoppable(
 ) -> (TestApp, tokio::sync::oneshot::Sender<()>) {
     let kept = config.clone();
     let server = Server::new(config).await.expect("server starts");
+    let store = server.state().store.clone();
     let creds = server.credentials().clone();
     let (listener, addr) = localzoom_server::bind(&server).await.unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -124,6 +129,7 @@ pub async fn start_stoppable(
         _dir: dir,
         db,
         config: kept,
+        store,
     };
     (app, stop)
 }

@@ -11,6 +11,7 @@ mod control;
 mod control_plane;
 mod credentials;
 mod dashboard;
+mod events;
 mod hostile;
 mod layers;
 mod meetings;
