@@ -72,7 +72,7 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
         is_default: new.is_default,
         created_at: now,
     };
-    account_store::insert(tx.conn(), &account).await?;
+    account_store::insert(tx, &account).await?;
     let mut app = AppRow::server_to_server(
         &account_id,
         &owner.id,
@@ -90,7 +90,7 @@ pub async fn insert_account(tx: &mut WriteTx, now: i64, new: NewAccount) -> Resu
     if let Some(token) = new.secret_token {
         app.secret_token = token;
     }
-    auth_store::insert_app(tx.conn(), &app).await?;
+    auth_store::insert_app(tx, &app).await?;
     Ok(AccountCredentials {
         account_id,
         account_number: account.account_number,
@@ -129,7 +129,7 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
             }
             Some(mut account) => {
                 if let Some(wanted) = config.account_id.as_ref().filter(|w| **w != account.id) {
-                    account_store::rename(tx.conn(), &account.id, wanted).await?;
+                    account_store::rename(tx, &account.id, wanted).await?;
                     account.id = wanted.clone();
                 }
                 let app = auth_store::default_app(tx.conn())
@@ -141,7 +141,7 @@ pub async fn bootstrap(state: &AppState) -> Result<AccountCredentials, StoreErro
                     .clone()
                     .unwrap_or_else(|| app.client_secret.clone());
                 let scopes = crate::auth::admin_scopes().join(" ");
-                auth_store::update_default_app(tx.conn(), &app.client_id, &client_id, &secret, &scopes).await?;
+                auth_store::update_default_app(tx, &app.client_id, &client_id, &secret, &scopes).await?;
                 // Apps from before webhooks get a secret token; the environment's wins for the default app.
                 let secret_token = config.secret_token.clone().unwrap_or_else(|| {
                     if app.secret_token.is_empty() {
@@ -206,7 +206,7 @@ pub async fn set_plan(state: &AppState, account_id: &str, plan: &str) -> ApiResu
         return Err(ApiError::invalid_field("plan"));
     }
     write_tx!(state.store, |tx| {
-        if !account_store::set_plan(tx.conn(), account_id, plan).await? {
+        if !account_store::set_plan(tx, account_id, plan).await? {
             return Err(ApiError::account_not_found(Some(account_id)));
         }
         let account = account_store::by_id(tx.conn(), account_id)
@@ -303,11 +303,11 @@ pub async fn switch_user_account(
         }
         // Scheduling privileges do not cross accounts. Everything else the user owns goes along:
         // meetings (with their registrants), settings, pictures and backgrounds, presence.
-        crate::assistants::store::remove_all_of(tx.conn(), &user.id).await?;
-        crate::meetings::store::move_host_account(tx.conn(), &user.id, &destination.id).await?;
+        crate::assistants::store::remove_all_of(tx, &user.id).await?;
+        crate::meetings::store::move_host_account(tx, &user.id, &destination.id).await?;
         user.account_id = destination.id;
         user.updated_at = state.clock.now();
-        crate::directory::users::update(tx.conn(), &user).await?;
+        crate::directory::users::update(tx, &user).await?;
         Ok(())
     })
 }

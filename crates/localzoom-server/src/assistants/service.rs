@@ -102,7 +102,7 @@ pub async fn add(
             }
         }
         for id in &ids {
-            assistant_store::add(tx.conn(), &user.id, id, now).await?;
+            assistant_store::add(tx, &user.id, id, now).await?;
         }
         if assistant_store::assistants_of(tx.conn(), &user.id).await?.len() > MAX_ASSISTANTS {
             return Err(ApiError::bad_request(
@@ -133,7 +133,7 @@ async fn remove<O: Operation>(
         } else {
             (Some(user.id.as_str()), other)
         };
-        let removed = assistant_store::remove(tx.conn(), owner, assistant).await?;
+        let removed = assistant_store::remove(tx, owner, assistant).await?;
         if let (Some(other), 0) = (other, removed) {
             return Err(ApiError::user_not_found(other));
         }

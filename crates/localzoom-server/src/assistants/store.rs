@@ -1,5 +1,6 @@
 //! SQL for the `assistants` relation.
 
+use crate::store::WriteTx;
 use sqlx::{AnyConnection, Row};
 
 use crate::store::StoreError;
@@ -48,7 +49,7 @@ pub async fn schedulers_of(conn: &mut AnyConnection, assistant_id: &str) -> Resu
 }
 
 /// Adds the pair; an existing pair is left as it was.
-pub async fn add(conn: &mut AnyConnection, user_id: &str, assistant_id: &str, now: i64) -> Result<(), StoreError> {
+pub async fn add(tx: &mut WriteTx, user_id: &str, assistant_id: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO assistants (user_id, assistant_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id, assistant_id) DO NOTHING",
@@ -56,32 +57,28 @@ pub async fn add(conn: &mut AnyConnection, user_id: &str, assistant_id: &str, no
     .bind(user_id)
     .bind(assistant_id)
     .bind(now)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
 /// Removes pairs; `None` on either side matches any. Returns how many went.
-pub async fn remove(
-    conn: &mut AnyConnection,
-    user_id: Option<&str>,
-    assistant_id: Option<&str>,
-) -> Result<u64, StoreError> {
+pub async fn remove(tx: &mut WriteTx, user_id: Option<&str>, assistant_id: Option<&str>) -> Result<u64, StoreError> {
     let done =
         sqlx::query("DELETE FROM assistants WHERE ($1 IS NULL OR user_id = $1) AND ($2 IS NULL OR assistant_id = $2)")
             .bind(user_id)
             .bind(assistant_id)
-            .execute(conn)
+            .execute(tx.conn())
             .await?;
     Ok(done.rows_affected())
 }
 
 /// Removes every pair `user_id` is part of, on either side (the user left the account).
-pub async fn remove_all_of(conn: &mut AnyConnection, user_id: &str) -> Result<(), StoreError> {
+pub async fn remove_all_of(tx: &mut WriteTx, user_id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM assistants WHERE user_id = $1 OR assistant_id = $1")
         .bind(user_id)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }

@@ -34,7 +34,7 @@ pub async fn start_device(state: &AppState, app: &AppRow) -> Result<DeviceStart,
 }
 
 async fn start_device_in(tx: &mut WriteTx, app: &AppRow, now: i64) -> Result<DeviceStart, StoreError> {
-    store::purge(tx.conn(), now).await?;
+    store::purge(tx, now).await?;
     let start = DeviceStart {
         device_code: ids::secret(32),
         user_code: ids::user_code(),
@@ -48,7 +48,7 @@ async fn start_device_in(tx: &mut WriteTx, app: &AppRow, now: i64) -> Result<Dev
         user_id: None,
         account_id: None,
     };
-    store::insert_device(tx.conn(), &start.device_code, &normal_user_code(&start.user_code), &row).await?;
+    store::insert_device(tx, &start.device_code, &normal_user_code(&start.user_code), &row).await?;
     Ok(start)
 }
 
@@ -101,7 +101,7 @@ async fn poll_in(
             } else {
                 OAuthFailure::new("The user has not yet answered.", "authorization_pending")
             };
-            store::update_device(tx.conn(), &key, &row).await?;
+            store::update_device(tx, &key, &row).await?;
             return Ok(Err(answer));
         }
     }
@@ -114,7 +114,7 @@ async fn poll_in(
     }
     row.decision = "used".into();
     row.last_poll_ms = Some(now_ms);
-    store::update_device(tx.conn(), &key, &row).await?;
+    store::update_device(tx, &key, &row).await?;
     new_grant(tx, app, &user_id, &account_id, now).await.map(Ok)
 }
 
@@ -166,7 +166,7 @@ pub async fn device_decide(
         };
         if !allow {
             row.decision = "denied".into();
-            store::update_device(tx.conn(), &key, &row).await?;
+            store::update_device(tx, &key, &row).await?;
             return Ok(Ok(()));
         }
         let Some(app) = super::store::app_in_tx(tx.conn(), &row.client_id).await? else {
@@ -189,7 +189,7 @@ pub async fn device_decide(
         row.decision = "allowed".into();
         row.user_id = Some(user.id);
         row.account_id = Some(user.account_id);
-        store::update_device(tx.conn(), &key, &row).await?;
+        store::update_device(tx, &key, &row).await?;
         Ok(Ok(()))
     })
 }

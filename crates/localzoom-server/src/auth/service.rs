@@ -214,7 +214,7 @@ pub async fn create_app(state: &AppState, new: NewApp) -> ApiResult<AppRow> {
         if let Some(token) = new.secret_token.clone() {
             app.secret_token = token;
         }
-        match auth_store::insert_app(tx.conn(), &app).await {
+        match auth_store::insert_app(tx, &app).await {
             Err(crate::store::StoreError::Unique(_)) => {
                 return Err(ApiError::already_exists(format!(
                     "An app with client id {} already exists.",

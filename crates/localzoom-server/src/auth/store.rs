@@ -1,5 +1,6 @@
 //! SQL for apps and access tokens.
 
+use crate::store::WriteTx;
 use sqlx::{AnyConnection, Row};
 
 use crate::store::{Store, StoreError};
@@ -87,7 +88,7 @@ fn app_from_row(r: &sqlx::any::AnyRow) -> Result<AppRow, sqlx::Error> {
     })
 }
 
-pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), StoreError> {
+pub async fn insert_app(tx: &mut WriteTx, app: &AppRow) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     ))
@@ -102,7 +103,7 @@ pub async fn insert_app(conn: &mut AnyConnection, app: &AppRow) -> Result<(), St
     .bind(app.created_at)
     .bind(&app.secret_token)
     .bind(&app.redirect_uris)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -144,7 +145,7 @@ pub async fn apps_of_account(conn: &mut AnyConnection, account_id: &str) -> Resu
 
 /// Rewrites the default app's credentials and scopes (fixed by env vars, or a newer scope table).
 pub async fn update_default_app(
-    conn: &mut AnyConnection,
+    tx: &mut WriteTx,
     old_client_id: &str,
     client_id: &str,
     secret: &str,
@@ -155,14 +156,14 @@ pub async fn update_default_app(
         .bind(secret)
         .bind(scopes)
         .bind(old_client_id)
-        .execute(&mut *conn)
+        .execute(tx.conn())
         .await
         .map_err(StoreError::classify)?;
     if old_client_id != client_id {
         // Tokens of the old client id belonged to credentials that no longer exist.
         sqlx::query("DELETE FROM access_tokens WHERE client_id = $1")
             .bind(old_client_id)
-            .execute(conn)
+            .execute(tx.conn())
             .await?;
     }
     Ok(())
@@ -170,11 +171,11 @@ pub async fn update_default_app(
 
 /// Stores a token in its own unit of work.
 pub async fn insert_token(store: &Store, t: &TokenRow) -> Result<(), StoreError> {
-    write_tx!(store, StoreError, |tx| { insert_token_in(tx.conn(), t).await })
+    write_tx!(store, StoreError, |tx| { insert_token_in(tx, t).await })
 }
 
 /// Stores a token (its digest) on `conn`, inside the caller's transaction if it has one.
-pub async fn insert_token_in(conn: &mut AnyConnection, t: &TokenRow) -> Result<(), StoreError> {
+pub async fn insert_token_in(tx: &mut WriteTx, t: &TokenRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO access_tokens (token, kind, client_id, account_id, user_id, scopes, issued_at, expires_at, revoked_at, grant_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -189,7 +190,7 @@ pub async fn insert_token_in(conn: &mut AnyConnection, t: &TokenRow) -> Result<(
     .bind(t.expires_at)
     .bind(t.revoked_at)
     .bind(&t.grant_id)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())

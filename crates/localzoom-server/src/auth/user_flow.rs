@@ -203,13 +203,13 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
         }
         let now = state.clock.now();
         return write_tx!(state.store, StoreError, |tx| {
-            issue_code(tx.conn(), now, request.clone(), &user.id, &user.account_id).await
+            issue_code(tx, now, request.clone(), &user.id, &user.account_id).await
         });
     }
     let consent_id = ids::secret(32);
     write_tx!(state.store, StoreError, |tx| {
-        store::purge(tx.conn(), now).await?;
-        store::insert_code(tx.conn(), &consent_id, &request).await?;
+        store::purge(tx, now).await?;
+        store::insert_code(tx, &consent_id, &request).await?;
         let offered = store::active_users(tx.conn(), &app.account_id, USERS_OFFERED).await?;
         Ok(Next::Consent(Consent {
             request: consent_id.clone(),
@@ -226,7 +226,7 @@ pub async fn authorize(state: &AppState, req: &AuthorizeRequest) -> Result<Next,
 /// Stores a code for `user_id` on `conn` (in the consent's transaction when there is one) and
 /// sends the browser back with it.
 async fn issue_code(
-    conn: &mut sqlx::AnyConnection,
+    tx: &mut WriteTx,
     now: i64,
     request: CodeRow,
     user_id: &str,
@@ -241,7 +241,7 @@ async fn issue_code(
         used_at: None,
         ..request
     };
-    store::insert_code(conn, &code, &row).await?;
+    store::insert_code(tx, &code, &row).await?;
     let mut pairs = vec![("code", code.as_str())];
     if let Some(s) = row.state.as_deref() {
         pairs.push(("state", s));
@@ -270,7 +270,7 @@ pub async fn decide(
             return Ok(Next::Page(PageError::invalid_client()));
         };
         if !allow {
-            store::spend_code(tx.conn(), request_id, now).await?;
+            store::spend_code(tx, request_id, now).await?;
             return Ok(redirect_error(
                 &request.redirect_uri,
                 "access_denied",
@@ -291,11 +291,11 @@ pub async fn decide(
         if is_admin_app(&app) && !user.role.is_admin() {
             return Ok(Next::Page(PageError::not_admin()));
         }
-        if !store::spend_code(tx.conn(), request_id, now).await? {
+        if !store::spend_code(tx, request_id, now).await? {
             return Ok(Next::Page(PageError::expired_request()));
         }
         // The request is spent and its code stored together: never one without the other.
-        let next = issue_code(tx.conn(), now, request, &user.id, &user.account_id).await?;
+        let next = issue_code(tx, now, request, &user.id, &user.account_id).await?;
         Ok(next)
     })
 }
@@ -309,7 +309,7 @@ fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
 
 /// Issues an access token and a refresh token under `grant_id`.
 async fn issue_pair(
-    conn: &mut sqlx::AnyConnection,
+    tx: &mut WriteTx,
     app: &AppRow,
     user_id: &str,
     account_id: &str,
@@ -334,8 +334,8 @@ async fn issue_pair(
         expires_at: now + REFRESH_TTL_SECONDS,
         ..access.clone()
     };
-    super::store::insert_token_in(conn, &access).await?;
-    super::store::insert_token_in(conn, &refresh).await?;
+    super::store::insert_token_in(tx, &access).await?;
+    super::store::insert_token_in(tx, &refresh).await?;
     Ok(Issued {
         token: access.token,
         scopes: access.scopes,
@@ -401,7 +401,7 @@ async fn exchange_in(
     if !store::user_is_active(tx.conn(), user_id, account_id).await? {
         return Ok(Err(invalid_grant("Invalid authorization code")));
     }
-    if !store::spend_code(tx.conn(), code, now).await? {
+    if !store::spend_code(tx, code, now).await? {
         return Ok(Err(invalid_grant("Invalid authorization code")));
     }
     new_grant(tx, app, user_id, account_id, now).await.map(Ok)
@@ -417,7 +417,7 @@ pub(super) async fn new_grant(
 ) -> Result<Issued, StoreError> {
     let grant_id = ids::zoom_id();
     store::insert_grant(
-        tx.conn(),
+        tx,
         &GrantRow {
             id: &grant_id,
             client_id: &app.client_id,
@@ -428,7 +428,7 @@ pub(super) async fn new_grant(
         },
     )
     .await?;
-    issue_pair(tx.conn(), app, user_id, account_id, &grant_id, now).await
+    issue_pair(tx, app, user_id, account_id, &grant_id, now).await
 }
 
 /// The `refresh_token` grant: a new pair; the presented token is spent at once. Presenting a
@@ -457,19 +457,19 @@ async fn refresh_in(
         return bad();
     };
     if row.revoked_at.is_some() {
-        store::revoke_grant(tx.conn(), grant_id, now).await?;
+        store::revoke_grant(tx, grant_id, now).await?;
         return bad();
     }
     let user_id = row.user_id.as_deref().unwrap_or_default();
     if now >= row.expires_at || !store::user_is_active(tx.conn(), user_id, &row.account_id).await? {
         return bad();
     }
-    if !store::spend_token(tx.conn(), token, now).await? {
+    if !store::spend_token(tx, token, now).await? {
         // A concurrent refresh spent it first: the same as a reuse.
-        store::revoke_grant(tx.conn(), grant_id, now).await?;
+        store::revoke_grant(tx, grant_id, now).await?;
         return bad();
     }
-    issue_pair(tx.conn(), app, user_id, &row.account_id, grant_id, now)
+    issue_pair(tx, app, user_id, &row.account_id, grant_id, now)
         .await
         .map(Ok)
 }
@@ -496,9 +496,9 @@ async fn revoke_in(
         )));
     }
     match (row.kind.as_str(), row.grant_id.as_deref()) {
-        ("refresh", Some(grant)) => store::revoke_grant(tx.conn(), grant, now).await?,
+        ("refresh", Some(grant)) => store::revoke_grant(tx, grant, now).await?,
         _ => {
-            store::spend_token(tx.conn(), token, now).await?;
+            store::spend_token(tx, token, now).await?;
         }
     }
     Ok(Ok(()))

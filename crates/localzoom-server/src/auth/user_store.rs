@@ -1,6 +1,7 @@
 //! SQL for user-level OAuth: grants, consent requests and authorization codes, device codes, and
 //! the tokens of a grant. Codes are looked up by their SHA-256 digest; none is stored in clear.
 
+use crate::store::WriteTx;
 use sqlx::{AnyConnection, Row};
 
 use crate::ids::digest;
@@ -24,7 +25,7 @@ pub struct CodeRow {
 const CODE_COLUMNS: &str = "stage, client_id, redirect_uri, state, code_challenge, challenge_method, user_id, \
                             account_id, expires_at, used_at";
 
-pub async fn insert_code(conn: &mut AnyConnection, code: &str, row: &CodeRow) -> Result<(), StoreError> {
+pub async fn insert_code(tx: &mut WriteTx, code: &str, row: &CodeRow) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO oauth_codes (code, {CODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     ))
@@ -39,7 +40,7 @@ pub async fn insert_code(conn: &mut AnyConnection, code: &str, row: &CodeRow) ->
     .bind(&row.account_id)
     .bind(row.expires_at)
     .bind(row.used_at)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -66,24 +67,24 @@ pub async fn code(conn: &mut AnyConnection, code: &str, lock: &str) -> Result<Op
 }
 
 /// Marks a code or consent request spent; false if it already was (a concurrent use won).
-pub async fn spend_code(conn: &mut AnyConnection, code: &str, at: i64) -> Result<bool, StoreError> {
+pub async fn spend_code(tx: &mut WriteTx, code: &str, at: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE oauth_codes SET used_at = $1 WHERE code = $2 AND used_at IS NULL")
         .bind(at)
         .bind(digest(code))
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Drops codes and consent requests that expired before `before`, and device codes likewise.
-pub async fn purge(conn: &mut AnyConnection, before: i64) -> Result<(), StoreError> {
+pub async fn purge(tx: &mut WriteTx, before: i64) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM oauth_codes WHERE expires_at < $1")
         .bind(before)
-        .execute(&mut *conn)
+        .execute(tx.conn())
         .await?;
     sqlx::query("DELETE FROM device_codes WHERE expires_at < $1")
         .bind(before)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -97,7 +98,7 @@ pub struct GrantRow<'a> {
     pub created_at: i64,
 }
 
-pub async fn insert_grant(conn: &mut AnyConnection, g: &GrantRow<'_>) -> Result<(), StoreError> {
+pub async fn insert_grant(tx: &mut WriteTx, g: &GrantRow<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO oauth_grants (id, client_id, account_id, user_id, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -107,33 +108,33 @@ pub async fn insert_grant(conn: &mut AnyConnection, g: &GrantRow<'_>) -> Result<
     .bind(g.user_id)
     .bind(g.scopes)
     .bind(g.created_at)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
 /// Revokes a grant and every token issued under it.
-pub async fn revoke_grant(conn: &mut AnyConnection, grant_id: &str, at: i64) -> Result<(), StoreError> {
+pub async fn revoke_grant(tx: &mut WriteTx, grant_id: &str, at: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
         .bind(at)
         .bind(grant_id)
-        .execute(&mut *conn)
+        .execute(tx.conn())
         .await?;
     sqlx::query("UPDATE oauth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(at)
         .bind(grant_id)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
 
 /// Marks one token spent (a rotated refresh token); false if it already was.
-pub async fn spend_token(conn: &mut AnyConnection, token: &str, at: i64) -> Result<bool, StoreError> {
+pub async fn spend_token(tx: &mut WriteTx, token: &str, at: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE token = $2 AND revoked_at IS NULL")
         .bind(at)
         .bind(digest(token))
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -161,7 +162,7 @@ pub struct DeviceRow {
 }
 
 pub async fn insert_device(
-    conn: &mut AnyConnection,
+    tx: &mut WriteTx,
     device_code: &str,
     user_code: &str,
     row: &DeviceRow,
@@ -175,7 +176,7 @@ pub async fn insert_device(
     .bind(&row.client_id)
     .bind(row.expires_at)
     .bind(row.interval_s)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -212,7 +213,7 @@ pub async fn device(
 }
 
 /// Writes a device code's state back (`key` is the stored digest).
-pub async fn update_device(conn: &mut AnyConnection, key: &str, row: &DeviceRow) -> Result<(), StoreError> {
+pub async fn update_device(tx: &mut WriteTx, key: &str, row: &DeviceRow) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE device_codes SET interval_s = $1, last_poll_ms = $2, decision = $3, user_id = $4, account_id = $5 \
          WHERE device_code = $6",
@@ -223,7 +224,7 @@ pub async fn update_device(conn: &mut AnyConnection, key: &str, row: &DeviceRow)
     .bind(&row.user_id)
     .bind(&row.account_id)
     .bind(key)
-    .execute(conn)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }

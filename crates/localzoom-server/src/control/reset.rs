@@ -112,7 +112,7 @@ pub async fn reset_all(state: &AppState) -> ApiResult<()> {
         settings.clock = crate::clock::ClockState::default();
         settings.limits = switches;
         settings.faults_version += 1;
-        crate::runtime::store::save(tx.conn(), &settings).await?;
+        crate::runtime::store::save(tx, &settings).await?;
         Ok(settings)
     })?;
     crate::runtime::adopt(state, &settings);
@@ -249,7 +249,7 @@ pub async fn reset_account(state: &AppState, account_id: &str) -> ApiResult<()> 
             fresh.profile.last_name = "Owner".into();
             fresh.profile.display_name = "Account Owner".into();
             fresh.updated_at = state.clock.now();
-            crate::directory::users::update(tx.conn(), &fresh).await?;
+            crate::directory::users::update(tx, &fresh).await?;
         }
         Ok(())
     })

@@ -383,7 +383,7 @@ async fn seed_user(state: &AppState, owner: &Caller, u: &Value, p: &str) -> ApiR
             )
             .await?;
             row.role = role;
-            crate::directory::users::update(tx.conn(), &row).await?;
+            crate::directory::users::update(tx, &row).await?;
         }
         Ok(())
     })?;

@@ -617,7 +617,7 @@ pub async fn import(state: &AppState, doc: &Value) -> ApiResult<()> {
             .unwrap_or_default();
         settings.clock = clock;
         settings.faults_version += 1;
-        crate::runtime::store::save(tx.conn(), &settings).await?;
+        crate::runtime::store::save(tx, &settings).await?;
         Ok(settings)
     })?;
     crate::runtime::adopt(state, &settings);

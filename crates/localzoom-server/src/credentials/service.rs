@@ -207,7 +207,7 @@ pub async fn set_password(
             true,
         )
         .await?;
-        cred_store::set_password_hash(tx.conn(), &user.id, &new_hash, state.clock.now()).await?;
+        cred_store::set_password_hash(tx, &user.id, &new_hash, state.clock.now()).await?;
         Ok(())
     })
 }
@@ -274,7 +274,7 @@ pub async fn revoke_user_tokens(
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        cred_store::revoke_user_tokens(tx.conn(), &user.id, state.clock.now()).await?;
+        cred_store::revoke_user_tokens(tx, &user.id, state.clock.now()).await?;
         Ok(())
     })
 }

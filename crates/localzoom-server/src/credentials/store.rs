@@ -1,6 +1,7 @@
 //! SQL for password hashes and the tokens issued for users (rows of `access_tokens` of kinds
 //! `token`, `zak` and `onbehalf`).
 
+use crate::store::WriteTx;
 use sqlx::{AnyConnection, Row};
 
 use crate::store::StoreError;
@@ -13,12 +14,7 @@ pub async fn password_hash(conn: &mut AnyConnection, user_id: &str) -> Result<Op
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-pub async fn set_password_hash(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    hash: &str,
-    now: i64,
-) -> Result<(), StoreError> {
+pub async fn set_password_hash(tx: &mut WriteTx, user_id: &str, hash: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO user_passwords (user_id, hash, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at",
@@ -26,21 +22,21 @@ pub async fn set_password_hash(
     .bind(user_id)
     .bind(hash)
     .bind(now)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
 /// Revokes every unrevoked user token of `user_id`; returns how many.
-pub async fn revoke_user_tokens(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<u64, StoreError> {
+pub async fn revoke_user_tokens(tx: &mut WriteTx, user_id: &str, now: i64) -> Result<u64, StoreError> {
     let done = sqlx::query(
         "UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND kind IN ('token', 'zak', 'onbehalf') \
          AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(user_id)
-    .execute(conn)
+    .execute(tx.conn())
     .await?;
     Ok(done.rows_affected())
 }

@@ -1,5 +1,6 @@
 //! SQL for accounts.
 
+use crate::store::WriteTx;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::store::StoreError;
@@ -29,7 +30,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<AccountRow, sqlx::Error> {
     })
 }
 
-pub async fn insert(conn: &mut AnyConnection, a: &AccountRow) -> Result<(), StoreError> {
+pub async fn insert(tx: &mut WriteTx, a: &AccountRow) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     ))
@@ -40,7 +41,7 @@ pub async fn insert(conn: &mut AnyConnection, a: &AccountRow) -> Result<(), Stor
     .bind(&a.owner_id)
     .bind(a.is_default as i64)
     .bind(a.created_at)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -72,17 +73,17 @@ pub async fn default_account(conn: &mut AnyConnection) -> Result<Option<AccountR
 }
 
 /// Whether the account existed.
-pub async fn set_plan(conn: &mut AnyConnection, id: &str, plan: &str) -> Result<bool, StoreError> {
+pub async fn set_plan(tx: &mut WriteTx, id: &str, plan: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE accounts SET plan = $1 WHERE id = $2")
         .bind(plan)
         .bind(id)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Gives an account a new id everywhere it is referenced (an id fixed by `LOCALZOOM_ACCOUNT_ID`).
-pub async fn rename(conn: &mut AnyConnection, old: &str, new: &str) -> Result<(), StoreError> {
+pub async fn rename(tx: &mut WriteTx, old: &str, new: &str) -> Result<(), StoreError> {
     for sql in [
         "UPDATE accounts SET id = $1 WHERE id = $2",
         "UPDATE accounts SET master_account_id = $1 WHERE master_account_id = $2",
@@ -94,7 +95,7 @@ pub async fn rename(conn: &mut AnyConnection, old: &str, new: &str) -> Result<()
         sqlx::query(sql)
             .bind(new)
             .bind(old)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await
             .map_err(StoreError::classify)?;
     }

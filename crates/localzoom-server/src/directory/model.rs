@@ -47,7 +47,7 @@ pub async fn insert_with_fresh_pmi(tx: &mut WriteTx, mut row: UserRow) -> Result
     let mut attempts = 0;
     loop {
         tx.savepoint().await?;
-        match user_store::insert(tx.conn(), &row).await {
+        match user_store::insert(tx, &row).await {
             Ok(()) => {
                 tx.release_savepoint().await?;
                 return Ok(row);

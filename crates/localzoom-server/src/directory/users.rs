@@ -1,8 +1,9 @@
 //! SQL for users. Columns hold what is searched or unique; the rest of the profile is one JSON document.
 
+use crate::store::WriteTx;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row};
+use sqlx::{Any, Executor, Row};
 use zoom_types::enums::{CreateAction, UserStatus};
 use zoom_types::users::{CustomAttribute, PhoneNumber};
 
@@ -108,7 +109,7 @@ fn profile_json(p: &Profile) -> Result<String, StoreError> {
 }
 
 /// Inserts many users in one statement (bulk seeding); any taken email or PMI fails them all.
-pub async fn insert_many(conn: &mut AnyConnection, users: &[UserRow]) -> Result<(), StoreError> {
+pub async fn insert_many(tx: &mut WriteTx, users: &[UserRow]) -> Result<(), StoreError> {
     if users.is_empty() {
         return Ok(());
     }
@@ -142,12 +143,12 @@ pub async fn insert_many(conn: &mut AnyConnection, users: &[UserRow]) -> Result<
             .bind(u.updated_at)
             .bind(profile_json(&u.profile)?);
     }
-    q.execute(conn).await.map_err(StoreError::classify)?;
+    q.execute(tx.conn()).await.map_err(StoreError::classify)?;
     Ok(())
 }
 
 /// Inserts a user; a taken email, PMI or vanity name comes back as `StoreError::Unique`.
-pub async fn insert(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreError> {
+pub async fn insert(tx: &mut WriteTx, u: &UserRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, account_id, email, email_key, type, role_id, status, create_action, pmi, vanity_key, \
          created_at, updated_at, profile) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -165,14 +166,14 @@ pub async fn insert(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreEr
     .bind(u.created_at)
     .bind(u.updated_at)
     .bind(profile_json(&u.profile)?)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
 /// Writes every mutable column of a user read earlier in the same transaction.
-pub async fn update(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreError> {
+pub async fn update(tx: &mut WriteTx, u: &UserRow) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE users SET account_id = $1, email = $2, email_key = $3, type = $4, role_id = $5, status = $6, pmi = $7, \
          vanity_key = $8, updated_at = $9, profile = $10 WHERE seq = $11",
@@ -188,16 +189,16 @@ pub async fn update(conn: &mut AnyConnection, u: &UserRow) -> Result<(), StoreEr
     .bind(u.updated_at)
     .bind(profile_json(&u.profile)?)
     .bind(u.seq)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
-pub async fn delete(conn: &mut AnyConnection, seq: i64) -> Result<(), StoreError> {
+pub async fn delete(tx: &mut WriteTx, seq: i64) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM users WHERE seq = $1")
         .bind(seq)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }

@@ -244,7 +244,7 @@ pub async fn create(
         loop {
             m.id = crate::ids::digits(11);
             tx.savepoint().await?;
-            match meeting_store::insert(tx.conn(), &m).await {
+            match meeting_store::insert(tx, &m).await {
                 Ok(()) => {
                     tx.release_savepoint().await?;
                     break;
@@ -478,7 +478,7 @@ pub async fn update(
         }
         check.finish()?;
         take_daily_quota(state, tx, &m.host_id).await?;
-        meeting_store::update(tx.conn(), &m).await?;
+        meeting_store::update(tx, &m).await?;
         let id = json!(m.id);
         if let Some((old, new)) = crate::webhooks::changes(&comparable(&before, now), &comparable(&m, now), Some(id)) {
             let payload = crate::webhooks::update_payload(old, new);
@@ -514,7 +514,7 @@ pub async fn delete(
                 m.deleted_at = Some(state.clock.now());
             }
         }
-        meeting_store::update(tx.conn(), &m).await?;
+        meeting_store::update(tx, &m).await?;
         let payload = crate::webhooks::object(event_object(&m));
         emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingDeleted, payload).await?;
         Ok(())
@@ -550,7 +550,7 @@ pub async fn set_status(
                 m.status = MeetingStatus::Waiting;
             }
         }
-        meeting_store::update(tx.conn(), &m).await?;
+        meeting_store::update(tx, &m).await?;
         if change.action == MeetingAction::End {
             let payload = crate::webhooks::object(event_object(&m));
             emit_meeting(tx, state, grant.me(), &m, EventKind::MeetingEnded, payload).await?;
@@ -570,7 +570,7 @@ pub async fn set_live(state: &AppState, meeting_id: &MeetingId, change: LiveChan
             .ok_or_else(|| ApiError::meeting_not_found(&meeting_id.to_string()))?;
         let changed = m.status != status;
         m.status = status;
-        meeting_store::update(tx.conn(), &m).await?;
+        meeting_store::update(tx, &m).await?;
         if changed {
             let event = if m.status == MeetingStatus::Started {
                 EventKind::MeetingStarted

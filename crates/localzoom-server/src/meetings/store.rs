@@ -1,5 +1,6 @@
 //! SQL for meetings. Columns hold what is searched or unique; the rest is one JSON document.
 
+use crate::store::WriteTx;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use zoom_types::enums::MeetingStatus;
@@ -48,7 +49,7 @@ fn doc_json(doc: &MeetingDoc) -> Result<String, StoreError> {
 }
 
 /// Inserts a meeting; a taken id comes back as `StoreError::Unique`.
-pub async fn insert(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), StoreError> {
+pub async fn insert(tx: &mut WriteTx, m: &MeetingRow) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO meetings ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ))
@@ -62,14 +63,14 @@ pub async fn insert(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), Stor
     .bind(m.created_at)
     .bind(m.deleted_at)
     .bind(doc_json(&m.doc)?)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
 /// Writes every mutable column of a meeting read earlier in the same transaction.
-pub async fn update(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), StoreError> {
+pub async fn update(tx: &mut WriteTx, m: &MeetingRow) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE meetings SET host_id = $1, type = $2, status = $3, start_time = $4, deleted_at = $5, doc = $6 \
          WHERE id = $7",
@@ -81,7 +82,7 @@ pub async fn update(conn: &mut AnyConnection, m: &MeetingRow) -> Result<(), Stor
     .bind(m.deleted_at)
     .bind(doc_json(&m.doc)?)
     .bind(m.id)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -137,28 +138,23 @@ pub async fn of_host(store: &Store, account_id: &str, host_id: &str) -> Result<V
 }
 
 /// Hands a user's meetings to another host of the same account (`DELETE /users/{userId}?transfer_meeting=true`).
-pub async fn transfer_host(
-    conn: &mut AnyConnection,
-    account_id: &str,
-    from: &str,
-    to: &str,
-) -> Result<u64, StoreError> {
+pub async fn transfer_host(tx: &mut WriteTx, account_id: &str, from: &str, to: &str) -> Result<u64, StoreError> {
     let done = sqlx::query("UPDATE meetings SET host_id = $1 WHERE host_id = $2 AND account_id = $3")
         .bind(to)
         .bind(from)
         .bind(account_id)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(done.rows_affected())
 }
 
 /// Moves every meeting of a host (deleted ones too, so `recover` finds them) to another account,
 /// with their registrants (which belong to their meeting).
-pub async fn move_host_account(conn: &mut AnyConnection, host_id: &str, to_account: &str) -> Result<u64, StoreError> {
+pub async fn move_host_account(tx: &mut WriteTx, host_id: &str, to_account: &str) -> Result<u64, StoreError> {
     let done = sqlx::query("UPDATE meetings SET account_id = $1 WHERE host_id = $2")
         .bind(to_account)
         .bind(host_id)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(done.rows_affected())
 }

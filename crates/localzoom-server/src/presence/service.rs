@@ -101,7 +101,7 @@ pub async fn update(
         }
         p.status = new_status;
         p.updated_at = now;
-        presence_store::put(tx.conn(), &p).await?;
+        presence_store::put(tx, &p).await?;
         let object = serde_json::json!({
             "date_time": crate::clock::rfc3339(now),
             "email": user.email,
@@ -138,7 +138,7 @@ pub async fn set_signed_in(
         signed_in,
         ..PresenceRow::default_for(&user.id, now)
     };
-    presence_store::put(tx.conn(), &p).await?;
+    presence_store::put(tx, &p).await?;
     let object = serde_json::json!({
         "id": user.id,
         "client_type": "mac",

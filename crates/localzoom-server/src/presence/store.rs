@@ -1,6 +1,7 @@
 //! SQL for presence rows. No row means the default: signed in and Available.
 
-use sqlx::{AnyConnection, Row};
+use crate::store::WriteTx;
+use sqlx::Row;
 
 use zoom_types::enums::PresenceStatus;
 
@@ -56,7 +57,7 @@ fn status(text: String) -> Result<PresenceStatus, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("presence status {text:?}")))
 }
 
-pub async fn put(conn: &mut AnyConnection, p: &PresenceRow) -> Result<(), StoreError> {
+pub async fn put(tx: &mut WriteTx, p: &PresenceRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO presence (user_id, signed_in, status, dnd_until, prior_status, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET signed_in = $2, status = $3, \
@@ -68,7 +69,7 @@ pub async fn put(conn: &mut AnyConnection, p: &PresenceRow) -> Result<(), StoreE
     .bind(p.dnd_until)
     .bind(p.prior_status.map(PresenceStatus::as_str))
     .bind(p.updated_at)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())

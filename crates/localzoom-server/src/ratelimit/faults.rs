@@ -3,6 +3,7 @@
 //! so every replica applies them; each replica keeps a copy and re-reads it when the stored
 //! `faults_version` (read with the run-time settings on every request) moves.
 
+use crate::store::WriteTx;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::RwLock;
@@ -221,9 +222,9 @@ fn rule_json(r: &FaultRule) -> Result<String, StoreError> {
     serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-async fn bump_version(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+async fn bump_version(tx: &mut WriteTx) -> Result<(), StoreError> {
     sqlx::query("UPDATE runtime_settings SET faults_version = faults_version + 1 WHERE id = 1")
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -244,7 +245,7 @@ pub async fn create(state: &AppState, rule: FaultRule) -> ApiResult<FaultRule> {
             .execute(tx.conn())
             .await
             .map_err(StoreError::from)?;
-        bump_version(tx.conn()).await?;
+        bump_version(tx).await?;
         Ok(())
     })?;
     state.faults.invalidate();
@@ -284,7 +285,7 @@ pub async fn delete(state: &AppState, id: Option<&str>) -> ApiResult<bool> {
             None => sqlx::query("DELETE FROM fault_rules").execute(tx.conn()).await,
         }
         .map_err(StoreError::from)?;
-        bump_version(tx.conn()).await?;
+        bump_version(tx).await?;
         Ok(done)
     })?;
     state.faults.invalidate();
@@ -333,7 +334,7 @@ async fn take_one(state: &AppState, rule: &FaultRule) -> Result<bool, StoreError
                 .bind(&rule.id)
                 .execute(tx.conn())
                 .await?;
-            bump_version(tx.conn()).await?;
+            bump_version(tx).await?;
         } else {
             sqlx::query("UPDATE fault_rules SET remaining = $1 WHERE id = $2")
                 .bind(left - 1)

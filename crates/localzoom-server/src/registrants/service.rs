@@ -157,7 +157,7 @@ async fn register(
                 ids
             };
         }
-        registrant_store::update(tx.conn(), &r).await?;
+        registrant_store::update(tx, &r).await?;
         return Ok(r);
     }
     if registrant_store::count_all(tx.conn(), m.id).await? >= MAX_REGISTRANTS {
@@ -172,7 +172,7 @@ async fn register(
         RegistrantStatus::Pending
     };
     let r = new_registrant(m, doc, status, occurrence_ids, state.clock.now());
-    registrant_store::insert(tx.conn(), &r).await?;
+    registrant_store::insert(tx, &r).await?;
     emit_registration(tx, state, m, &r, EventKind::MeetingRegistrationCreated).await?;
     // Read back for the sequence number the store gave it.
     registrant_store::find(tx.conn(), &state.store, m.id, Some(&r.id), None, false)
@@ -329,12 +329,12 @@ pub async fn delete(
                 };
                 r.occurrence_ids = registered.into_iter().filter(|o| o != occ).collect();
                 if r.occurrence_ids.is_empty() {
-                    registrant_store::delete(tx.conn(), r.seq).await?;
+                    registrant_store::delete(tx, r.seq).await?;
                 } else {
-                    registrant_store::update(tx.conn(), &r).await?;
+                    registrant_store::update(tx, &r).await?;
                 }
             }
-            None => registrant_store::delete(tx.conn(), r.seq).await?,
+            None => registrant_store::delete(tx, r.seq).await?,
         }
         Ok(())
     })
@@ -387,7 +387,7 @@ pub async fn set_status(
             }
             if r.status != next {
                 r.status = next;
-                registrant_store::update(tx.conn(), &r).await?;
+                registrant_store::update(tx, &r).await?;
                 let event = match action {
                     RegistrantAction::Approve => EventKind::MeetingRegistrationApproved,
                     RegistrantAction::Deny => EventKind::MeetingRegistrationDenied,
@@ -445,7 +445,7 @@ pub async fn update_questions(
         if let Some(c) = &update.custom_questions {
             m.doc.custom_questions = c.clone();
         }
-        crate::meetings::store::update(tx.conn(), &m).await?;
+        crate::meetings::store::update(tx, &m).await?;
         Ok(())
     })
 }

@@ -1,5 +1,6 @@
 //! SQL for registrants.
 
+use crate::store::WriteTx;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -82,7 +83,7 @@ fn doc_json(doc: &RegistrantDoc) -> Result<String, StoreError> {
     serde_json::to_string(doc).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-pub async fn insert(conn: &mut AnyConnection, r: &RegistrantRow) -> Result<(), StoreError> {
+pub async fn insert(tx: &mut WriteTx, r: &RegistrantRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO registrants (id, meeting_id, email_key, status, occurrence_ids, created_at, doc) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -94,28 +95,28 @@ pub async fn insert(conn: &mut AnyConnection, r: &RegistrantRow) -> Result<(), S
     .bind(occurrence_column(&r.occurrence_ids))
     .bind(r.created_at)
     .bind(doc_json(&r.doc)?)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
 }
 
-pub async fn update(conn: &mut AnyConnection, r: &RegistrantRow) -> Result<(), StoreError> {
+pub async fn update(tx: &mut WriteTx, r: &RegistrantRow) -> Result<(), StoreError> {
     sqlx::query("UPDATE registrants SET status = $1, occurrence_ids = $2, doc = $3 WHERE seq = $4")
         .bind(r.status.as_str())
         .bind(occurrence_column(&r.occurrence_ids))
         .bind(doc_json(&r.doc)?)
         .bind(r.seq)
-        .execute(conn)
+        .execute(tx.conn())
         .await
         .map_err(StoreError::classify)?;
     Ok(())
 }
 
-pub async fn delete(conn: &mut AnyConnection, seq: i64) -> Result<(), StoreError> {
+pub async fn delete(tx: &mut WriteTx, seq: i64) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM registrants WHERE seq = $1")
         .bind(seq)
-        .execute(conn)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }

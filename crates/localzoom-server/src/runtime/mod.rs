@@ -78,7 +78,7 @@ pub async fn update(state: &AppState, change: impl Fn(&mut Settings)) -> Result<
     let settings = write_tx!(state.store, StoreError, |tx| {
         let mut settings = store::load(tx.conn(), &state.store, true).await?.unwrap_or_default();
         change(&mut settings);
-        store::save(tx.conn(), &settings).await?;
+        store::save(tx, &settings).await?;
         Ok(settings)
     })?;
     adopt(state, &settings);

@@ -1,5 +1,6 @@
 //! SQL for the one `runtime_settings` row.
 
+use crate::store::WriteTx;
 use sqlx::{AnyConnection, Row};
 
 use super::{Settings, Switches};
@@ -27,7 +28,7 @@ pub async fn load(conn: &mut AnyConnection, store: &Store, for_update: bool) -> 
     }))
 }
 
-pub async fn save(conn: &mut AnyConnection, s: &Settings) -> Result<(), StoreError> {
+pub async fn save(tx: &mut WriteTx, s: &Settings) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO runtime_settings (id, clock_offset_ms, clock_frozen_at, rate_limits, rate_limit_scale, faults_version) \
          VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET clock_offset_ms = excluded.clock_offset_ms, \
@@ -39,7 +40,7 @@ pub async fn save(conn: &mut AnyConnection, s: &Settings) -> Result<(), StoreErr
     .bind(s.limits.enabled as i64)
     .bind(s.limits.scale)
     .bind(s.faults_version)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())

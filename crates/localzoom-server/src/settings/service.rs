@@ -244,7 +244,7 @@ pub async fn update(
         if let Some(slot) = doc.pointer_mut("/settings/in_meeting/virtual_background_settings/files") {
             *slot = json!([]);
         }
-        settings_store::put_settings(tx.conn(), &user.id, &doc, state.clock.now()).await?;
+        settings_store::put_settings(tx, &user.id, &doc, state.clock.now()).await?;
         emit_settings_changed(tx, state, grant.me(), &user, &before, &doc).await?;
         Ok(())
     })
@@ -283,12 +283,12 @@ pub async fn upload_picture(
     let now = state.clock.now();
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
+        settings_store::delete_files(tx, &user.id, "picture", None).await?;
         let row = file_row(&user, "picture", &upload, content_type, now);
-        settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
+        settings_store::insert_file(tx, &row, &upload.bytes).await?;
         user.profile.pic_file_id = Some(row.id);
         user.updated_at = now;
-        user_store::update(tx.conn(), &user).await?;
+        user_store::update(tx, &user).await?;
         Ok(())
     })
 }
@@ -300,10 +300,10 @@ pub async fn delete_picture(
 ) -> ApiResult<()> {
     write_tx!(state.store, |tx| {
         let mut user = resolve(tx.conn(), &state.store, grant.account_id(), grant.me(), user_id, true).await?;
-        settings_store::delete_files(tx.conn(), &user.id, "picture", None).await?;
+        settings_store::delete_files(tx, &user.id, "picture", None).await?;
         user.profile.pic_file_id = None;
         user.updated_at = state.clock.now();
-        user_store::update(tx.conn(), &user).await?;
+        user_store::update(tx, &user).await?;
         Ok(())
     })
 }
@@ -334,7 +334,7 @@ pub async fn upload_background(
             ));
         }
         let row = file_row(&user, "vb", &upload, content_type, now);
-        settings_store::insert_file(tx.conn(), &row, &upload.bytes).await?;
+        settings_store::insert_file(tx, &row, &upload.bytes).await?;
         Ok(BackgroundFile {
             id: row.id,
             name: row.name,
@@ -365,7 +365,7 @@ pub async fn delete_backgrounds(
                 format!("Virtual background file does not exist: {unknown}."),
             ));
         }
-        settings_store::delete_files(tx.conn(), &user.id, "vb", Some(&ids)).await?;
+        settings_store::delete_files(tx, &user.id, "vb", Some(&ids)).await?;
         Ok(())
     })
 }

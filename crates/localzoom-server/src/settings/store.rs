@@ -1,5 +1,6 @@
 //! SQL for settings documents and user files.
 
+use crate::store::WriteTx;
 use sqlx::{AnyConnection, Row};
 
 use crate::store::{Store, StoreError};
@@ -17,7 +18,7 @@ pub async fn settings(conn: &mut AnyConnection, user_id: &str) -> Result<Option<
 }
 
 pub async fn put_settings(
-    conn: &mut AnyConnection,
+    tx: &mut WriteTx,
     user_id: &str,
     doc: &serde_json::Value,
     now: i64,
@@ -29,7 +30,7 @@ pub async fn put_settings(
     .bind(user_id)
     .bind(doc.to_string())
     .bind(now)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -47,7 +48,7 @@ pub struct FileRow {
     pub created_at: i64,
 }
 
-pub async fn insert_file(conn: &mut AnyConnection, f: &FileRow, bytes: &[u8]) -> Result<(), StoreError> {
+pub async fn insert_file(tx: &mut WriteTx, f: &FileRow, bytes: &[u8]) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO user_files (id, user_id, kind, name, content_type, size, bytes, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -60,7 +61,7 @@ pub async fn insert_file(conn: &mut AnyConnection, f: &FileRow, bytes: &[u8]) ->
     .bind(f.size)
     .bind(bytes.to_vec())
     .bind(f.created_at)
-    .execute(conn)
+    .execute(tx.conn())
     .await
     .map_err(StoreError::classify)?;
     Ok(())
@@ -91,7 +92,7 @@ pub async fn files_of(conn: &mut AnyConnection, user_id: &str, kind: &str) -> Re
 }
 
 pub async fn delete_files(
-    conn: &mut AnyConnection,
+    tx: &mut WriteTx,
     user_id: &str,
     kind: &str,
     ids: Option<&[String]>,
@@ -102,7 +103,7 @@ pub async fn delete_files(
             let done = sqlx::query("DELETE FROM user_files WHERE user_id = $1 AND kind = $2")
                 .bind(user_id)
                 .bind(kind)
-                .execute(&mut *conn)
+                .execute(tx.conn())
                 .await?;
             total += done.rows_affected();
         }
@@ -112,7 +113,7 @@ pub async fn delete_files(
                     .bind(user_id)
                     .bind(kind)
                     .bind(id)
-                    .execute(&mut *conn)
+                    .execute(tx.conn())
                     .await?;
                 total += done.rows_affected();
             }

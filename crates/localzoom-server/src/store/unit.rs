@@ -112,11 +112,14 @@ pub enum Settled<T, E> {
 }
 
 impl Store {
-    /// Opens the transaction of one attempt (`write_tx!` calls it).
+    /// Opens the transaction of one attempt. For `write_tx!` only: a transaction opened here and
+    /// not settled rolls back.
+    #[doc(hidden)]
     pub async fn begin_unit(&self) -> Result<WriteTx, StoreError> {
         self.begin_write().await
     }
 
+    #[doc(hidden)]
     /// Ends one attempt: commits a success and publishes its events; rolls back a failure; asks for
     /// another attempt when the transaction (or its commit) lost a conflict and attempts remain.
     pub async fn settle<T, E: Retryable>(

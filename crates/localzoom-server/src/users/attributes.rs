@@ -67,7 +67,7 @@ pub async fn update_email(
         let before = user.clone();
         user.email = email.clone();
         user.updated_at = state.clock.now();
-        match user_store::update(tx.conn(), &user).await {
+        match user_store::update(tx, &user).await {
             Err(e) if e.is_unique_on("email") => return Err(ApiError::email_taken(&email)),
             other => other?,
         }
@@ -265,7 +265,7 @@ pub async fn bulk_features(
                 }
             }
             user.updated_at = now;
-            user_store::update(tx.conn(), &user).await?;
+            user_store::update(tx, &user).await?;
             crate::users::service::emit_updated(tx, state, grant.me(), &before, &user).await?;
             // Features also show in the settings document.
             let old_settings = crate::settings::service::document(tx.conn(), &before).await?;

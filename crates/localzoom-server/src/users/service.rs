@@ -188,7 +188,7 @@ pub async fn update(
         let before = user.clone();
         patch.clone().apply(&mut user)?;
         user.updated_at = state.clock.now();
-        match user_store::update(tx.conn(), &user).await {
+        match user_store::update(tx, &user).await {
             Err(e) if e.is_unique_on("pmi") => {
                 return Err(ApiError::validation(vec![zoom_types::FieldError {
                     field: "pmi".into(),
@@ -251,7 +251,7 @@ pub async fn set_status(
         if user.status != wanted {
             user.status = wanted;
             user.updated_at = state.clock.now();
-            user_store::update(tx.conn(), &user).await?;
+            user_store::update(tx, &user).await?;
             // A deactivated user is logged out of every Zoom client; an activated one signs back in.
             let signed_in = wanted == UserStatus::Active;
             let operator = webhooks::operator(tx, grant.me()).await?;
@@ -324,11 +324,11 @@ async fn delete_locked(
             )
             .await?;
             if opts.transfer_meeting {
-                crate::meetings::store::transfer_host(tx.conn(), grant.account_id(), &user.id, &target.id).await?;
+                crate::meetings::store::transfer_host(tx, grant.account_id(), &user.id, &target.id).await?;
             }
         }
         // Meetings not handed over go with their host (and their registrants with them).
-        user_store::delete(tx.conn(), user.seq).await?;
+        user_store::delete(tx, user.seq).await?;
         let operator = webhooks::operator(tx, grant.me()).await?;
         let event = if delete {
             EventKind::UserDeleted
@@ -427,7 +427,7 @@ pub async fn seed(state: &AppState, input: SeedUsers) -> ApiResult<serde_json::V
             let mut attempts = 0;
             loop {
                 tx.savepoint().await?;
-                match user_store::insert_many(tx.conn(), &batch).await {
+                match user_store::insert_many(tx, &batch).await {
                     Ok(()) => {
                         tx.release_savepoint().await?;
                         break;

@@ -157,7 +157,7 @@ async fn subscribe(State(state): State<AppState>, PathParam(client_id): PathPara
             events: &events,
             now,
         };
-        store::insert_subscription(tx.conn(), &new).await?;
+        store::insert_subscription(tx, &new).await?;
         Ok(())
     })?;
     let view = json!({
@@ -185,7 +185,7 @@ async fn unsubscribe(
         if crate::auth::store::app_in_tx(tx.conn(), &client_id).await?.is_none() {
             return Err(app_missing(&client_id));
         }
-        let removed = store::remove_subscription(tx.conn(), &client_id, &id).await?;
+        let removed = store::remove_subscription(tx, &client_id, &id).await?;
         Ok(removed)
     })?;
     if !removed {
@@ -268,7 +268,7 @@ async fn retry(State(state): State<AppState>, PathParam(id): PathParam) -> ApiRe
 
 async fn clear_deliveries(State(state): State<AppState>) -> ApiResult<StatusCode> {
     write_tx!(state.store, |tx| {
-        store::clear_deliveries(tx.conn()).await?;
+        store::clear_deliveries(tx).await?;
         Ok(StatusCode::NO_CONTENT)
     })
 }

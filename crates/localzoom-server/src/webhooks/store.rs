@@ -1,5 +1,6 @@
 //! SQL for event subscriptions, deliveries and the event log (the worker's claims are in `worker`).
 
+use crate::store::WriteTx;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
@@ -14,7 +15,7 @@ pub struct NewSubscription<'a> {
     pub now: i64,
 }
 
-pub async fn insert_subscription(conn: &mut AnyConnection, s: &NewSubscription<'_>) -> Result<(), StoreError> {
+pub async fn insert_subscription(tx: &mut WriteTx, s: &NewSubscription<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO event_subscriptions (id, client_id, account_id, endpoint_url, events, created_at, validated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -25,7 +26,7 @@ pub async fn insert_subscription(conn: &mut AnyConnection, s: &NewSubscription<'
     .bind(s.endpoint_url)
     .bind(s.events.join(" "))
     .bind(s.now)
-    .execute(conn)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
@@ -53,11 +54,11 @@ pub async fn all_subscriptions(conn: &mut AnyConnection) -> Result<Vec<AnyRow>, 
 
 /// Removes a subscription of an app; its deliveries still waiting for a retry end as `failed`.
 /// False when the app has no such subscription.
-pub async fn remove_subscription(conn: &mut AnyConnection, client_id: &str, id: &str) -> Result<bool, StoreError> {
+pub async fn remove_subscription(tx: &mut WriteTx, client_id: &str, id: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM event_subscriptions WHERE id = $1 AND client_id = $2")
         .bind(id)
         .bind(client_id)
-        .execute(&mut *conn)
+        .execute(tx.conn())
         .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
@@ -66,7 +67,7 @@ pub async fn remove_subscription(conn: &mut AnyConnection, client_id: &str, id: 
         "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL WHERE subscription_id = $1 AND state = 'pending'",
     )
     .bind(id)
-    .execute(conn)
+    .execute(tx.conn())
     .await?;
     Ok(true)
 }
@@ -118,7 +119,7 @@ pub async fn delivery(conn: &mut AnyConnection, id: &str) -> Result<Option<AnyRo
     )
 }
 
-pub async fn clear_deliveries(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM deliveries").execute(conn).await?;
+pub async fn clear_deliveries(tx: &mut WriteTx) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM deliveries").execute(tx.conn()).await?;
     Ok(())
 }
