@@ -5,6 +5,7 @@
 //! one's quotas.
 
 use crate::directory::lookup::UserRef;
+use crate::validate::Input;
 use serde_json::{json, Map, Value};
 use zoom_types::FieldError;
 

@@ -2,55 +2,38 @@
 //! object: its fields are checked against the stored document they merge into.
 
 use serde_json::{Map, Value};
+use zoom_types::enums::SettingsOption;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, QueryMap};
 use crate::validate::{Check, Input, Obj};
 
-/// Which part of the settings document `?option=` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SettingsPart {
-    Settings,
-    MeetingAuthentication,
-    RecordingAuthentication,
-    /// `meeting_security` (and Zoom's older `security`).
-    Security,
-}
-
-impl SettingsPart {
-    /// The key under `authentication` for the authentication parts.
-    pub fn authentication(self) -> Option<&'static str> {
-        match self {
-            SettingsPart::MeetingAuthentication => Some("meeting_authentication"),
-            SettingsPart::RecordingAuthentication => Some("recording_authentication"),
-            _ => None,
-        }
-    }
-
-    fn read(check: &mut Check, root: &Obj) -> Self {
-        match check.string(root, "option", None).as_deref() {
-            None | Some("") => SettingsPart::Settings,
-            Some("meeting_authentication") => SettingsPart::MeetingAuthentication,
-            Some("recording_authentication") => SettingsPart::RecordingAuthentication,
-            Some("meeting_security" | "security") => SettingsPart::Security,
-            Some(_) => {
+/// Which part of the settings document `?option=` names: `None` is the whole `settings` part.
+/// Zoom's older `security` is read as `meeting_security`.
+fn option(check: &mut Check, root: &Obj) -> Option<SettingsOption> {
+    match check.string(root, "option", None).as_deref() {
+        None | Some("") => None,
+        Some("security") => Some(SettingsOption::MeetingSecurity),
+        Some(other) => match other.parse() {
+            Ok(o) => Some(o),
+            Err(_) => {
                 check.fail("option");
-                SettingsPart::Settings
+                None
             }
-        }
+        },
     }
 }
 
 /// The query of `GET /users/{userId}/settings`.
 pub struct SettingsQuery {
-    pub part: SettingsPart,
+    pub option: Option<SettingsOption>,
     /// `custom_query_fields`: only these fields of the part.
     pub fields: Vec<String>,
 }
 
 impl Input for SettingsQuery {
     fn read(check: &mut Check, root: &Obj) -> Self {
-        let part = SettingsPart::read(check, root);
+        let option = option(check, root);
         check.int_in(root, "login_type", &[0, 1, 24, 27, 97, 98, 99, 100, 101, 11, 21, 23]);
         let fields = check
             .string(root, "custom_query_fields", None)
@@ -60,13 +43,13 @@ impl Input for SettingsQuery {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect();
-        SettingsQuery { part, fields }
+        SettingsQuery { option, fields }
     }
 }
 
-/// `PATCH /users/{userId}/settings`: the part, and the fields to merge into it.
+/// `PATCH /users/{userId}/settings`: the part (`option`), and the fields to merge into it.
 pub struct SettingsPatch {
-    pub part: SettingsPart,
+    pub option: Option<SettingsOption>,
     pub fields: Map<String, Value>,
 }
 
@@ -75,9 +58,9 @@ impl SettingsPatch {
         let fields = body.require()?.clone();
         let query = q.fields();
         let mut check = Check::default();
-        let part = SettingsPart::read(&mut check, &Obj::root(&query));
+        let option = option(&mut check, &Obj::root(&query));
         check.finish()?;
-        Ok(SettingsPatch { part, fields })
+        Ok(SettingsPatch { option, fields })
     }
 }
 

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use zoom_types::enums::UserStatus;
 use zoom_types::users::BackgroundFile;
 
-use super::input::{FileIds, SettingsPart, SettingsPatch, SettingsQuery};
+use super::input::{FileIds, SettingsPatch, SettingsQuery};
 use super::model;
 use super::store::{self as settings_store, FileRow};
 use crate::auth::{ops, Granted};
@@ -16,6 +16,7 @@ use crate::events::EventKind;
 use crate::extract::Upload;
 use crate::state::AppState;
 use crate::validate::{Check, Obj};
+use zoom_types::enums::SettingsOption;
 
 /// Zoom's limits on uploads (S-U).
 pub const MAX_PICTURE_BYTES: usize = 2 * 1024 * 1024;
@@ -122,9 +123,11 @@ pub async fn get(
         return Err(ApiError::bad_request(1000, "Can not access pending user settings."));
     }
     let doc = document(&mut conn, &user).await?;
-    let part = match q.part.authentication() {
-        Some(kind) => doc["authentication"][kind].clone(),
-        None if q.part == SettingsPart::Security => doc["security"].clone(),
+    let part = match q.option {
+        Some(kind @ (SettingsOption::MeetingAuthentication | SettingsOption::RecordingAuthentication)) => {
+            doc["authentication"][kind.as_str()].clone()
+        }
+        Some(SettingsOption::MeetingSecurity) => doc["security"].clone(),
         None => doc["settings"].clone(),
     };
     if q.fields.is_empty() {
@@ -223,17 +226,17 @@ pub async fn update(
         let before = doc.clone();
         let root = Obj::root(map);
         let mut check = Check::default();
-        match patch.part {
-            SettingsPart::MeetingAuthentication | SettingsPart::RecordingAuthentication => {
-                let kind = patch.part.authentication().unwrap_or_default();
+        match patch.option {
+            Some(kind @ (SettingsOption::MeetingAuthentication | SettingsOption::RecordingAuthentication)) => {
+                let kind = kind.as_str();
                 patch_authentication(&mut check, &root, &mut doc["authentication"][kind], kind);
             }
-            SettingsPart::Security => {
+            Some(SettingsOption::MeetingSecurity) => {
                 if let Some(Value::Object(target)) = doc.get_mut("security") {
                     model::merge(&mut check, "", map, target);
                 }
             }
-            SettingsPart::Settings => {
+            None => {
                 if let Some(Value::Object(target)) = doc.get_mut("settings") {
                     model::merge(&mut check, "", map, target);
                 }

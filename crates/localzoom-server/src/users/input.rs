@@ -24,13 +24,7 @@ pub struct NewUser {
     pub display_name: Option<String>,
 }
 
-/// What a body that failed no field check still lacks: Zoom answers it as an invalid body.
-enum Partial<T> {
-    Whole(T),
-    Missing,
-}
-
-impl Input for Partial<NewUser> {
+impl Input for NewUser {
     fn read(check: &mut Check, root: &Obj) -> Self {
         let raw_action = check.required_string(root, "action", None);
         let action = raw_action.as_deref().and_then(|a| a.parse::<CreateAction>().ok());
@@ -43,7 +37,8 @@ impl Input for Partial<NewUser> {
             None
         };
         let Some(info) = info else {
-            return Partial::Missing;
+            // `user_info` failed its check: nothing below is read, and the input is refused.
+            return NewUser::refused(action);
         };
         let email = if check.required(&info, "email") {
             check.email(&info, "email", Some(128))
@@ -77,24 +72,29 @@ impl Input for Partial<NewUser> {
             }
         }
         match (action, email, user_type) {
-            (Some(action), Some(email), Some(user_type)) => Partial::Whole(NewUser {
+            (Some(action), Some(email), Some(user_type)) => NewUser {
                 action,
                 email,
                 user_type,
                 first_name,
                 last_name,
                 display_name,
-            }),
-            _ => Partial::Missing,
+            },
+            _ => NewUser::refused(action),
         }
     }
 }
 
 impl NewUser {
-    pub fn from_body(body: &crate::extract::Body) -> Result<Self, ApiError> {
-        match Partial::<NewUser>::from_body(body)? {
-            Partial::Whole(u) => Ok(u),
-            Partial::Missing => Err(ApiError::invalid_json()),
+    /// What `read` gives when a required field failed its check (the input is then refused).
+    fn refused(action: Option<CreateAction>) -> NewUser {
+        NewUser {
+            action: action.unwrap_or(CreateAction::Create),
+            email: String::new(),
+            user_type: 1,
+            first_name: None,
+            last_name: None,
+            display_name: None,
         }
     }
 }
@@ -358,25 +358,16 @@ pub struct StatusChange {
     pub action: StatusAction,
 }
 
-impl Input for Partial<StatusChange> {
+impl Input for StatusChange {
     fn read(check: &mut Check, root: &Obj) -> Self {
         let action = if check.required(root, "action") {
             check.one_of(root, "action")
         } else {
             None
         };
-        match action {
-            Some(action) => Partial::Whole(StatusChange { action }),
-            None => Partial::Missing,
-        }
-    }
-}
-
-impl StatusChange {
-    pub fn from_body(body: &crate::extract::Body) -> Result<Self, ApiError> {
-        match Partial::<StatusChange>::from_body(body)? {
-            Partial::Whole(s) => Ok(s),
-            Partial::Missing => Err(ApiError::invalid_field("action")),
+        // Only used when every check passed, and `action` is required.
+        StatusChange {
+            action: action.unwrap_or(StatusAction::ClockIn),
         }
     }
 }

@@ -106,6 +106,11 @@ async fn settings_round_trip_with_option_and_custom_query_fields() {
         sec,
         json!({"meeting_security": {"waiting_room": false, "encryption_type": "e2ee"}})
     );
+    // Zoom's older spelling names the same part.
+    assert_eq!(
+        settings(&app, &id, "?option=security").await,
+        settings(&app, &id, "?option=meeting_security").await
+    );
     let (s, err) = app
         .call(Method::GET, &format!("/v2/users/{id}/settings?option=everything"), None)
         .await;
